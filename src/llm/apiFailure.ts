@@ -1,0 +1,67 @@
+import OpenAI from 'openai';
+import { LlmAbortedError, LlmAuthError, LlmRequestError } from './errors.ts';
+import { parseRetryAfter, type FailureVerdict } from './retry.ts';
+
+/** Statuses worth another try: timeouts, conflicts, rate limits and server errors. */
+function isRetryableStatus(status: number): boolean {
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+/** Decides whether a failed call to the endpoint is worth retrying, and why it failed. */
+export function classifyFailure(error: unknown, timeoutMs: number): FailureVerdict {
+  if (error instanceof OpenAI.APIUserAbortError) return { retry: false };
+  if (error instanceof OpenAI.APIConnectionTimeoutError) {
+    return { retry: true, reason: `no answer within ${formatSeconds(timeoutMs)} (timeout)` };
+  }
+  if (error instanceof OpenAI.APIConnectionError) {
+    const cause = rootCause(error);
+    return { retry: true, reason: cause ? `connection failed (${cause})` : 'connection failed' };
+  }
+  if (error instanceof OpenAI.APIError && error.status !== undefined && isRetryableStatus(error.status)) {
+    return { retry: true, reason: error.message, retryAfterMs: parseRetryAfter(error.headers) };
+  }
+  return { retry: false };
+}
+
+/**
+ * Turns a failure that is not retried into the error a user should see. `redact` removes the API key
+ * from anything the server echoed back.
+ */
+export function toLlmError(error: unknown, endpoint: string, redact: (text: string) => string): unknown {
+  if (error instanceof OpenAI.APIUserAbortError) return new LlmAbortedError();
+  if (!(error instanceof OpenAI.APIError) || error.status === undefined) return error;
+  const status = error.status;
+  const serverMessage = redact(error.message.replace(/^\d{3} /, ''));
+  if (status === 401 || status === 403) {
+    return new LlmAuthError(
+      `LLM endpoint ${endpoint} refused the credentials (${status}: ${serverMessage}). ` +
+        'Check OPENAI_API_KEY (and that the key may use this model).',
+      status,
+    );
+  }
+  return new LlmRequestError(
+    `LLM endpoint ${endpoint} rejected the request (${status}): ${serverMessage}`,
+    status,
+    serverMessage,
+  );
+}
+
+export function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
+}
+
+/**
+ * What went wrong under fetch's generic "fetch failed": the system error code (ECONNREFUSED,
+ * ENOTFOUND, ...) when there is one, otherwise the innermost cause's message.
+ */
+function rootCause(error: unknown): string | undefined {
+  let current: unknown = error;
+  let innermost: string | undefined;
+  for (let depth = 0; depth < 6 && current instanceof Error; depth += 1) {
+    const code: unknown = Reflect.get(current, 'code');
+    if (typeof code === 'string' && code !== '') return code;
+    if (depth > 0 && current.message) innermost = current.message;
+    current = current.cause;
+  }
+  return innermost === 'fetch failed' ? undefined : innermost;
+}
