@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import type { ToolSpec } from '../llm/types.ts';
+
+/** What a tool learns about the call it serves. */
+export interface ToolContext {
+  runId: string;
+  taskId: string;
+  agentRole: string;
+  /** Id of the model's tool call this invocation answers. */
+  toolCallId?: string | undefined;
+  signal?: AbortSignal | undefined;
+  /**
+   * Ask a person and get their answer. The run is saved and waits (minutes or days) for the
+   * answer; the tool then runs again from the start and this call returns it.
+   */
+  askHuman?: ((question: string) => Promise<string>) | undefined;
+}
+
+export interface ToolDefinition<P extends z.ZodType> {
+  name: string;
+  description: string;
+  parameters: P;
+  /** When true the run asks a person before the tool runs (durable runs). */
+  requiresApproval?: boolean;
+  run(args: z.infer<P>, context: ToolContext): Promise<unknown> | unknown;
+}
+
+export interface Tool {
+  readonly name: string;
+  readonly description: string;
+  readonly requiresApproval: boolean;
+  readonly parameters: z.ZodType;
+  /** The tool as the model sees it. */
+  spec(): ToolSpec;
+  /** Validate raw JSON arguments with the zod schema, then run. Throws ToolArgumentsError on bad input. */
+  invoke(rawArguments: string, context: ToolContext): Promise<string>;
+}
+
+export class ToolArgumentsError extends Error {
+  override name = 'ToolArgumentsError';
+}
+
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+export function defineTool<P extends z.ZodType>(definition: ToolDefinition<P>): Tool {
+  if (!TOOL_NAME.test(definition.name)) {
+    throw new Error(
+      `Tool name "${definition.name}" is invalid: use 1-64 letters, digits, "_" or "-" (the Chat Completions API refuses others).`,
+    );
+  }
+  let cachedSpec: ToolSpec | undefined;
+  return {
+    name: definition.name,
+    description: definition.description,
+    requiresApproval: definition.requiresApproval ?? false,
+    parameters: definition.parameters,
+    spec() {
+      cachedSpec ??= {
+        name: definition.name,
+        description: definition.description,
+        parameters: toolParametersJsonSchema(definition.parameters),
+      };
+      return cachedSpec;
+    },
+    async invoke(rawArguments, context) {
+      let json: unknown;
+      try {
+        json = rawArguments.trim() === '' ? {} : JSON.parse(rawArguments);
+      } catch {
+        throw new ToolArgumentsError(`Arguments for ${definition.name} are not valid JSON: ${rawArguments.slice(0, 200)}`);
+      }
+      const parsed = definition.parameters.safeParse(json);
+      if (!parsed.success) {
+        throw new ToolArgumentsError(
+          `Invalid arguments for ${definition.name}: ${z.prettifyError(parsed.error)}. Call it again with arguments that match its schema.`,
+        );
+      }
+      const result = await definition.run(parsed.data, context);
+      return typeof result === 'string' ? result : JSON.stringify(result);
+    },
+  };
+}
+
+function toolParametersJsonSchema(parameters: z.ZodType): Record<string, unknown> {
+  const schema = z.toJSONSchema(parameters, { target: 'draft-7', io: 'input' }) as Record<string, unknown>;
+  delete schema.$schema;
+  return schema;
+}
