@@ -1,0 +1,130 @@
+import type { CrewEvent } from '../engine/events.ts';
+import type { Usage } from '../engine/output.ts';
+
+export type TaskMark = 'waiting' | 'running' | 'needs_input' | 'done' | 'skipped' | 'failed';
+
+export interface ProgressView {
+  crew: string;
+  status: 'running' | 'awaiting_input' | 'completed' | 'failed';
+  tasks: Array<{ id: string; mark: TaskMark; agent?: string | undefined }>;
+  /** What is happening right now, e.g. "Senior Researcher is calling web_search". */
+  step?: string | undefined;
+  startedAt: number;
+  updatedAt: number;
+  usage: Usage;
+  error?: string | undefined;
+}
+
+/**
+ * The platform-neutral picture of a run that every surface renders: the terminal's checklist,
+ * Slack's and Discord's status message. Built only from events, so it can be rebuilt from a log.
+ */
+export function initialProgress(crew: string, taskIds: string[], startedAt: number): ProgressView {
+  return {
+    crew,
+    status: 'running',
+    tasks: taskIds.map((id) => ({ id, mark: 'waiting' })),
+    startedAt,
+    updatedAt: startedAt,
+    usage: { llmCalls: 0, promptTokens: 0, completionTokens: 0 },
+  };
+}
+
+export function applyEvent(view: ProgressView, event: CrewEvent): ProgressView {
+  const next: ProgressView = { ...view, updatedAt: event.at, tasks: view.tasks };
+  const mark = (taskId: string, value: TaskMark, agent?: string) => {
+    next.tasks = next.tasks.map((task) => (task.id === taskId ? { ...task, mark: value, agent: agent ?? task.agent } : task));
+  };
+  switch (event.type) {
+    case 'crew_kickoff_started':
+      next.status = 'running';
+      break;
+    case 'crew_kickoff_completed':
+      next.status = 'completed';
+      next.step = undefined;
+      next.usage = { ...event.usage };
+      break;
+    case 'crew_kickoff_failed':
+      next.status = 'failed';
+      next.error = event.error;
+      next.step = undefined;
+      next.usage = { ...event.usage };
+      break;
+    case 'task_started':
+      mark(event.taskId, 'running');
+      next.step = `${event.taskId} started`;
+      break;
+    case 'task_completed':
+      mark(event.taskId, 'done', event.output.agent);
+      break;
+    case 'task_failed':
+      mark(event.taskId, 'failed');
+      break;
+    case 'task_skipped':
+      mark(event.taskId, 'skipped');
+      break;
+    case 'loop_iteration':
+      next.step = `${event.taskId} sent the work back to ${event.backTo} (pass ${event.iteration})`;
+      break;
+    case 'task_allocated':
+      mark(event.taskId, 'running', event.agent);
+      next.step = `${event.taskId} went to ${event.agent}`;
+      break;
+    case 'agent_execution_started':
+      mark(event.taskId, 'running', event.agent);
+      next.step = `${event.agent} is working on ${event.taskId}`;
+      break;
+    case 'llm_call_started':
+      next.step = `${event.agent ?? 'The crew'} is thinking`;
+      break;
+    case 'llm_call_completed':
+      next.usage = {
+        llmCalls: view.usage.llmCalls + event.usage.llmCalls,
+        promptTokens: view.usage.promptTokens + event.usage.promptTokens,
+        completionTokens: view.usage.completionTokens + event.usage.completionTokens,
+      };
+      break;
+    case 'tool_usage_started':
+      next.step = `${event.agent ?? 'An agent'} is calling ${event.tool}`;
+      break;
+    case 'delegation_started':
+      next.step = `${event.coworker} is ${event.kind === 'delegate' ? 'working on delegated work' : 'answering a question'}`;
+      break;
+    case 'guardrail_failed':
+      next.step = `${event.taskId} is revising its output (guardrail attempt ${event.attempt})`;
+      break;
+    case 'human_input_requested':
+      mark(event.request.taskId, 'needs_input', event.request.agent);
+      next.step = `${event.request.taskId} is waiting for a person (${event.request.kind})`;
+      break;
+    case 'human_input_received':
+      next.step = `${event.by} ${event.answer}`;
+      break;
+    case 'crew_suspended':
+      next.status = 'awaiting_input';
+      next.usage = { ...event.usage };
+      break;
+    case 'agent_execution_completed':
+    case 'llm_call_failed':
+    case 'tool_usage_finished':
+    case 'tool_usage_error':
+    case 'delegation_completed':
+      break;
+    default: {
+      const never: never = event;
+      throw new Error(`Unhandled event ${JSON.stringify(never)}`);
+    }
+  }
+  return next;
+}
+
+const MARKS: Record<TaskMark, string> = { waiting: '[ ]', running: '[~]', needs_input: '[?]', done: '[x]', skipped: '[-]', failed: '[!]' };
+
+/** Plain-text rendering (terminal and logs). */
+export function renderProgressText(view: ProgressView, now: number): string {
+  const lines = view.tasks.map((task) => `  ${MARKS[task.mark]} ${task.id}${task.agent ? ` — ${task.agent}` : ''}`);
+  const elapsed = Math.round((now - view.startedAt) / 1000);
+  const tokens = view.usage.promptTokens + view.usage.completionTokens;
+  const header = `${view.crew}: ${view.status} · ${elapsed}s · ${view.usage.llmCalls} LLM calls · ${tokens} tokens`;
+  return [header, ...lines, ...(view.step ? [`  → ${view.step}`] : [])].join('\n');
+}

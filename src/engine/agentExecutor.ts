@@ -1,0 +1,181 @@
+import type { ChatMessage, ToolCall } from '../llm/types.ts';
+import type { Tool } from '../tools/defineTool.ts';
+import { describeAnswer } from './answers.ts';
+import { errorMessage } from './errors.ts';
+import { HumanInputRequired } from './humanRequest.ts';
+import { EMPTY_ANSWER_NUDGE, FINAL_ANSWER_NOW } from './prompts.ts';
+import type { CallSite, RunContext } from './runContext.ts';
+import type { Conversation } from './runState.ts';
+
+/** Tool output beyond this is cut (with a marker) so one page cannot flood the context window. */
+const MAX_TOOL_RESULT_CHARS = 30_000;
+
+export interface AgentExecution {
+  /** Key of the conversation in RunState.conversations. */
+  key: string;
+  site: CallSite & { agent: CallSite['agent'] & { maxIter: number } };
+  tools: Tool[];
+  /** Messages a new conversation starts with. */
+  opening: () => ChatMessage[];
+  signal?: AbortSignal | undefined;
+}
+
+/**
+ * The agent loop: LLM ↔ tools until the model answers without calling a tool. Driven only by
+ * the conversation's last message, so a run restored from any checkpoint continues where it stopped.
+ */
+export async function runAgentLoop(ctx: RunContext, execution: AgentExecution): Promise<string> {
+  const conversation = openConversation(ctx, execution);
+  const toolsByName = new Map(execution.tools.map((tool) => [tool.name, tool]));
+  for (;;) {
+    ctx.throwIfCancelled();
+    const last = conversation.messages.at(-1);
+    if (last?.role === 'assistant') {
+      const unanswered = unansweredCalls(conversation.messages, last.tool_calls ?? []);
+      if (last.tool_calls?.length && unanswered.length > 0) {
+        await runToolCalls(ctx, execution, conversation, toolsByName, unanswered);
+        continue;
+      }
+      if (!last.tool_calls?.length) {
+        if (last.content?.trim()) return last.content;
+        conversation.messages.push({ role: 'user', content: EMPTY_ANSWER_NUDGE });
+      }
+    }
+    await callModel(ctx, execution, conversation);
+  }
+}
+
+function openConversation(ctx: RunContext, execution: AgentExecution): Conversation {
+  const existing = ctx.state.conversations[execution.key];
+  if (existing) return existing;
+  const conversation: Conversation = {
+    agent: execution.site.agent.role,
+    messages: execution.opening(),
+    iterations: 0,
+  };
+  ctx.state.conversations[execution.key] = conversation;
+  return conversation;
+}
+
+async function callModel(ctx: RunContext, execution: AgentExecution, conversation: Conversation): Promise<void> {
+  const outOfSteps = conversation.iterations >= execution.site.agent.maxIter;
+  if (outOfSteps && !isFinalAnswerDemand(conversation.messages.at(-1))) {
+    conversation.messages.push({ role: 'user', content: FINAL_ANSWER_NOW });
+  }
+  const offerTools = !outOfSteps && execution.tools.length > 0;
+  const response = await ctx.callLlm(
+    execution.site,
+    {
+      messages: conversation.messages,
+      tools: offerTools ? execution.tools.map((tool) => tool.spec()) : undefined,
+    },
+    execution.signal,
+  );
+  conversation.iterations += 1;
+  // Once out of steps the answer is final even if the model still asks for tools.
+  const toolCalls = outOfSteps ? [] : response.toolCalls;
+  conversation.messages.push({
+    role: 'assistant',
+    content: outOfSteps ? (response.content ?? '') : response.content,
+    ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+  });
+  await ctx.checkpoint();
+}
+
+function isFinalAnswerDemand(message: ChatMessage | undefined): boolean {
+  return message?.role === 'user' && message.content === FINAL_ANSWER_NOW;
+}
+
+function unansweredCalls(messages: ChatMessage[], calls: ToolCall[]): ToolCall[] {
+  const answered = new Set<string>();
+  for (const message of messages) if (message.role === 'tool') answered.add(message.tool_call_id);
+  return calls.filter((call) => !answered.has(call.id));
+}
+
+/**
+ * Parallel tool calls run concurrently; each result is checkpointed as it arrives. A call that
+ * waits for a person leaves no result, so it runs again (and finds its answer) when the run resumes.
+ */
+async function runToolCalls(
+  ctx: RunContext,
+  execution: AgentExecution,
+  conversation: Conversation,
+  toolsByName: Map<string, Tool>,
+  calls: ToolCall[],
+): Promise<void> {
+  const settled = await Promise.allSettled(
+    calls.map(async (call) => {
+      const content = await runOneTool(ctx, execution, toolsByName, call);
+      conversation.messages.push({ role: 'tool', tool_call_id: call.id, content });
+      await ctx.checkpoint();
+    }),
+  );
+  const stopped = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (stopped) throw stopped.reason;
+}
+
+/** Unknown tools, bad arguments and tool exceptions become the observation; they never end the run. */
+async function runOneTool(
+  ctx: RunContext,
+  execution: AgentExecution,
+  toolsByName: Map<string, Tool>,
+  call: ToolCall,
+): Promise<string> {
+  const { taskId } = execution.site;
+  const agent = execution.site.agent.role;
+  ctx.emit({ type: 'tool_usage_started', taskId, agent, tool: call.name, arguments: call.arguments });
+  const tool = toolsByName.get(call.name);
+  if (!tool) {
+    const available = [...toolsByName.keys()];
+    const error = `Tool "${call.name}" does not exist. ${
+      available.length ? `Available tools: ${available.join(', ')}.` : 'No tools are available: answer directly.'
+    }`;
+    ctx.emit({ type: 'tool_usage_error', taskId, agent, tool: call.name, error });
+    return `Error: ${error}`;
+  }
+  const slot = `${execution.key}/${call.id}`;
+  if (tool.requiresApproval || ctx.spec.requireApproval?.includes(tool.name)) {
+    const { answer, by } = await ctx.requireHuman({
+      slot: `${slot}/approval`,
+      kind: 'approval',
+      taskId,
+      agent,
+      tool: tool.name,
+      arguments: call.arguments,
+    });
+    if (answer.type === 'deny') {
+      const why = answer.reason ? ` Reason: ${answer.reason}` : '';
+      const error = `${by.name ?? by.userId} denied this call to ${tool.name}.${why} Do not retry it with the same arguments; continue without it or ask for guidance.`;
+      ctx.emit({ type: 'tool_usage_error', taskId, agent, tool: call.name, error });
+      return `Error: ${error}`;
+    }
+  }
+  try {
+    const output = capToolResult(
+      await tool.invoke(call.arguments, {
+        runId: ctx.runId,
+        taskId,
+        agentRole: agent,
+        toolCallId: call.id,
+        signal: execution.signal ?? ctx.env.signal,
+        askHuman: async (question) => {
+          const { answer } = await ctx.requireHuman({ slot: `${slot}/question`, kind: 'question', taskId, agent, question });
+          return answer.type === 'answer' ? answer.text : describeAnswer(answer);
+        },
+      }),
+    );
+    ctx.emit({ type: 'tool_usage_finished', taskId, agent, tool: call.name, output });
+    return output;
+  } catch (error) {
+    if (error instanceof HumanInputRequired) throw error;
+    ctx.throwIfCancelled();
+    const message = errorMessage(error);
+    ctx.emit({ type: 'tool_usage_error', taskId, agent, tool: call.name, error: message });
+    return `Error: ${message}`;
+  }
+}
+
+function capToolResult(output: string): string {
+  if (output.length <= MAX_TOOL_RESULT_CHARS) return output;
+  return `${output.slice(0, MAX_TOOL_RESULT_CHARS)}\n[tool output truncated at ${MAX_TOOL_RESULT_CHARS} characters]`;
+}

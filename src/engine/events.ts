@@ -1,0 +1,65 @@
+import type { HumanRequest } from './humanRequest.ts';
+import type { TaskOutput, Usage } from './output.ts';
+
+interface EventBase {
+  runId: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+  taskId?: string | undefined;
+  /** Role of the agent concerned. */
+  agent?: string | undefined;
+}
+
+/**
+ * Everything the engine reports while it works. Names follow CrewAI's event bus so people who
+ * know CrewAI recognise them; surfaces render these into progress views.
+ */
+export type CrewEvent = EventBase &
+  (
+    | { type: 'crew_kickoff_started'; crew: string; inputs: Record<string, string>; resumed: boolean }
+    | { type: 'crew_kickoff_completed'; crew: string; output: string; usage: Usage }
+    | { type: 'crew_kickoff_failed'; crew: string; error: string; usage: Usage }
+    | { type: 'task_started'; taskId: string; description: string }
+    | { type: 'task_completed'; taskId: string; output: TaskOutput }
+    | { type: 'task_failed'; taskId: string; error: string }
+    | { type: 'task_skipped'; taskId: string; reason: string }
+    | { type: 'task_allocated'; taskId: string; agent: string; reason: string }
+    | { type: 'agent_execution_started'; taskId: string; agent: string }
+    | { type: 'agent_execution_completed'; taskId: string; agent: string; output: string }
+    | { type: 'llm_call_started'; model: string | undefined }
+    | { type: 'llm_call_completed'; model: string; usage: Usage }
+    | { type: 'llm_call_failed'; error: string }
+    | { type: 'tool_usage_started'; tool: string; arguments: string }
+    | { type: 'tool_usage_finished'; tool: string; output: string }
+    | { type: 'tool_usage_error'; tool: string; error: string }
+    | { type: 'delegation_started'; kind: 'delegate' | 'ask'; coworker: string; request: string }
+    | { type: 'delegation_completed'; kind: 'delegate' | 'ask'; coworker: string; output: string }
+    | { type: 'guardrail_failed'; taskId: string; attempt: number; feedback: string }
+    | { type: 'loop_iteration'; taskId: string; backTo: string; iteration: number }
+    | { type: 'human_input_requested'; request: HumanRequest }
+    | { type: 'human_input_received'; requestId: string; kind: HumanRequest['kind']; answer: string; by: string }
+    | { type: 'crew_suspended'; crew: string; pending: string[]; usage: Usage }
+  );
+
+export type CrewEventType = CrewEvent['type'];
+export type CrewEventListener = (event: CrewEvent) => void;
+
+/** Subscribers to a crew's events. A listener that throws never breaks the run. */
+export class CrewEventBus {
+  readonly #listeners = new Set<CrewEventListener>();
+
+  subscribe(listener: CrewEventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  emit(event: CrewEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        process.emitWarning(`crew event listener failed on ${event.type}: ${String(error)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,161 @@
+import type { LlmClient, LlmRequest, LlmResponse } from '../llm/types.ts';
+import { RpmLimiter, Semaphore } from '../llm/rateLimiter.ts';
+import { RunCancelledError, RunLimitError, errorMessage } from './errors.ts';
+import type { CrewEvent, CrewEventBus } from './events.ts';
+import { addUsage, type TaskOutput, type Usage } from './output.ts';
+import { usageBucket, type RunState } from './runState.ts';
+import { HumanInputRequired, type HumanRequest, type RecordedAnswer } from './humanRequest.ts';
+import { randomUUID } from 'node:crypto';
+import type { AgentSpec, CrewSpec, TaskSpec } from './spec.ts';
+
+export type CheckpointSink = (state: RunState) => void | Promise<void>;
+
+export interface RunHooks {
+  /** CrewAI's step_callback: every event of the run. */
+  onEvent?: ((event: CrewEvent) => void) | undefined;
+  /** CrewAI's task_callback. */
+  onTaskCompleted?: ((output: TaskOutput) => void | Promise<void>) | undefined;
+  /** Receives the state after every LLM call and tool result, before the next step starts. */
+  checkpoint?: CheckpointSink | undefined;
+}
+
+export interface RunEnvironment extends RunHooks {
+  llm: LlmClient;
+  signal?: AbortSignal | undefined;
+  /** Directory that task output_file paths are relative to. */
+  outputDir?: string | undefined;
+  now?: (() => number) | undefined;
+}
+
+/** Event fields the run context fills in itself. */
+export type EventDraft = CrewEvent extends infer E ? (E extends CrewEvent ? Omit<E, 'runId' | 'at'> : never) : never;
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Who an LLM call is for: usage is booked to this agent and task. */
+export interface CallSite {
+  agent: AgentSpec | { role: string; llm?: string | undefined; maxRpm?: number | undefined };
+  taskId: string;
+}
+
+/** Everything one run shares: its state, the model, limits, events and checkpoints. */
+export class RunContext {
+  readonly #rpmLimiters = new Map<string, RpmLimiter>();
+  readonly #llmSlots: Semaphore;
+  readonly agentsById: Map<string, AgentSpec>;
+  readonly tasksById: Map<string, TaskSpec>;
+  #checkpointChain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly spec: CrewSpec,
+    readonly state: RunState,
+    readonly env: RunEnvironment,
+    readonly bus: CrewEventBus,
+  ) {
+    this.#llmSlots = new Semaphore(spec.maxConcurrency ?? 8);
+    this.agentsById = new Map(spec.agents.map((agent) => [agent.id, agent]));
+    this.tasksById = new Map(spec.tasks.map((task) => [task.id, task]));
+  }
+
+  get runId(): string {
+    return this.state.runId;
+  }
+
+  now(): number {
+    return this.env.now?.() ?? Date.now();
+  }
+
+  emit(draft: EventDraft): void {
+    const event = { ...draft, runId: this.state.runId, at: this.now() } as CrewEvent;
+    this.env.onEvent?.(event);
+    this.bus.emit(event);
+  }
+
+  throwIfCancelled(): void {
+    if (this.env.signal?.aborted) throw new RunCancelledError();
+  }
+
+  /** Checkpoints are written one after another, in order, and each finishes before the run moves on. */
+  async checkpoint(): Promise<void> {
+    const sink = this.env.checkpoint;
+    if (!sink) return;
+    const snapshot = structuredClone(this.state);
+    const write = this.#checkpointChain.then(() => sink(snapshot));
+    this.#checkpointChain = write.catch(() => undefined);
+    await write;
+  }
+
+  /** One LLM call with the run's limits, the agent's max_rpm, the crew's concurrency, usage and events. */
+  async callLlm(site: CallSite, request: Omit<LlmRequest, 'signal' | 'model'>, signal?: AbortSignal): Promise<LlmResponse> {
+    this.throwIfCancelled();
+    this.#enforceLimits();
+    const role = site.agent.role;
+    const model = site.agent.llm;
+    const maxRpm = site.agent.maxRpm;
+    if (maxRpm) await this.#rpmLimiter(role, maxRpm).acquire(signal ?? this.env.signal);
+    this.emit({ type: 'llm_call_started', taskId: site.taskId, agent: role, model });
+    let response: LlmResponse;
+    try {
+      response = await this.#llmSlots.run(() =>
+        this.env.llm.chat({ ...request, model, signal: signal ?? this.env.signal }),
+      );
+    } catch (error) {
+      this.emit({ type: 'llm_call_failed', taskId: site.taskId, agent: role, error: errorMessage(error) });
+      if (this.env.signal?.aborted) throw new RunCancelledError();
+      throw error;
+    }
+    const usage: Usage = { llmCalls: 1, ...response.usage };
+    addUsage(this.state.usage, usage);
+    addUsage(usageBucket(this.state.usageByAgent, role), usage);
+    addUsage(usageBucket(this.state.usageByTask, site.taskId), usage);
+    this.emit({ type: 'llm_call_completed', taskId: site.taskId, agent: role, model: response.model, usage });
+    return response;
+  }
+
+  /**
+   * The answer a person gave at this slot, or (the first time) a new pending request: the state is
+   * checkpointed with it and HumanInputRequired stops this branch of work until someone answers.
+   */
+  async requireHuman(request: DistributiveOmit<HumanRequest, 'id' | 'createdAt'>): Promise<RecordedAnswer> {
+    const answered = this.state.answers[request.slot];
+    if (answered) return answered;
+    let pending = this.state.pending.find((candidate) => candidate.slot === request.slot);
+    if (!pending) {
+      pending = { ...request, id: randomUUID().slice(0, 8), createdAt: this.now() } as HumanRequest;
+      this.state.pending.push(pending);
+      this.emit({ type: 'human_input_requested', taskId: request.taskId, agent: request.agent, request: pending });
+      await this.checkpoint();
+    }
+    throw new HumanInputRequired(pending);
+  }
+
+  /** The run's LLM as a plain client for one call site, so helpers such as structured output are booked like any call. */
+  llmFor(site: CallSite, signal?: AbortSignal): LlmClient {
+    return { chat: (request) => this.callLlm(site, request, signal ?? request.signal) };
+  }
+
+  #enforceLimits(): void {
+    const limits = this.spec.limits;
+    if (!limits) return;
+    const { llmCalls, promptTokens, completionTokens } = this.state.usage;
+    if (limits.maxLlmCalls !== undefined && llmCalls >= limits.maxLlmCalls) {
+      throw new RunLimitError(
+        `The run reached limits.max_llm_calls (${limits.maxLlmCalls}) from crew.yaml. Raise the limit, or simplify the crew.`,
+      );
+    }
+    if (limits.maxTokens !== undefined && promptTokens + completionTokens >= limits.maxTokens) {
+      throw new RunLimitError(
+        `The run reached limits.max_tokens (${limits.maxTokens}) from crew.yaml with ${promptTokens + completionTokens} tokens used. Raise the limit, or simplify the crew.`,
+      );
+    }
+  }
+
+  #rpmLimiter(role: string, maxRpm: number): RpmLimiter {
+    let limiter = this.#rpmLimiters.get(role);
+    if (!limiter) {
+      limiter = new RpmLimiter(maxRpm);
+      this.#rpmLimiters.set(role, limiter);
+    }
+    return limiter;
+  }
+}

@@ -1,0 +1,106 @@
+import type { z } from 'zod';
+import type { Tool } from '../tools/defineTool.ts';
+import type { TaskOutput } from './output.ts';
+
+/**
+ * The engine's input: a crew with every reference resolved. src/crews builds this from
+ * CrewAI-format YAML; TypeScript users can build it by hand.
+ */
+export interface CrewSpec {
+  name: string;
+  description?: string | undefined;
+  process: ProcessKind;
+  agents: AgentSpec[];
+  tasks: TaskSpec[];
+  /** hierarchical: model for the built-in manager agent. */
+  managerLlm?: string | undefined;
+  /** hierarchical: id of an agent in `agents` that manages instead of the built-in manager. */
+  managerAgent?: string | undefined;
+  verbose?: boolean | undefined;
+  /** Upper bound on tasks running at once (parallel process, async tasks) and LLM calls in flight. */
+  maxConcurrency?: number | undefined;
+  limits?: RunLimits | undefined;
+  inputs?: Record<string, InputSpec> | undefined;
+  /** Tool names that must be approved by a person before they run. */
+  requireApproval?: string[] | undefined;
+  /** Cap on human review rounds per task. */
+  maxReviewRounds?: number | undefined;
+}
+
+export type ProcessKind = 'sequential' | 'parallel' | 'hierarchical';
+
+export interface RunLimits {
+  maxLlmCalls?: number | undefined;
+  maxTokens?: number | undefined;
+}
+
+export interface InputSpec {
+  description?: string | undefined;
+  required: boolean;
+  default?: string | undefined;
+}
+
+export interface AgentSpec {
+  /** Key in agents.yaml; tasks refer to agents by it. */
+  id: string;
+  role: string;
+  goal: string;
+  backstory: string;
+  /** Model name; OPENAI_MODEL when absent. */
+  llm?: string | undefined;
+  tools: Tool[];
+  allowDelegation: boolean;
+  /** Default 25. When reached the agent is asked once for its best final answer. */
+  maxIter: number;
+  maxRpm?: number | undefined;
+  /** Seconds. */
+  maxExecutionTime?: number | undefined;
+  verbose: boolean;
+}
+
+/** A condition on an earlier task's output: a regex test, or a yes/no question the LLM answers. */
+export type ConditionSpec = { task: string; matches: string } | { task: string; ask: string };
+
+export interface LoopSpec {
+  /** Task id to run again from. */
+  backTo: string;
+  while: ConditionSpec;
+  max: number;
+}
+
+export type GuardrailResult = { ok: true; output?: string | undefined } | { ok: false; feedback: string };
+export type GuardrailFunction = (output: TaskOutput) => GuardrailResult | Promise<GuardrailResult>;
+
+/** Structured output for a task: JSON schema for the model, zod for validation. */
+export interface OutputSchema {
+  name: string;
+  jsonSchema: Record<string, unknown>;
+  zod: z.ZodType;
+}
+
+export interface TaskSpec {
+  /** Key in tasks.yaml. */
+  id: string;
+  description: string;
+  expectedOutput: string;
+  /** Agent id; when absent the engine allocates the best-fitting agent. */
+  agent?: string | undefined;
+  /** Task ids whose outputs this task sees; all earlier completed tasks when absent. */
+  context?: string[] | undefined;
+  asyncExecution: boolean;
+  humanInput: boolean;
+  outputSchema?: OutputSchema | undefined;
+  /** Path with {input} placeholders; the output is written there. */
+  outputFile?: string | undefined;
+  markdown: boolean;
+  /** A function, or a sentence an LLM checks the output against. */
+  guardrail?: GuardrailFunction | string | undefined;
+  guardrailMaxRetries: number;
+  callback?: ((output: TaskOutput) => void | Promise<void>) | undefined;
+  /** Replace the agent's tools for this task. */
+  tools?: Tool[] | undefined;
+  /** Higher runs first among ready tasks (parallel process). */
+  priority: number;
+  condition?: ConditionSpec | undefined;
+  loop?: LoopSpec | undefined;
+}

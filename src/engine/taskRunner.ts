@@ -1,0 +1,189 @@
+import type { Tool } from '../tools/defineTool.ts';
+import { runAgentLoop } from './agentExecutor.ts';
+import { allocateAgent } from './allocation.ts';
+import { delegationTools } from './delegationTools.ts';
+import { RunLimitError, TaskFailedError, errorMessage } from './errors.ts';
+import { managerFor } from './manager.ts';
+import { emptyUsage, type TaskOutput } from './output.ts';
+import { writeOutputFile } from './outputFile.ts';
+import { contextBlock, guardrailRetryPrompt, openingMessages, reviewFeedbackPrompt, type TaskPromptParts } from './prompts.ts';
+import { HumanInputRequired } from './humanRequest.ts';
+import type { RunContext } from './runContext.ts';
+import type { AgentSpec, TaskSpec } from './spec.ts';
+import { checkGuardrail } from './guardrail.ts';
+import { structuredAnswer } from './structuredAnswer.ts';
+
+/** Runs one task to a validated output and records it; throws TaskFailedError when it cannot. */
+export async function runTask(ctx: RunContext, task: TaskSpec): Promise<TaskOutput> {
+  const state = ctx.state.tasks[task.id]!;
+  state.status = 'running';
+  ctx.emit({ type: 'task_started', taskId: task.id, description: task.description });
+  try {
+    const agent = await chooseAgent(ctx, task);
+    state.agent = agent.id;
+    const output = await produceOutput(ctx, task, agent);
+    await finishTask(ctx, task, output);
+    return output;
+  } catch (error) {
+    if (error instanceof HumanInputRequired) {
+      state.status = 'awaiting_input';
+      throw error;
+    }
+    ctx.throwIfCancelled();
+    const reason = errorMessage(error);
+    state.status = 'failed';
+    state.error = reason;
+    ctx.emit({ type: 'task_failed', taskId: task.id, error: reason });
+    await ctx.checkpoint();
+    // Run-wide stops keep their own type; anything else is this task's failure.
+    if (error instanceof TaskFailedError || error instanceof RunLimitError) throw error;
+    throw new TaskFailedError(task.id, reason);
+  }
+}
+
+async function chooseAgent(ctx: RunContext, task: TaskSpec): Promise<AgentSpec> {
+  if (ctx.spec.process === 'hierarchical') return managerFor(ctx.spec);
+  if (task.agent) return ctx.agentsById.get(task.agent)!;
+  const { agent, reason } = await allocateAgent(ctx, task);
+  ctx.emit({ type: 'task_allocated', taskId: task.id, agent: agent.role, reason });
+  return agent;
+}
+
+async function produceOutput(ctx: RunContext, task: TaskSpec, agent: AgentSpec): Promise<TaskOutput> {
+  const state = ctx.state.tasks[task.id]!;
+  const key = task.id;
+  ctx.emit({ type: 'agent_execution_started', taskId: task.id, agent: agent.role });
+  for (;;) {
+    const answer = await runAgentLoop(ctx, {
+      key,
+      site: { agent, taskId: task.id },
+      tools: toolsFor(ctx, task, agent, key),
+      opening: () => openingMessages(agent, promptParts(ctx, task)),
+      signal: executionSignal(ctx, agent),
+    }).catch((error: unknown) => {
+      if (agent.maxExecutionTime && !ctx.env.signal?.aborted && isAbort(error)) {
+        throw new TaskFailedError(task.id, `${agent.role} exceeded max_execution_time (${agent.maxExecutionTime} s).`);
+      }
+      throw error;
+    });
+    ctx.emit({ type: 'agent_execution_completed', taskId: task.id, agent: agent.role, output: answer });
+    const structured = task.outputSchema ? await structuredAnswer(ctx, task.id, answer, task.outputSchema) : undefined;
+    const output: TaskOutput = {
+      taskId: task.id,
+      agent: agent.role,
+      description: task.description,
+      raw: structured?.raw ?? answer,
+      ...(structured ? { json: structured.json } : {}),
+      usage: { ...(ctx.state.usageByTask[task.id] ?? emptyUsage()) },
+    };
+    const verdict = await checkGuardrail(ctx, task, output, state.guardrailFailures);
+    if (verdict.ok) {
+      const accepted = verdict.output === undefined ? output : { ...output, raw: verdict.output };
+      const changes = task.humanInput ? await humanReview(ctx, task, agent, accepted) : undefined;
+      if (changes === undefined) return accepted;
+      ctx.state.conversations[key]!.messages.push({ role: 'user', content: reviewFeedbackPrompt(changes) });
+      await ctx.checkpoint();
+      continue;
+    }
+    state.guardrailFailures += 1;
+    ctx.emit({ type: 'guardrail_failed', taskId: task.id, agent: agent.role, attempt: state.guardrailFailures, feedback: verdict.feedback });
+    if (state.guardrailFailures > task.guardrailMaxRetries) {
+      throw new TaskFailedError(
+        task.id,
+        `the output failed its guardrail ${state.guardrailFailures} times (guardrail_max_retries: ${task.guardrailMaxRetries}). Last feedback: ${verdict.feedback}`,
+      );
+    }
+    ctx.state.conversations[key]!.messages.push({ role: 'user', content: guardrailRetryPrompt(verdict.feedback) });
+    await ctx.checkpoint();
+  }
+}
+
+/**
+ * human_input: a person approves the draft or asks for changes, round after round (crew.yaml
+ * max_review_rounds caps it; past the cap the draft stands). Returns the requested changes, if any.
+ */
+async function humanReview(ctx: RunContext, task: TaskSpec, agent: AgentSpec, draft: TaskOutput): Promise<string | undefined> {
+  const state = ctx.state.tasks[task.id]!;
+  const cap = ctx.spec.maxReviewRounds;
+  if (cap !== undefined && state.reviewRounds >= cap) return undefined;
+  const { answer } = await ctx.requireHuman({
+    slot: `${task.id}/review/${state.reviewRounds}`,
+    kind: 'review',
+    taskId: task.id,
+    agent: agent.role,
+    round: state.reviewRounds,
+    draft: draft.raw,
+  });
+  if (answer.type !== 'feedback') return undefined;
+  state.reviewRounds += 1;
+  return answer.text;
+}
+
+/** Task tools replace the agent's; delegating agents and the manager also get the coworker tools. */
+function toolsFor(ctx: RunContext, task: TaskSpec, agent: AgentSpec, key: string): Tool[] {
+  const own = task.tools ?? agent.tools;
+  const isManager = ctx.spec.process === 'hierarchical';
+  if (!isManager && !agent.allowDelegation) return own;
+  const coworkers = ctx.spec.agents.filter((other) => other.id !== agent.id);
+  if (coworkers.length === 0) return own;
+  return [...own, ...delegationTools(ctx, key, task.id, coworkers)];
+}
+
+function promptParts(ctx: RunContext, task: TaskSpec): TaskPromptParts {
+  const suggestion =
+    ctx.spec.process === 'hierarchical' && task.agent
+      ? `\n\nSuggested coworker: ${ctx.agentsById.get(task.agent)?.role ?? task.agent} (you may choose any coworker).`
+      : '';
+  const context = contextFor(ctx, task);
+  return {
+    description: task.description + suggestion,
+    expectedOutput: task.expectedOutput,
+    markdown: task.markdown,
+    jsonSchema: task.outputSchema?.jsonSchema,
+    context: context || undefined,
+    feedback: ctx.state.tasks[task.id]?.feedback,
+  };
+}
+
+/** Explicit context, or (CrewAI's default) every earlier task that completed. */
+function contextFor(ctx: RunContext, task: TaskSpec): string {
+  const ids = task.context ?? ctx.spec.tasks.slice(0, ctx.spec.tasks.indexOf(task)).map((earlier) => earlier.id);
+  const outputs = ids.flatMap((id) => {
+    const output = ctx.state.tasks[id]?.output;
+    return output ? [output.raw] : [];
+  });
+  return contextBlock(outputs);
+}
+
+function executionSignal(ctx: RunContext, agent: AgentSpec): AbortSignal | undefined {
+  if (!agent.maxExecutionTime) return ctx.env.signal;
+  const timeout = AbortSignal.timeout(agent.maxExecutionTime * 1000);
+  return ctx.env.signal ? AbortSignal.any([ctx.env.signal, timeout]) : timeout;
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError' || /abort/i.test(error.name));
+}
+
+async function finishTask(ctx: RunContext, task: TaskSpec, output: TaskOutput): Promise<void> {
+  const state = ctx.state.tasks[task.id]!;
+  if (task.outputFile) await writeOutputFile(task.outputFile, ctx.state.inputs, ctx.env.outputDir ?? process.cwd(), output);
+  await task.callback?.(output);
+  await ctx.env.onTaskCompleted?.(output);
+  state.status = 'completed';
+  state.output = output;
+  delete state.error;
+  forgetWorkingMemory(ctx, task.id);
+  ctx.emit({ type: 'task_completed', taskId: task.id, agent: output.agent, output });
+  await ctx.checkpoint();
+}
+
+/** A finished task's conversations and used answers are not needed to continue; dropping them keeps checkpoints small. */
+export function forgetWorkingMemory(ctx: RunContext, taskId: string): void {
+  for (const key of Object.keys(ctx.state.conversations)) {
+    if (key === taskId || key.startsWith(`${taskId}>`)) delete ctx.state.conversations[key];
+  }
+  for (const slot of Object.keys(ctx.state.answers)) {
+    if (slot.startsWith(`${taskId}/`) || slot.startsWith(`${taskId}>`)) delete ctx.state.answers[slot];
+  }
+}

@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Crew } from '../../src/engine/crew.ts';
+import { agent, crew, task } from '../support/crewBuilders.ts';
+import { startScriptedOpenAI, type RecordedRequest, type ScriptedOpenAI } from '../support/scriptedOpenAI.ts';
+import { llmFor } from '../support/testLlm.ts';
+
+/** Answers each task by its description, so replies do not depend on arrival order. */
+function answerByTask(server: ScriptedOpenAI, delayMs: number): void {
+  server.on((req: RecordedRequest) => {
+    const match = /Do (\w+)\./.exec(req.lastUser);
+    return match ? { content: `output of ${match[1]}`, delayMs } : undefined;
+  });
+}
+
+const startedOrder = (server: ScriptedOpenAI) => server.requests.map((r) => /Do (\w+)\./.exec(r.lastUser)?.[1]);
+
+describe('concurrent tasks', () => {
+  let server: ScriptedOpenAI;
+  beforeEach(async () => {
+    server = await startScriptedOpenAI();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  it('sequential: async tasks run together and the task that needs them waits for all of them', async () => {
+    answerByTask(server, 40);
+    const spec = crew({
+      agents: [agent('a')],
+      tasks: [
+        task('north', { agent: 'a', asyncExecution: true }),
+        task('south', { agent: 'a', asyncExecution: true }),
+        task('east', { agent: 'a', asyncExecution: true }),
+        task('join', { agent: 'a', context: ['north', 'south', 'east'] }),
+      ],
+    });
+    const output = await new Crew(spec).kickoff({}, { llm: llmFor(server) });
+    expect(server.maxInFlight).toBe(3);
+    expect(startedOrder(server).at(-1)).toBe('join');
+    const join = server.requests.at(-1)!;
+    expect(join.lastUser).toContain('output of north');
+    expect(join.lastUser).toContain('output of east');
+    expect(output.raw).toBe('output of join');
+  });
+
+  it('sequential: a task that does not need an async task does not wait for it', async () => {
+    server.on((req) => (req.lastUser.includes('Do slow.') ? { content: 'slow done', delayMs: 150 } : undefined));
+    answerByTask(server, 0);
+    const spec = crew({
+      agents: [agent('a')],
+      tasks: [
+        task('slow', { agent: 'a', asyncExecution: true }),
+        task('quick', { agent: 'a', context: [] }),
+        task('final', { agent: 'a' }),
+      ],
+    });
+    await new Crew(spec).kickoff({}, { llm: llmFor(server) });
+    const quick = server.requests.find((r) => r.lastUser.includes('Do quick.'))!;
+    const slow = server.requests.find((r) => r.lastUser.includes('Do slow.'))!;
+    expect(quick.startedAt).toBeLessThan(slow.finishedAt!);
+    expect(server.requests.at(-1)?.lastUser).toContain('slow done');
+  });
+
+  it('parallel: every task whose context is complete starts at once, then the join', async () => {
+    answerByTask(server, 40);
+    const spec = crew({
+      process: 'parallel',
+      agents: [agent('analyst')],
+      tasks: [
+        ...['competitors', 'pricing', 'customers', 'trends'].map((id) => task(id, { agent: 'analyst' })),
+        task('synthesis', { agent: 'analyst', context: ['competitors', 'pricing', 'customers', 'trends'] }),
+      ],
+    });
+    const output = await new Crew(spec).kickoff({}, { llm: llmFor(server) });
+    expect(server.maxInFlight).toBe(4);
+    expect(startedOrder(server).at(-1)).toBe('synthesis');
+    expect(output.tasks.map((t) => t.taskId)).toEqual(['competitors', 'pricing', 'customers', 'trends', 'synthesis']);
+  });
+
+  it('parallel: max_concurrency bounds the fan-out and priority picks who goes first', async () => {
+    answerByTask(server, 10);
+    const spec = crew({
+      process: 'parallel',
+      maxConcurrency: 1,
+      agents: [agent('analyst')],
+      tasks: [
+        task('low', { agent: 'analyst', priority: 1 }),
+        task('high', { agent: 'analyst', priority: 5 }),
+        task('middle', { agent: 'analyst', priority: 3 }),
+      ],
+    });
+    await new Crew(spec).kickoff({}, { llm: llmFor(server) });
+    expect(server.maxInFlight).toBe(1);
+    expect(startedOrder(server)).toEqual(['high', 'middle', 'low']);
+  });
+
+  it('fails the crew with the task that failed, after letting the others settle', async () => {
+    server.on((req) => (req.lastUser.includes('Do broken.') ? { status: 400, errorBody: { error: { message: 'bad request' } } } : undefined));
+    answerByTask(server, 20);
+    const spec = crew({
+      process: 'parallel',
+      agents: [agent('a')],
+      tasks: [task('fine', { agent: 'a' }), task('broken', { agent: 'a' }), task('after', { agent: 'a', context: ['broken'] })],
+    });
+    await expect(new Crew(spec).kickoff({}, { llm: llmFor(server) })).rejects.toThrow(/Task broken failed/);
+    expect(startedOrder(server)).not.toContain('after');
+  });
+});
