@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { modelName, promptText } from './textFields.ts';
+
+/** One entry of agents.yaml, keyed by the agent's id (CrewAI's classic format). */
+export const AgentEntrySchema = z.object({
+  role: promptText(),
+  goal: promptText(),
+  backstory: promptText(),
+  /** Model name; OPENAI_MODEL when absent. */
+  llm: modelName().optional(),
+  /** Tool names: crew-local (tools.ts) first, then built-in tools, then their aliases. */
+  tools: z.array(z.string()).default([]),
+  allow_delegation: z.boolean().default(false),
+  max_iter: z.int().positive().default(25),
+  max_rpm: z.int().positive().optional(),
+  /** Seconds. */
+  max_execution_time: z.number().positive().optional(),
+  verbose: z.boolean().default(false),
+});
+export type AgentEntry = z.infer<typeof AgentEntrySchema>;
+
+/** CrewAI agent settings a CrewAI project may carry: accepted with a warning each. */
+export const UNSUPPORTED_AGENT_KEYS = [
+  'memory',
+  'cache',
+  'allow_code_execution',
+  'code_execution_mode',
+  'max_retry_limit',
+  'respect_context_window',
+  'function_calling_llm',
+  'step_callback',
+  'system_template',
+  'prompt_template',
+  'response_template',
+  'use_system_prompt',
+  'reasoning',
+  'max_reasoning_attempts',
+  'multimodal',
+  'knowledge',
+  'knowledge_sources',
+  'knowledge_config',
+  'embedder',
+  'inject_date',
+  'date_format',
+  'max_tokens',
+  'callbacks',
+  'config',
+  'guardrail',
+  'security_config',
+  'apps',
+  'mcps',
+] as const;

@@ -1,0 +1,46 @@
+import type { AgentSpec } from '../engine/spec.ts';
+import type { Tool } from '../tools/defineTool.ts';
+import { AgentEntrySchema, UNSUPPORTED_AGENT_KEYS } from './agentsFile.ts';
+import type { CrewFindings } from './errors.ts';
+import type { ToolCatalog } from './toolCatalog.ts';
+import { validateEntry } from './validateEntry.ts';
+import type { YamlEntries } from './yamlFile.ts';
+
+const FILE = 'agents.yaml';
+
+/** The valid agents of agents.yaml; what is wrong with the others goes into `found`. */
+export function buildAgents(entries: YamlEntries, catalog: ToolCatalog, found: CrewFindings): AgentSpec[] {
+  if (entries.length === 0) found.problems.push({ file: FILE, path: '', message: 'defines no agents; a crew needs at least one' });
+  const agents: AgentSpec[] = [];
+  for (const [id, raw] of entries) {
+    const { value, problems, warnings } = validateEntry(FILE, id, raw, AgentEntrySchema, UNSUPPORTED_AGENT_KEYS);
+    found.problems.push(...problems);
+    found.warnings.push(...warnings);
+    if (!value) continue;
+    agents.push({
+      id,
+      role: value.role,
+      goal: value.goal,
+      backstory: value.backstory,
+      llm: value.llm,
+      tools: resolveTools(FILE, `${id}.tools`, value.tools, catalog, found),
+      allowDelegation: value.allow_delegation,
+      maxIter: value.max_iter,
+      maxRpm: value.max_rpm,
+      maxExecutionTime: value.max_execution_time,
+      verbose: value.verbose,
+    });
+  }
+  return agents;
+}
+
+/** Tools by name; each unknown name is a problem that lists what is available. */
+export function resolveTools(file: string, path: string, names: string[], catalog: ToolCatalog, found: CrewFindings): Tool[] {
+  const tools: Tool[] = [];
+  for (const name of names) {
+    const tool = catalog.resolve(name);
+    if (tool) tools.push(tool);
+    else found.problems.push({ file, path, message: `"${name}" is not a tool; ${catalog.describeAvailable()}` });
+  }
+  return tools;
+}

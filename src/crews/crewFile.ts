@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { modelName, promptText } from './textFields.ts';
+
+/** `{name}` placeholders fill inputs, so input names follow the placeholder rule. */
+const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export const InputEntrySchema = z.strictObject({
+  description: promptText().optional(),
+  required: z.boolean().default(true),
+  /** YAML reads `default: 3` as a number; inputs are text. */
+  default: z
+    .union([z.string(), z.number(), z.boolean()])
+    .transform(String)
+    .optional(),
+});
+
+/** crew.yaml: optional; everything about the crew that is not an agent or a task. */
+export const CrewFileSchema = z.object({
+  description: promptText().optional(),
+  process: z.enum(['sequential', 'parallel', 'hierarchical']).default('sequential'),
+  /** hierarchical: model of the built-in manager (OPENAI_MODEL when absent). */
+  manager_llm: modelName().optional(),
+  /** hierarchical: an agent id from agents.yaml that manages instead of the built-in manager. */
+  manager_agent: z.string().min(1).optional(),
+  verbose: z.boolean().default(false),
+  inputs: z
+    .record(z.string().regex(INPUT_NAME, 'use letters, digits and _ (not starting with a digit), as {placeholders} do'), InputEntrySchema.nullable())
+    .default({}),
+  max_concurrency: z.int().positive().optional(),
+  limits: z
+    .strictObject({
+      max_llm_calls: z.int().positive().optional(),
+      max_tokens: z.int().positive().optional(),
+    })
+    .optional(),
+  /** Tool names a person must approve before they run. */
+  require_approval: z.array(z.string()).default([]),
+  max_review_rounds: z.int().nonnegative().optional(),
+  /** Chat surface settings, read by the surfaces themselves. */
+  slack: z.unknown().optional(),
+  discord: z.unknown().optional(),
+});
+export type CrewFileEntry = z.infer<typeof CrewFileSchema>;
+
+/** CrewAI crew settings a CrewAI project may carry: accepted with a warning each. */
+export const UNSUPPORTED_CREW_KEYS = [
+  'name',
+  'memory',
+  'planning',
+  'planning_llm',
+  'cache',
+  'embedder',
+  'function_calling_llm',
+  'step_callback',
+  'task_callback',
+  'manager_callbacks',
+  'share_crew',
+  'output_log_file',
+  'prompt_file',
+  'knowledge_sources',
+  'max_rpm',
+  'chat_llm',
+  'config',
+  'security_config',
+  'tracing',
+] as const;

@@ -1,0 +1,138 @@
+import path from 'node:path';
+import type { CrewSpec, InputSpec } from '../engine/spec.ts';
+import type { Tool } from '../tools/defineTool.ts';
+import { buildAgents, resolveTools } from './buildAgents.ts';
+import { buildTasks } from './buildTasks.ts';
+import { CrewFileSchema, UNSUPPORTED_CREW_KEYS, type CrewFileEntry } from './crewFile.ts';
+import { displayPath, resolveCrewDir } from './crewDirectory.ts';
+import { collectInputs } from './crewInputs.ts';
+import { checkReferences } from './crewReferences.ts';
+import { CrewFileError, type CrewFindings } from './errors.ts';
+import { loadLocalTools } from './localTools.ts';
+import { createToolCatalog } from './toolCatalog.ts';
+import { validateEntry } from './validateEntry.ts';
+import { readYamlFile, type YamlEntries, type YamlFileResult } from './yamlFile.ts';
+
+
+export interface LoadedCrew {
+  spec: CrewSpec;
+  /** Absolute path of the crew directory. */
+  dir: string;
+  /** Things ignored while loading (CrewAI settings not supported yet, unknown keys). */
+  warnings: string[];
+  inputs: Record<string, InputSpec>;
+  /** crew.yaml's chat surface settings, untouched, for the surfaces to read. */
+  surfaces: { slack?: unknown; discord?: unknown };
+}
+
+export interface LoadCrewOptions {
+  /** Where crews are found by name; default <cwd>/crews. */
+  crewsDir?: string;
+  builtinTools: Record<string, Tool>;
+  /** Other names for built-in tools (CrewAI class names such as SerperDevTool). */
+  builtinAliases?: Record<string, string>;
+}
+
+/**
+ * Loads `crews/<name>/` (or a crew directory by path): agents.yaml, tasks.yaml, optional crew.yaml
+ * and tools.ts. Throws CrewNotFoundError, or one CrewFileError naming every problem at once.
+ */
+export async function loadCrew(nameOrDir: string, options: LoadCrewOptions): Promise<LoadedCrew> {
+  const cwd = process.cwd();
+  const dir = await resolveCrewDir(nameOrDir, crewsDirOf(options, cwd), cwd);
+  return loadCrewDir(dir, displayPath(dir, cwd), options);
+}
+
+export function crewsDirOf(options: LoadCrewOptions, cwd: string): string {
+  return path.resolve(cwd, options.crewsDir ?? 'crews');
+}
+
+async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptions): Promise<LoadedCrew> {
+  const found: CrewFindings = { problems: [], warnings: [] };
+  const [agentsFile, tasksFile, crewFile, { local, problems: toolProblems }] = await Promise.all([
+    readYamlFile(dir, 'agents.yaml'),
+    readYamlFile(dir, 'tasks.yaml'),
+    readYamlFile(dir, 'crew.yaml'),
+    loadLocalTools(dir),
+  ]);
+  found.problems.push(...toolProblems);
+  const agentEntries = entriesOf(agentsFile, 'agents.yaml', true, found);
+  const taskEntries = entriesOf(tasksFile, 'tasks.yaml', true, found);
+  const crewEntries = entriesOf(crewFile, 'crew.yaml', false, found);
+
+  const catalog = createToolCatalog(local.tools, options.builtinTools, options.builtinAliases);
+  const crew = crewSettings(crewEntries, found);
+  const agents = agentEntries ? buildAgents(agentEntries, catalog, found) : [];
+  const tasks = taskEntries ? buildTasks(taskEntries, catalog, local, found) : [];
+  // By the tools' own names, which is how the engine meets them (an alias is only a YAML spelling).
+  const requireApproval = resolveTools('crew.yaml', 'require_approval', crew.require_approval, catalog, found).map((tool) => tool.name);
+  checkReferences(
+    {
+      process: crew.process,
+      agentIds: agentEntries?.map(([id]) => id),
+      taskIds: (taskEntries ?? []).map(([id]) => id),
+      tasks,
+      managerAgent: crew.manager_agent,
+    },
+    found,
+  );
+  if (crew.process !== 'hierarchical') {
+    for (const key of ['manager_llm', 'manager_agent'] as const) {
+      if (crew[key] !== undefined) found.warnings.push(`crew.yaml: ${key} is only used by the hierarchical process and is ignored`);
+    }
+  }
+  const inputs = collectInputs(crew.inputs, agents, tasks, found);
+  if (found.problems.length > 0) throw new CrewFileError(shownDir, found.problems);
+
+  const spec: CrewSpec = {
+    name: path.basename(dir),
+    description: crew.description,
+    process: crew.process,
+    agents,
+    tasks,
+    managerLlm: crew.manager_llm,
+    managerAgent: crew.manager_agent,
+    verbose: crew.verbose,
+    maxConcurrency: crew.max_concurrency,
+    limits: crew.limits && { maxLlmCalls: crew.limits.max_llm_calls, maxTokens: crew.limits.max_tokens },
+    inputs,
+    requireApproval,
+    maxReviewRounds: crew.max_review_rounds,
+  };
+  return { spec, dir, warnings: found.warnings, inputs, surfaces: surfacesOf(crew) };
+}
+
+/** Entries of a file that parsed; undefined (with its problems recorded) when it did not. */
+function entriesOf(result: YamlFileResult, file: string, required: boolean, found: CrewFindings): YamlEntries | undefined {
+  switch (result.status) {
+    case 'ok':
+      return result.entries;
+    case 'invalid':
+      found.problems.push(...result.problems);
+      return undefined;
+    case 'missing':
+      if (!required) return [];
+      found.problems.push({ file, path: '', message: `not found; a crew directory needs agents.yaml and tasks.yaml (CrewAI's format)` });
+      return undefined;
+  }
+}
+
+/**
+ * crew.yaml's settings. When the file has problems, its `process` is still read when valid (and
+ * otherwise taken as sequential), so the other files are checked by the right rules.
+ */
+function crewSettings(entries: YamlEntries | undefined, found: CrewFindings): CrewFileEntry {
+  const raw = Object.fromEntries(entries ?? []);
+  const { value, problems, warnings } = validateEntry('crew.yaml', undefined, raw, CrewFileSchema, UNSUPPORTED_CREW_KEYS);
+  found.problems.push(...problems);
+  found.warnings.push(...warnings);
+  if (value) return value;
+  return CrewFileSchema.parse({ process: CrewFileSchema.shape.process.safeParse(raw.process).data });
+}
+
+function surfacesOf(crew: CrewFileEntry): LoadedCrew['surfaces'] {
+  const surfaces: LoadedCrew['surfaces'] = {};
+  if (crew.slack !== undefined) surfaces.slack = crew.slack;
+  if (crew.discord !== undefined) surfaces.discord = crew.discord;
+  return surfaces;
+}

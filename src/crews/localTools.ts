@@ -1,0 +1,115 @@
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import type { GuardrailFunction, GuardrailResult, TaskSpec } from '../engine/spec.ts';
+import { errorMessage } from '../engine/errors.ts';
+import type { Tool } from '../tools/defineTool.ts';
+import type { CrewProblem } from './errors.ts';
+
+export type TaskCallback = NonNullable<TaskSpec['callback']>;
+
+/** What a crew's tools.ts contributes: tools by name, and functions tasks.yaml names. */
+export interface LocalTools {
+  /** True when the crew has a tools.ts. */
+  present: boolean;
+  tools: Map<string, Tool>;
+  guardrails: Map<string, GuardrailFunction>;
+  callbacks: Map<string, TaskCallback>;
+}
+
+export const LOCAL_TOOLS_FILE = 'tools.ts';
+
+const GuardrailResultSchema = z.union([
+  z.object({ ok: z.literal(true), output: z.string().optional() }),
+  z.object({ ok: z.literal(false), feedback: z.string() }),
+]);
+
+/**
+ * Imports `<crew>/tools.ts` (the runtime, tsx or vitest, loads TypeScript). Its tools are the
+ * default export or the `tools` export, an array or a record of tools made with defineTool;
+ * `guardrails` and `callbacks` are records of functions.
+ */
+export async function loadLocalTools(dir: string): Promise<{ local: LocalTools; problems: CrewProblem[] }> {
+  const local: LocalTools = { present: false, tools: new Map(), guardrails: new Map(), callbacks: new Map() };
+  const file = path.join(dir, LOCAL_TOOLS_FILE);
+  if (!(await exists(file))) return { local, problems: [] };
+  local.present = true;
+  let module: Record<string, unknown>;
+  try {
+    module = await import(pathToFileURL(file).href);
+  } catch (error) {
+    return { local, problems: [problem('', `could not be loaded: ${errorMessage(error)}`)] };
+  }
+  const problems: CrewProblem[] = [];
+  const exportName = module.tools !== undefined ? 'tools' : 'default';
+  const exported = module[exportName];
+  for (const { where, value } of members(isTool(exported) ? [exported] : exported, exportName, problems)) {
+    if (!isTool(value)) {
+      problems.push(problem(where, 'is not a tool: make it with defineTool from src/tools/defineTool.ts'));
+    } else if (local.tools.has(value.name)) {
+      problems.push(problem(where, `is a second tool named "${value.name}"; tool names must be unique`));
+    } else {
+      local.tools.set(value.name, value);
+    }
+  }
+  // Signatures cannot be checked at runtime; a guardrail's result is checked when it returns.
+  for (const { key, where, value } of members(module.guardrails, 'guardrails', problems, true)) {
+    if (typeof value !== 'function') problems.push(problem(where, 'is not a function'));
+    else local.guardrails.set(key, checkedGuardrail(where, value as GuardrailFunction));
+  }
+  for (const { key, where, value } of members(module.callbacks, 'callbacks', problems, true)) {
+    if (typeof value !== 'function') problems.push(problem(where, 'is not a function'));
+    else local.callbacks.set(key, value as TaskCallback);
+  }
+  return { local, problems };
+}
+
+/** Entries of an export that is an array or a record, each with the path that names it. */
+function members(value: unknown, exportName: string, problems: CrewProblem[], recordOnly = false): Array<{ key: string; where: string; value: unknown }> {
+  if (value === undefined) return [];
+  if (Array.isArray(value) && !recordOnly) {
+    return value.map((item: unknown, index) => ({ key: String(index), where: `${exportName}[${index}]`, value: item }));
+  }
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    return Object.entries(value).map(([key, item]) => ({ key, where: `${exportName}.${key}`, value: item }));
+  }
+  problems.push(problem(exportName, `must be ${recordOnly ? 'a record of functions by name' : 'an array or a record of tools'}`));
+  return [];
+}
+
+function isTool(value: unknown): value is Tool {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'name' in value &&
+    typeof value.name === 'string' &&
+    'spec' in value &&
+    typeof value.spec === 'function' &&
+    'invoke' in value &&
+    typeof value.invoke === 'function'
+  );
+}
+
+/** A guardrail that returns the wrong shape fails with a message that names it and the right shape. */
+function checkedGuardrail(where: string, guardrail: GuardrailFunction): GuardrailFunction {
+  return async (output): Promise<GuardrailResult> => {
+    const result: unknown = await guardrail(output);
+    const parsed = GuardrailResultSchema.safeParse(result);
+    if (parsed.success) return parsed.data;
+    throw new Error(`${LOCAL_TOOLS_FILE} ${where} returned ${JSON.stringify(result)}; return { ok: true } or { ok: false, feedback: "what to fix" }`);
+  };
+}
+
+function problem(where: string, message: string): CrewProblem {
+  return { file: LOCAL_TOOLS_FILE, path: where, message };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
