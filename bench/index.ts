@@ -1,0 +1,16 @@
+import { engineOverhead } from './engineOverhead.ts';
+import { parallelEfficiency } from './parallelEfficiency.ts';
+import { promptOverhead } from './promptOverhead.ts';
+
+/** `npm run bench`: prints each measurement with its target. Not part of the tests. */
+const overhead = await engineOverhead();
+console.log(`engine overhead per LLM step: ${overhead.msPerStep.toFixed(3)} ms over ${overhead.steps} steps (target < 1 ms)`);
+
+const prompt = await promptOverhead();
+console.log(`fixed prompt characters per task (no tools): ${prompt.fixedChars} (target <= 150; CrewAI adds about 217)`);
+
+const parallel = await parallelEfficiency();
+console.log(
+  `parallel efficiency at 500 ms latency: one task ${parallel.oneTaskMs.toFixed(0)} ms, 4 async + join ${parallel.fanOutMs.toFixed(0)} ms, ` +
+    `extra ${parallel.extraLatencies.toFixed(2)} latencies (target <= 1.1)`,
+);

@@ -1,0 +1,31 @@
+import { applyEvent, initialProgress, renderProgressText, type ProgressView } from '../chat/progressView.ts';
+import type { CrewEvent } from '../engine/events.ts';
+import type { CliIo } from './io.ts';
+
+/**
+ * Live progress on stderr: the task checklist whenever a task changes state, and one line per
+ * step in between. Plain lines work the same in a terminal, a pipe and a CI log.
+ */
+export function progressPrinter(io: CliIo, crew: string, taskIds: string[]): (event: CrewEvent) => void {
+  let view: ProgressView = initialProgress(crew, taskIds, Date.now());
+  let lastStep: string | undefined;
+  return (event) => {
+    view = applyEvent(view, event);
+    switch (event.type) {
+      case 'task_completed':
+      case 'task_skipped':
+      case 'task_failed':
+      case 'crew_kickoff_completed':
+      case 'crew_kickoff_failed':
+        io.err(renderProgressText({ ...view, step: undefined }, event.at));
+        if (event.type === 'task_skipped') io.err(`  ${event.taskId} skipped: ${event.reason}`);
+        break;
+      case 'tool_usage_error':
+        io.err(`  ! ${event.tool}: ${event.error}`);
+        break;
+      default:
+        if (view.step && view.step !== lastStep) io.err(`  → ${view.step}`);
+    }
+    lastStep = view.step;
+  };
+}

@@ -1,0 +1,40 @@
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .optional()
+  .transform((value) => value === '1' || value === 'true' || value === 'yes');
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value?.trim() ? value.trim() : undefined));
+
+const EnvSchema = z.object({
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalText.pipe(z.url({ message: 'OPENAI_BASE_URL must be a URL such as http://localhost:11434/v1' }).optional()),
+  OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+  SERPER_API_KEY: optionalText,
+  SERPER_API_URL: optionalText.pipe(z.url({ message: 'SERPER_API_URL must be a URL' }).optional()),
+  FETCH_ALLOW_PRIVATE: flag,
+  CREWBOT_CREWS_DIR: z.string().trim().min(1).default('crews'),
+});
+
+export type Config = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the environment once (with .env from the working directory, which never overrides real variables). */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dotenv?: boolean } = {}): Config {
+  if (options.dotenv ?? true) loadDotenv({ quiet: true });
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `- ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment (see .env.example):\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

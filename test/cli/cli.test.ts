@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lastJsonLine, runCli } from '../support/runCli.ts';
+import { startScriptedOpenAI, type ScriptedOpenAI } from '../support/scriptedOpenAI.ts';
+
+const CREWS = path.resolve('test/fixtures/cli-crews');
+
+describe('the crewbot command', () => {
+  let server: ScriptedOpenAI;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    server = await startScriptedOpenAI();
+    env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-cli-secret-key', OPENAI_MODEL: 'cli-model', CREWBOT_CREWS_DIR: CREWS };
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('lists crews with their description and inputs', async () => {
+    const result = await runCli(['list'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/greeter — Greets a guest/);
+    expect(result.stdout).toMatch(/--input name=… Who to greet \(required\)/);
+    expect(result.stdout).toMatch(/broken/);
+  });
+
+  it('runs a crew: progress on stderr, the JSON result as the last line of stdout, exit 0', async () => {
+    server.enqueue({ content: 'Hello, Ada!', usage: { prompt_tokens: 12, completion_tokens: 4 } });
+    server.enqueue({ content: 'Hello, Ada! — crewbot', usage: { prompt_tokens: 20, completion_tokens: 6 } });
+    const result = await runCli(['run', 'greeter', '--input', 'name=Ada', '--json'], env);
+    expect(result.code).toBe(0);
+    expect(lastJsonLine(result.stdout)).toEqual({
+      runId: expect.any(String),
+      status: 'completed',
+      output: 'Hello, Ada! — crewbot',
+      tasks: [
+        { id: 'greet_task', agent: 'Greeter', status: 'completed', output: 'Hello, Ada!' },
+        { id: 'sign_task', agent: 'Greeter', status: 'completed', output: 'Hello, Ada! — crewbot' },
+      ],
+      usage: { llmCalls: 2, promptTokens: 32, completionTokens: 10 },
+    });
+    expect(result.stderr).toMatch(/\[x\] greet_task — Greeter/);
+    expect(result.stderr).toMatch(/Greeter is working on sign_task/);
+    expect(server.requests.at(-1)?.model).toBe('cli-model');
+  });
+
+  it('runs a crew given by the path to its directory', async () => {
+    server.enqueue({ content: 'Hi' }, { content: 'Hi — signed' });
+    const result = await runCli(['run', path.join(CREWS, 'greeter'), '-i', 'name=Bo'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe('Hi — signed');
+  });
+
+  it('exits 1 with the reason when the run fails, and never prints the API key', async () => {
+    server.enqueue({ status: 401, errorBody: { error: { message: 'Incorrect API key provided: sk-cli-secret-key' } } });
+    const result = await runCli(['run', 'greeter', '--input', 'name=Ada', '--json'], env);
+    expect(result.code).toBe(1);
+    const json = lastJsonLine(result.stdout) as { status: string; error: string; tasks: Array<{ status: string }> };
+    expect(json.status).toBe('failed');
+    expect(json.error).toMatch(/OPENAI_API_KEY/);
+    expect(json.tasks.map((t) => t.status)).toEqual(['failed', 'pending']);
+    expect(result.stdout + result.stderr).not.toContain('sk-cli-secret-key');
+  });
+
+  it('exits 2 for a missing input, naming it', async () => {
+    const result = await runCli(['run', 'greeter'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Missing input "name": pass --input name=\.\.\./);
+  });
+
+  it('exits 2 for an unknown crew, listing the crews there are', async () => {
+    const result = await runCli(['run', 'nope'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/greeter/);
+  });
+
+  it('validates crews: exit 0 when valid, exit 2 naming every problem', async () => {
+    const good = await runCli(['validate', 'greeter'], env);
+    expect(good.code).toBe(0);
+    const bad = await runCli(['validate', 'greeter', 'broken'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/agents\.yaml: writer\.backstory/);
+    expect(bad.stderr).toMatch(/tasks\.yaml: write_task\.agent "ghost"/);
+  });
+
+  it('exits 2 with usage for a bad command line', async () => {
+    const result = await runCli(['run', 'greeter', '--input', 'oops'], env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/not key=value/);
+  });
+});
