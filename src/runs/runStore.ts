@@ -1,0 +1,280 @@
+import { randomUUID } from 'node:crypto';
+import type { Keyv } from 'keyv';
+import { z } from 'zod';
+import {
+  FINISHED_STATUSES,
+  NewRunSchema,
+  RunRecordSchema,
+  type NewRun,
+  type RunPatch,
+  type RunRecord,
+  type RunStatus,
+  type ThreadRef,
+} from './runRecord.ts';
+
+export type LeaseHolder = { owner: string; expiresAt: number };
+
+export type ListRunsOptions = { limit?: number; status?: readonly RunStatus[] };
+
+/** Durable home of runs: records, checkpoints, outputs, events, thread links, and the locks around them. */
+export interface RunStore {
+  /** Throws RunAlreadyExistsError when an explicit id is taken. */
+  createRun(input: NewRun): Promise<RunRecord>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  /** Merges the patch, bumps `updatedAt` and `version`; stamps `finishedAt` on a finished status. */
+  updateRun(id: string, patch: RunPatch): Promise<RunRecord>;
+  /** Newest first. Reads the index, then only the listed records (never checkpoints). */
+  listRuns(opts?: ListRunsOptions): Promise<RunRecord[]>;
+
+  saveCheckpoint(runId: string, state: unknown): Promise<void>;
+  getCheckpoint(runId: string): Promise<unknown>;
+
+  saveTaskOutput(runId: string, taskId: string, output: unknown): Promise<void>;
+  getTaskOutputs(runId: string): Promise<Record<string, unknown>>;
+
+  appendEvent(runId: string, event: unknown): Promise<void>;
+  /** `since` is how many events the caller already has: events from that 0-based position on. */
+  getEvents(runId: string, opts?: { since?: number }): Promise<unknown[]>;
+
+  indexThread(thread: ThreadRef, runId: string): Promise<void>;
+  runForThread(thread: ThreadRef): Promise<string | undefined>;
+
+  /** True for exactly one caller, across processes, until `ttlMs` has passed. */
+  claimIdempotencyKey(key: string, ttlMs: number): Promise<boolean>;
+
+  /** True when `owner` now holds the run's lease (also when it already did: the TTL is restarted). */
+  acquireLease(runId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Extends a live lease held by `owner`; false when it expired or belongs to someone else. */
+  renewLease(runId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Releases the lease only if `owner` holds it. */
+  releaseLease(runId: string, owner: string): Promise<void>;
+  leaseHolder(runId: string): Promise<LeaseHolder | undefined>;
+
+  /** Runs marked `running` whose lease is gone: their process died, so another may take them over. */
+  findExpiredRunning(): Promise<RunRecord[]>;
+
+  close(): Promise<void>;
+}
+
+/**
+ * What keyv cannot express, one implementation per backend: atomic claims and leases, the
+ * ordered run index, and collections that grow or change one entry at a time.
+ * Values arrive and leave as JSON text.
+ */
+export interface RunStoreAtomics {
+  /** False when the id is already indexed. */
+  insertRunIndex(id: string, status: RunStatus): Promise<boolean>;
+  setIndexedStatus(id: string, status: RunStatus): Promise<void>;
+  /** Newest first; every status when `statuses` is undefined. */
+  listRunIds(limit: number, statuses: readonly RunStatus[] | undefined): Promise<string[]>;
+  runningWithoutLease(): Promise<string[]>;
+  appendEvent(runId: string, json: string): Promise<void>;
+  readEvents(runId: string, since: number): Promise<string[]>;
+  saveTaskOutput(runId: string, taskId: string, json: string): Promise<void>;
+  readTaskOutputs(runId: string): Promise<Array<[taskId: string, json: string]>>;
+  claim(key: string, ttlMs: number): Promise<boolean>;
+  acquireLease(runId: string, owner: string, ttlMs: number): Promise<boolean>;
+  renewLease(runId: string, owner: string, ttlMs: number): Promise<boolean>;
+  releaseLease(runId: string, owner: string): Promise<void>;
+  leaseHolder(runId: string): Promise<LeaseHolder | undefined>;
+}
+
+export class RunNotFoundError extends Error {
+  override name = 'RunNotFoundError';
+  constructor(readonly runId: string) {
+    super(`Run "${runId}" does not exist in this run store. List the runs to find its id.`);
+  }
+}
+
+export class RunAlreadyExistsError extends Error {
+  override name = 'RunAlreadyExistsError';
+  constructor(readonly runId: string) {
+    super(`A run with id "${runId}" already exists. Leave the id out to get a fresh one.`);
+  }
+}
+
+export class StoredRunError extends Error {
+  override name = 'StoredRunError';
+  constructor(runId: string, detail: string) {
+    super(`Run "${runId}" in the run store is damaged or from an incompatible crewbot version: ${detail}`);
+  }
+}
+
+export const DEFAULT_LIST_LIMIT = 50;
+
+const runKey = (id: string) => `run:${id}`;
+const checkpointKey = (runId: string) => `checkpoint:${runId}`;
+const threadKey = (thread: ThreadRef) => `thread:${thread.platform}|${thread.id}`;
+
+const PositiveMsSchema = z.number().positive().finite();
+
+export type KeyvRunStoreParts = {
+  /** Values are stored as JSON text (see openRunStore). */
+  kv: Keyv<unknown>;
+  atomics: RunStoreAtomics;
+  close: () => Promise<void>;
+  now?: () => number;
+};
+
+/** The RunStore every backend shares: plain values in keyv, the rest in the backend's atomics. */
+export class KeyvRunStore implements RunStore {
+  readonly #kv: Keyv<unknown>;
+  readonly #atomics: RunStoreAtomics;
+  readonly #close: () => Promise<void>;
+  readonly #now: () => number;
+  /** Updates to one run in this process run one after another, so none is lost. */
+  readonly #updateChains = new Map<string, Promise<void>>();
+
+  constructor(parts: KeyvRunStoreParts) {
+    this.#kv = parts.kv;
+    this.#atomics = parts.atomics;
+    this.#close = parts.close;
+    this.#now = parts.now ?? Date.now;
+  }
+
+  async createRun(input: NewRun): Promise<RunRecord> {
+    const { id = randomUUID(), ...fields } = NewRunSchema.parse(input);
+    const now = this.#now();
+    const record = RunRecordSchema.parse({ ...fields, id, createdAt: now, updatedAt: now, version: 0 });
+    if (!(await this.#atomics.insertRunIndex(id, record.status))) throw new RunAlreadyExistsError(id);
+    await this.#kv.set(runKey(id), record);
+    return record;
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    return parseRun(id, await this.#kv.get(runKey(id)));
+  }
+
+  updateRun(id: string, patch: RunPatch): Promise<RunRecord> {
+    return this.#serially(id, async () => {
+      const current = await this.getRun(id);
+      if (current === undefined) throw new RunNotFoundError(id);
+      const now = this.#now();
+      const next = RunRecordSchema.parse({
+        ...current,
+        ...patch,
+        id,
+        createdAt: current.createdAt,
+        updatedAt: Math.max(now, current.updatedAt),
+        version: current.version + 1,
+      });
+      if (FINISHED_STATUSES.includes(next.status) && next.finishedAt === undefined) next.finishedAt = now;
+      await this.#kv.set(runKey(id), next);
+      if (next.status !== current.status) await this.#atomics.setIndexedStatus(id, next.status);
+      return next;
+    });
+  }
+
+  async listRuns(opts: ListRunsOptions = {}): Promise<RunRecord[]> {
+    const limit = z.number().int().positive().parse(opts.limit ?? DEFAULT_LIST_LIMIT);
+    const statuses = opts.status;
+    if (statuses !== undefined && statuses.length === 0) return [];
+    const ids = await this.#atomics.listRunIds(limit, statuses);
+    const records = await this.#loadRuns(ids);
+    // The index and the record are two writes; the record is the truth if a crash split them.
+    return statuses === undefined ? records : records.filter((run) => statuses.includes(run.status));
+  }
+
+  async saveCheckpoint(runId: string, state: unknown): Promise<void> {
+    await this.#kv.set(checkpointKey(runId), state);
+  }
+
+  async getCheckpoint(runId: string): Promise<unknown> {
+    return this.#kv.get(checkpointKey(runId));
+  }
+
+  async saveTaskOutput(runId: string, taskId: string, output: unknown): Promise<void> {
+    await this.#atomics.saveTaskOutput(runId, taskId, toJson(output, `output of task "${taskId}"`));
+  }
+
+  async getTaskOutputs(runId: string): Promise<Record<string, unknown>> {
+    const entries = await this.#atomics.readTaskOutputs(runId);
+    return Object.fromEntries(entries.map(([taskId, json]) => [taskId, JSON.parse(json) as unknown]));
+  }
+
+  async appendEvent(runId: string, event: unknown): Promise<void> {
+    await this.#atomics.appendEvent(runId, toJson(event, 'run event'));
+  }
+
+  async getEvents(runId: string, opts: { since?: number } = {}): Promise<unknown[]> {
+    const since = z.number().int().nonnegative().parse(opts.since ?? 0);
+    const rows = await this.#atomics.readEvents(runId, since);
+    return rows.map((json) => JSON.parse(json) as unknown);
+  }
+
+  async indexThread(thread: ThreadRef, runId: string): Promise<void> {
+    await this.#kv.set(threadKey(thread), runId);
+  }
+
+  async runForThread(thread: ThreadRef): Promise<string | undefined> {
+    return z.string().optional().parse(await this.#kv.get(threadKey(thread)));
+  }
+
+  claimIdempotencyKey(key: string, ttlMs: number): Promise<boolean> {
+    return this.#atomics.claim(key, wholeMs(ttlMs));
+  }
+
+  acquireLease(runId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.#atomics.acquireLease(runId, owner, wholeMs(ttlMs));
+  }
+
+  renewLease(runId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return this.#atomics.renewLease(runId, owner, wholeMs(ttlMs));
+  }
+
+  releaseLease(runId: string, owner: string): Promise<void> {
+    return this.#atomics.releaseLease(runId, owner);
+  }
+
+  leaseHolder(runId: string): Promise<LeaseHolder | undefined> {
+    return this.#atomics.leaseHolder(runId);
+  }
+
+  async findExpiredRunning(): Promise<RunRecord[]> {
+    const records = await this.#loadRuns(await this.#atomics.runningWithoutLease());
+    return records.filter((run) => run.status === 'running');
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.#updateChains.values());
+    await this.#close();
+  }
+
+  async #loadRuns(ids: string[]): Promise<RunRecord[]> {
+    if (ids.length === 0) return [];
+    const values = await this.#kv.getMany(ids.map(runKey));
+    return ids.flatMap((id, i) => parseRun(id, values[i]) ?? []);
+  }
+
+  #serially<T>(id: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#updateChains.get(id) ?? Promise.resolve();
+    const result = previous.then(work);
+    const settled = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#updateChains.set(id, settled);
+    void settled.then(() => {
+      if (this.#updateChains.get(id) === settled) this.#updateChains.delete(id);
+    });
+    return result;
+  }
+}
+
+function parseRun(id: string, value: unknown): RunRecord | undefined {
+  if (value === undefined || value === null) return undefined;
+  const parsed = RunRecordSchema.safeParse(value);
+  if (!parsed.success) throw new StoredRunError(id, z.prettifyError(parsed.error));
+  return parsed.data;
+}
+
+function toJson(value: unknown, what: string): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) throw new TypeError(`The ${what} cannot be stored: it is not JSON-serializable.`);
+  return json;
+}
+
+/** Backends count whole milliseconds; a fraction rounds up so a TTL never shrinks to zero. */
+function wholeMs(ttlMs: number): number {
+  return Math.ceil(PositiveMsSchema.parse(ttlMs));
+}
