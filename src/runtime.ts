@@ -3,6 +3,9 @@ import type { Config } from './config.ts';
 import { listCrews, loadCrew, type LoadCrewOptions, type LoadedCrew } from './crews/index.ts';
 import { OpenAiLlm } from './llm/openaiLlm.ts';
 import type { LlmClient } from './llm/types.ts';
+import { openRunStore } from './runs/openRunStore.ts';
+import { Runner, type RunnerOptions } from './runs/runner.ts';
+import type { RunStore } from './runs/runStore.ts';
 import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from './tools/builtinTools.ts';
 
 /** What every surface needs to run crews, built once from the configuration. */
@@ -11,6 +14,8 @@ export interface Runtime {
   llm: LlmClient;
   loadCrew(nameOrDir: string): Promise<LoadedCrew>;
   listCrews(): ReturnType<typeof listCrews>;
+  /** The run store named by CREWBOT_STORE and a Runner on it; close the store when done. */
+  openRunner(options?: Partial<RunnerOptions>): Promise<{ runner: Runner; store: RunStore }>;
 }
 
 export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?: string } = {}): Runtime {
@@ -32,10 +37,15 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
     }),
     builtinAliases: BUILTIN_TOOL_ALIASES,
   };
+  const load = (nameOrDir: string) => loadCrew(nameOrDir, loadOptions);
   return {
     config,
     llm,
-    loadCrew: (nameOrDir) => loadCrew(nameOrDir, loadOptions),
+    loadCrew: load,
     listCrews: () => listCrews(loadOptions),
+    openRunner: async (options = {}) => {
+      const store = await openRunStore(config.CREWBOT_STORE, { cwd });
+      return { store, runner: new Runner({ store, llm, loadCrew: load, ...options }) };
+    },
   };
 }

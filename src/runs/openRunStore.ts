@@ -42,6 +42,8 @@ export type OpenRunStoreOptions = {
   onBackendError?: (error: unknown) => void;
   /** How long SQLite waits for another process's write lock. */
   sqliteBusyTimeoutMs?: number;
+  /** Directory relative SQLite paths resolve against (default: the working directory). */
+  cwd?: string;
 };
 
 /** Parses a run store URL; relative SQLite paths resolve against `cwd`. */
@@ -70,7 +72,7 @@ export function parseRunStoreUrl(url: string, cwd: string = process.cwd()): RunS
 
 /** Opens the run store a URL names: `sqlite://…` or `redis://…` (see SUPPORTED_FORMS). */
 export async function openRunStore(url: string, opts: OpenRunStoreOptions = {}): Promise<RunStore> {
-  const location = parseRunStoreUrl(url);
+  const location = parseRunStoreUrl(url, opts.cwd);
   return location.kind === 'sqlite' ? openSqlite(location, opts) : openRedis(location, opts);
 }
 

@@ -1,0 +1,330 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { describeAnswer } from '../engine/answers.ts';
+import { Crew } from '../engine/crew.ts';
+import { RunCancelledError, errorMessage } from '../engine/errors.ts';
+import type { CrewEvent } from '../engine/events.ts';
+import { allowedAnswers, answerFits, type HumanAnswer, type HumanRequest } from '../engine/humanRequest.ts';
+import { parseRunState, type RunState } from '../engine/runState.ts';
+import type { LlmClient } from '../llm/types.ts';
+import type { LoadedCrew } from '../crews/loadCrew.ts';
+import { applyInbox, postAnswer } from './answerInbox.ts';
+import { requesterOrLocal, type Actor, type AnswerPolicy } from './answerPolicy.ts';
+import { LeaseKeeper } from './leaseKeeper.ts';
+import { NotAllowedError, RunBusyError, RunStateConflictError } from './runErrors.ts';
+import { FINISHED_STATUSES, type Requester, type RunRecord, type ThreadRef } from './runRecord.ts';
+import { RunNotFoundError, type RunStore } from './runStore.ts';
+
+export interface KickoffRequest {
+  crew: string;
+  inputs: Record<string, string>;
+  requester: Requester;
+  thread?: ThreadRef | undefined;
+  /** Chat platforms deliver twice: the same key never starts a second run. */
+  idempotencyKey?: string | undefined;
+}
+
+export interface RunnerOptions {
+  store: RunStore;
+  llm: LlmClient;
+  loadCrew(name: string): Promise<LoadedCrew>;
+  /** Identity of this process in leases. */
+  owner?: string | undefined;
+  leaseTtlMs?: number | undefined;
+  answerPolicy?: AnswerPolicy | undefined;
+  /** Starts advancing a run somewhere (the queue); by default in this process, now. */
+  schedule?: ((runId: string) => void) | undefined;
+}
+
+export type RunListener = (run: RunRecord, event: CrewEvent) => void;
+
+const IDEMPOTENCY_TTL_MS = 7 * 24 * 3600_000;
+const ANSWER_CLAIM_TTL_MS = 90 * 24 * 3600_000;
+
+/**
+ * The runtime of runs: kickoff, advance (one process at a time, under a lease), answer, cancel
+ * and replay. Every surface goes through it; the engine below knows nothing of storage or chat.
+ */
+export class Runner {
+  readonly store: RunStore;
+  readonly owner: string;
+  readonly #options: RunnerOptions;
+  readonly #active = new Map<string, AbortController>();
+  readonly #advancing = new Map<string, Promise<RunRecord>>();
+  readonly #listeners = new Set<RunListener>();
+  readonly #shutdown = new AbortController();
+
+  constructor(options: RunnerOptions) {
+    this.#options = options;
+    this.store = options.store;
+    this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  }
+
+  subscribe(listener: RunListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Creates the run (once per idempotency key) and schedules it. Returns undefined for a duplicate delivery. */
+  async kickoff(request: KickoffRequest): Promise<RunRecord | undefined> {
+    const loaded = await this.#options.loadCrew(request.crew);
+    // Inputs are checked before anything is stored, so bad input starts nothing.
+    const inputs = new Crew(loaded.spec).resolveInputs(request.inputs);
+    if (request.idempotencyKey && !(await this.store.claimIdempotencyKey(`kickoff:${request.idempotencyKey}`, IDEMPOTENCY_TTL_MS))) {
+      return undefined;
+    }
+    const run = await this.store.createRun({
+      crew: loaded.spec.name,
+      inputs,
+      requester: request.requester,
+      ...(request.thread ? { thread: request.thread } : {}),
+    });
+    if (request.thread) await this.store.indexThread(request.thread, run.id);
+    this.#schedule(run.id);
+    return run;
+  }
+
+  /**
+   * Advances a run in this process until it completes, fails, is cancelled or waits for people.
+   * When another process holds the run, returns its record as it stands.
+   */
+  advance(runId: string): Promise<RunRecord> {
+    const running = this.#advancing.get(runId);
+    if (running) return running;
+    const work = this.#advanceOnce(runId).finally(() => this.#advancing.delete(runId));
+    this.#advancing.set(runId, work);
+    return work;
+  }
+
+  /** Records a person's answer to a pending request and schedules the run to continue. */
+  async answer(runId: string, input: { requestId?: string | undefined; answer: HumanAnswer; actor: Actor }): Promise<{ run: RunRecord; request: HumanRequest }> {
+    const run = await this.#getRun(runId);
+    await this.#authorize(run, input.actor, 'answer its requests');
+    const pending = run.pending as HumanRequest[];
+    const request = pickRequest(run, pending, input.requestId);
+    if (!answerFits(request.kind, input.answer)) {
+      throw new RunStateConflictError(`A ${request.kind} request takes ${allowedAnswers(request.kind)}, not ${input.answer.type}.`);
+    }
+    if (!(await this.store.claimIdempotencyKey(`answer:${runId}:${request.id}`, ANSWER_CLAIM_TTL_MS))) {
+      throw new RunStateConflictError(`Request ${request.id} was already answered.`);
+    }
+    const by = { userId: input.actor.userId, ...(input.actor.name ? { name: input.actor.name } : {}) };
+    await postAnswer(this.store, runId, { requestId: request.id, answer: input.answer, by, at: Date.now() });
+    await this.store.appendEvent(runId, {
+      type: 'human_input_received',
+      runId,
+      at: Date.now(),
+      taskId: request.taskId,
+      requestId: request.id,
+      kind: request.kind,
+      answer: describeAnswer(input.answer),
+      by: input.actor.name ?? input.actor.userId,
+    } satisfies CrewEvent);
+    const updated =
+      run.status === 'awaiting_input'
+        ? await this.store.updateRun(runId, { status: 'queued', pending: pending.filter((p) => p.id !== request.id) })
+        : run;
+    this.#schedule(runId);
+    return { run: updated, request };
+  }
+
+  /** Stops a run at its next step; an LLM call in flight here is aborted. */
+  async cancel(runId: string, actor: Actor): Promise<RunRecord> {
+    const run = await this.#getRun(runId);
+    await this.#authorize(run, actor, 'cancel it');
+    if (FINISHED_STATUSES.includes(run.status)) {
+      throw new RunStateConflictError(`Run ${runId} is already ${run.status}.`);
+    }
+    const cancelled = await this.store.updateRun(runId, { status: 'cancelled', pending: [], error: `cancelled by ${actor.name ?? actor.userId}` });
+    this.#active.get(runId)?.abort();
+    return cancelled;
+  }
+
+  /** Runs again from a task: outputs of the tasks before it are kept by id, it and everything after run anew. */
+  async replay(runId: string, fromTaskId: string, actor: Actor): Promise<RunRecord> {
+    const run = await this.#getRun(runId);
+    await this.#authorize(run, actor, 'replay it');
+    const lease = await this.#lease(runId, true);
+    try {
+      const loaded = await this.#options.loadCrew(run.crew);
+      const ids = loaded.spec.tasks.map((task) => task.id);
+      const from = ids.indexOf(fromTaskId);
+      if (from < 0) throw new RunStateConflictError(`Crew ${run.crew} has no task "${fromTaskId}". Its tasks: ${ids.join(', ')}.`);
+      const raw = await this.store.getCheckpoint(runId);
+      const state = raw === undefined ? new Crew(loaded.spec).newState(run.inputs, runId) : parseRunState(raw);
+      for (const id of ids.slice(from)) {
+        state.tasks[id] = { status: 'pending', guardrailFailures: 0, reviewRounds: 0 };
+        for (const key of Object.keys(state.conversations)) if (key === id || key.startsWith(`${id}>`)) delete state.conversations[key];
+        for (const key of Object.keys(state.decisions)) if (key.startsWith(`${id}/`)) delete state.decisions[key];
+        for (const key of Object.keys(state.answers)) if (key.startsWith(`${id}/`) || key.startsWith(`${id}>`)) delete state.answers[key];
+      }
+      state.pending = state.pending.filter((request) => ids.indexOf(request.taskId) < from);
+      for (const id of ids.slice(from)) delete state.loops[id];
+      await this.store.saveCheckpoint(runId, state);
+      const queued = await this.store.updateRun(runId, { status: 'queued', pending: state.pending, error: undefined, finishedAt: undefined });
+      return queued;
+    } finally {
+      await lease.stop();
+      this.#schedule(runId);
+    }
+  }
+
+  /** Runs left `running` by a process that died (its lease expired) are taken over here. */
+  async recover(): Promise<string[]> {
+    const orphans = await this.store.findExpiredRunning();
+    for (const run of orphans) this.#schedule(run.id);
+    return orphans.map((run) => run.id);
+  }
+
+  /**
+   * Leaving (Ctrl-C, a deploy): runs advancing here stop at their next step, keep status
+   * `running` and release their leases, so the next start (here or elsewhere) takes them over at once.
+   */
+  async shutdown(): Promise<void> {
+    this.#shutdown.abort();
+    await this.idle();
+  }
+
+  /** Resolves once no run is advancing in this process. */
+  async idle(): Promise<void> {
+    while (this.#advancing.size > 0) await Promise.allSettled([...this.#advancing.values()]);
+  }
+
+  #schedule(runId: string): void {
+    if (this.#shutdown.signal.aborted) return;
+    if (this.#options.schedule) this.#options.schedule(runId);
+    else void this.advance(runId).catch((error: unknown) => process.emitWarning(`run ${runId}: ${errorMessage(error)}`));
+  }
+
+  async #advanceOnce(runId: string): Promise<RunRecord> {
+    const lease = await LeaseKeeper.acquire({ store: this.store, runId, owner: this.owner, ttlMs: this.#options.leaseTtlMs ?? 30_000 });
+    if (!lease) return this.#getRun(runId);
+    const cancel = new AbortController();
+    this.#active.set(runId, cancel);
+    try {
+      let run = await this.#getRun(runId);
+      if (FINISHED_STATUSES.includes(run.status)) return run;
+      const loaded = await this.#options.loadCrew(run.crew);
+      const crew = new Crew(loaded.spec);
+      let state: RunState;
+      try {
+        const raw = await this.store.getCheckpoint(runId);
+        state = raw === undefined ? crew.newState(run.inputs, runId) : parseRunState(raw);
+      } catch (error) {
+        // Never restart silently from scratch: the run fails and says why.
+        return await this.store.updateRun(runId, { status: 'failed', error: errorMessage(error), finishedAt: Date.now() });
+      }
+      run = await this.store.updateRun(runId, { status: 'running', error: undefined });
+      const events = new EventWriter(this.store, runId, (event) => this.#notify(run, event));
+      const signal = AbortSignal.any([cancel.signal, lease.signal, this.#shutdown.signal]);
+      try {
+        for (;;) {
+          await applyInbox(this.store, state);
+          const output = await crew.run(state, {
+            llm: this.#options.llm,
+            signal,
+            onEvent: (event) => events.write(event),
+            onTaskCompleted: (task) => this.store.saveTaskOutput(runId, task.taskId, task),
+            checkpoint: async (snapshot) => {
+              await this.store.saveCheckpoint(runId, snapshot);
+              await this.#stopIfCancelledElsewhere(runId, cancel);
+            },
+          });
+          if (output.status === 'completed') {
+            await events.flush();
+            return await this.store.updateRun(runId, { status: 'completed', pending: [], usage: state.usage, finishedAt: Date.now() });
+          }
+          // Answers that arrived while this pass ran are applied now rather than left waiting.
+          if ((await applyInbox(this.store, state)) === 0) {
+            await this.store.saveCheckpoint(runId, state);
+            await events.flush();
+            return await this.store.updateRun(runId, { status: 'awaiting_input', pending: state.pending, usage: state.usage });
+          }
+        }
+      } catch (error) {
+        await events.flush();
+        // Another process owns the run now, or this one is leaving: the run stays resumable as it is.
+        if (lease.lost || this.#shutdown.signal.aborted) return await this.#getRun(runId);
+        if (error instanceof RunCancelledError) {
+          return await this.store.updateRun(runId, { status: 'cancelled', pending: [], usage: state.usage, finishedAt: Date.now() });
+        }
+        return await this.store.updateRun(runId, { status: 'failed', error: errorMessage(error), usage: state.usage, finishedAt: Date.now() });
+      }
+    } finally {
+      this.#active.delete(runId);
+      await lease.stop();
+    }
+  }
+
+  async #stopIfCancelledElsewhere(runId: string, cancel: AbortController): Promise<void> {
+    const run = await this.store.getRun(runId);
+    if (run?.status === 'cancelled') cancel.abort();
+  }
+
+  async #lease(runId: string, required: boolean): Promise<LeaseKeeper> {
+    const lease = await LeaseKeeper.acquire({ store: this.store, runId, owner: this.owner, ttlMs: this.#options.leaseTtlMs ?? 30_000 });
+    if (!lease && required) throw new RunBusyError(runId);
+    return lease!;
+  }
+
+  async #getRun(runId: string): Promise<RunRecord> {
+    const run = await this.store.getRun(runId);
+    if (!run) throw new RunNotFoundError(runId);
+    return run;
+  }
+
+  async #authorize(run: RunRecord, actor: Actor, what: string): Promise<void> {
+    const policy = this.#options.answerPolicy ?? requesterOrLocal;
+    if (!(await policy(run, actor))) {
+      throw new NotAllowedError(`${actor.name ?? actor.userId} is not allowed to ${what}: only the person who started the run and the crew's approvers may.`);
+    }
+  }
+
+  #notify(run: RunRecord, event: CrewEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(run, event);
+      } catch (error) {
+        process.emitWarning(`run listener failed: ${errorMessage(error)}`);
+      }
+    }
+  }
+}
+
+function pickRequest(run: RunRecord, pending: HumanRequest[], requestId: string | undefined): HumanRequest {
+  if (requestId) {
+    const found = pending.find((request) => request.id === requestId);
+    if (found) return found;
+    throw new RunStateConflictError(
+      `Request ${requestId} is not waiting for an answer in run ${run.id} (already answered, or the run moved on).` +
+        (pending.length ? ` Waiting: ${pending.map((request) => request.id).join(', ')}.` : ''),
+    );
+  }
+  if (pending.length === 1) return pending[0]!;
+  if (pending.length === 0) throw new RunStateConflictError(`Run ${run.id} is ${run.status}; nothing is waiting for an answer.`);
+  throw new RunStateConflictError(
+    `Run ${run.id} waits on ${pending.length} requests; say which: ${pending.map((request) => `${request.id} (${request.kind} in ${request.taskId})`).join(', ')}.`,
+  );
+}
+
+/** Appends events to the run's log in order, without holding the run up on each write. */
+class EventWriter {
+  #chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly runId: string,
+    private readonly notify: (event: CrewEvent) => void,
+  ) {}
+
+  write(event: CrewEvent): void {
+    this.notify(event);
+    this.#chain = this.#chain.then(() => this.store.appendEvent(this.runId, event)).catch((error: unknown) => {
+      process.emitWarning(`could not record event ${event.type} of run ${this.runId}: ${errorMessage(error)}`);
+    });
+  }
+
+  flush(): Promise<void> {
+    return this.#chain;
+  }
+}
