@@ -68,7 +68,7 @@ describe('human in the loop', () => {
     );
     let run = await kickoff('approval_crew');
     expect(run.pending[0]).toMatchObject({ kind: 'approval', tool: 'send_email' });
-    expect(JSON.parse((run.pending[0] as { arguments: string }).arguments)).toEqual({ to: 'c@example.com', body: 'Refund sent' });
+    expect(JSON.parse(String(run.pending[0]?.arguments))).toEqual({ to: 'c@example.com', body: 'Refund sent' });
     await h.runner.answer(run.id, { answer: { type: 'deny', reason: 'wrong customer' }, actor: ada });
     await h.runner.idle();
     run = (await h.store.getRun(run.id))!;
