@@ -8,6 +8,15 @@ import { listCommand } from './cli/listCommand.ts';
 import { runCommand } from './cli/runCommand.ts';
 import { startCommand } from './cli/startCommand.ts';
 import { validateCommand } from './cli/validateCommand.ts';
+import { cancelCommand } from './cli/cancelCommand.ts';
+import { replayCommand } from './cli/replayCommand.ts';
+import { resumeCommand } from './cli/resumeCommand.ts';
+import { runsCommand } from './cli/runsCommand.ts';
+import { showCommand } from './cli/showCommand.ts';
+import { HumanAnswerError } from './engine/answers.ts';
+import { RunStateConflictError } from './runs/runErrors.ts';
+import { RunStoreUrlError } from './runs/openRunStore.ts';
+import { RunNotFoundError } from './runs/runStore.ts';
 
 const HELP = `crewbot — run crews of LLM agents
 
@@ -15,9 +24,16 @@ Usage:
   crewbot list [--json]                                  crews with their description and inputs
   crewbot validate [<crew|dir>...]                       check crew files; exit 2 naming every problem
   crewbot run <crew|dir> [--input key=value]... [--json] run a crew; progress on stderr
-  crewbot start                                          the default of npm start
+  crewbot resume <runId> [--approve | --deny [reason] | --feedback TEXT | --answer TEXT] [--request ID] [--json]
+                                                         answer a waiting run and continue it
+  crewbot runs [--status S]... [--limit N] [--json]      recent runs: status, crew, age, tokens
+  crewbot show <runId> [--json]                          tasks, outputs, pending requests, usage, timeline
+  crewbot cancel <runId>                                 stop a run at its next step
+  crewbot replay <runId> --from <taskId> [--json]        run again from a task, keeping earlier outputs
+  crewbot start [--interactive]                          the terminal session (the default of npm start)
 
-Exit codes: 0 completed, 1 failed, 2 bad usage or invalid crew.`;
+Exit codes: 0 completed, 1 failed or cancelled, 2 bad usage or invalid crew,
+10 waiting for input (answer with crewbot resume), 130 interrupted (the run stays resumable).`;
 
 export async function main(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
   const [command, ...args] = argv;
@@ -34,6 +50,16 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
         return await validateCommand(args, runtime, io);
       case 'run':
         return await runCommand(args, runtime, io, signal);
+      case 'resume':
+        return await resumeCommand(args, runtime, io, signal);
+      case 'runs':
+        return await runsCommand(args, runtime, io);
+      case 'show':
+        return await showCommand(args, runtime, io);
+      case 'cancel':
+        return await cancelCommand(args, runtime, io);
+      case 'replay':
+        return await replayCommand(args, runtime, io, signal);
       case 'start':
         return await startCommand(runtime, io);
       default:
@@ -51,6 +77,10 @@ function isUsageProblem(error: unknown): boolean {
     error instanceof ConfigError ||
     error instanceof CrewFileError ||
     error instanceof CrewNotFoundError ||
-    error instanceof MissingInputError
+    error instanceof MissingInputError ||
+    error instanceof RunNotFoundError ||
+    error instanceof RunStateConflictError ||
+    error instanceof HumanAnswerError ||
+    error instanceof RunStoreUrlError
   );
 }

@@ -6,7 +6,7 @@ import type { CliIo } from './io.ts';
  * Live progress on stderr: the task checklist whenever a task changes state, and one line per
  * step in between. Plain lines work the same in a terminal, a pipe and a CI log.
  */
-export function progressPrinter(io: CliIo, crew: string, taskIds: string[]): (event: CrewEvent) => void {
+export function progressPrinter(io: CliIo, crew: string, taskIds: string[], verbose = false): (event: CrewEvent) => void {
   let view: ProgressView = initialProgress(crew, taskIds, Date.now());
   let lastStep: string | undefined;
   return (event) => {
@@ -17,8 +17,10 @@ export function progressPrinter(io: CliIo, crew: string, taskIds: string[]): (ev
       case 'task_failed':
       case 'crew_kickoff_completed':
       case 'crew_kickoff_failed':
+      case 'crew_suspended':
         io.err(renderProgressText({ ...view, step: undefined }, event.at));
         if (event.type === 'task_skipped') io.err(`  ${event.taskId} skipped: ${event.reason}`);
+        if (event.type === 'task_completed' && verbose) io.err(`\n${event.output.raw}\n`);
         break;
       case 'tool_usage_error':
         io.err(`  ! ${event.tool}: ${event.error}`);

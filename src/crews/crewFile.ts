@@ -14,6 +14,16 @@ export const InputEntrySchema = z.strictObject({
     .optional(),
 });
 
+const DURATION = /^\s*(\d+)\s*(s|m|h|d)\s*$/;
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A bare number is seconds; otherwise 90s, 30m, 4h, 2d. */
+function durationMs(value: number | string): number {
+  if (typeof value === 'number') return value * 1000;
+  const [, amount, unit] = DURATION.exec(value)!;
+  return Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS];
+}
+
 /** crew.yaml: optional; everything about the crew that is not an agent or a task. */
 export const CrewFileSchema = z.object({
   description: promptText().optional(),
@@ -36,6 +46,15 @@ export const CrewFileSchema = z.object({
   /** Tool names a person must approve before they run. */
   require_approval: z.array(z.string()).default([]),
   max_review_rounds: z.int().nonnegative().optional(),
+  /** When nobody answers a request in time, this outcome is applied for them. */
+  request_timeout: z
+    .strictObject({
+      after: z.union([z.int().positive(), z.string().regex(DURATION, 'write a duration such as 90s, 30m, 4h or 2d')]).transform(durationMs),
+      review: z.literal('approve').optional(),
+      approval: z.enum(['approve', 'deny']).optional(),
+      question: z.string().min(1).optional(),
+    })
+    .optional(),
   /** Chat surface settings, read by the surfaces themselves. */
   slack: z.unknown().optional(),
   discord: z.unknown().optional(),

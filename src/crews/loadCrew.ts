@@ -98,6 +98,12 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
     inputs,
     requireApproval,
     maxReviewRounds: crew.max_review_rounds,
+    requestTimeout: crew.request_timeout && {
+      afterMs: crew.request_timeout.after,
+      review: crew.request_timeout.review,
+      approval: crew.request_timeout.approval,
+      question: crew.request_timeout.question,
+    },
   };
   return { spec, dir, warnings: found.warnings, inputs, surfaces: surfacesOf(crew) };
 }

@@ -37,7 +37,7 @@ export type CrewEvent = EventBase &
     | { type: 'guardrail_failed'; taskId: string; attempt: number; feedback: string }
     | { type: 'loop_iteration'; taskId: string; backTo: string; iteration: number }
     | { type: 'human_input_requested'; request: HumanRequest }
-    | { type: 'human_input_received'; requestId: string; kind: HumanRequest['kind']; answer: string; by: string }
+    | { type: 'human_input_received'; taskId: string; requestId: string; kind: HumanRequest['kind']; answer: string; by: string }
     | { type: 'crew_suspended'; crew: string; pending: string[]; usage: Usage }
   );
 

@@ -25,6 +25,16 @@ export interface CrewSpec {
   requireApproval?: string[] | undefined;
   /** Cap on human review rounds per task. */
   maxReviewRounds?: number | undefined;
+  /** Requests nobody answers within `afterMs` get the outcome given for their kind (none: they keep waiting). */
+  requestTimeout?: RequestTimeout | undefined;
+}
+
+export interface RequestTimeout {
+  afterMs: number;
+  review?: 'approve' | undefined;
+  approval?: 'approve' | 'deny' | undefined;
+  /** The answer given to an unanswered question. */
+  question?: string | undefined;
 }
 
 export type ProcessKind = 'sequential' | 'parallel' | 'hierarchical';

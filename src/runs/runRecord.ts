@@ -34,6 +34,8 @@ export type PendingRequest = z.infer<typeof PendingRequestSchema>;
 export const RunRecordSchema = z.object({
   id: z.string().min(1),
   crew: z.string().min(1),
+  /** Directory the crew was loaded from when it was given by path rather than by name. */
+  crewDir: z.string().optional(),
   inputs: z.record(z.string(), z.string()),
   requester: RequesterSchema,
   thread: ThreadRefSchema.optional(),

@@ -36,6 +36,9 @@ export interface RunStore {
   /** `since` is how many events the caller already has: events from that 0-based position on. */
   getEvents(runId: string, opts?: { since?: number }): Promise<unknown[]>;
 
+  /** What a chat surface keeps about a run's thread (ids of its status and request messages). */
+  saveThreadState(runId: string, state: unknown): Promise<void>;
+  getThreadState(runId: string): Promise<unknown>;
   indexThread(thread: ThreadRef, runId: string): Promise<void>;
   runForThread(thread: ThreadRef): Promise<string | undefined>;
 
@@ -104,6 +107,7 @@ export const DEFAULT_LIST_LIMIT = 50;
 
 const runKey = (id: string) => `run:${id}`;
 const checkpointKey = (runId: string) => `checkpoint:${runId}`;
+const threadStateKey = (runId: string) => `thread-state:${runId}`;
 const threadKey = (thread: ThreadRef) => `thread:${thread.platform}|${thread.id}`;
 
 const PositiveMsSchema = z.number().positive().finite();
@@ -200,6 +204,14 @@ export class KeyvRunStore implements RunStore {
     const since = z.number().int().nonnegative().parse(opts.since ?? 0);
     const rows = await this.#atomics.readEvents(runId, since);
     return rows.map((json) => JSON.parse(json) as unknown);
+  }
+
+  async saveThreadState(runId: string, state: unknown): Promise<void> {
+    await this.#kv.set(threadStateKey(runId), state);
+  }
+
+  async getThreadState(runId: string): Promise<unknown> {
+    return this.#kv.get(threadStateKey(runId));
   }
 
   async indexThread(thread: ThreadRef, runId: string): Promise<void> {

@@ -4,7 +4,8 @@ import { describeAnswer } from '../engine/answers.ts';
 import { Crew } from '../engine/crew.ts';
 import { RunCancelledError, errorMessage } from '../engine/errors.ts';
 import type { CrewEvent } from '../engine/events.ts';
-import { allowedAnswers, answerFits, type HumanAnswer, type HumanRequest } from '../engine/humanRequest.ts';
+import { allowedAnswers, answerFits, type HumanAnswer, type HumanRequest, type Responder } from '../engine/humanRequest.ts';
+import type { RequestTimeout } from '../engine/spec.ts';
 import { parseRunState, type RunState } from '../engine/runState.ts';
 import type { LlmClient } from '../llm/types.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
@@ -38,6 +39,23 @@ export interface RunnerOptions {
 
 export type RunListener = (run: RunRecord, event: CrewEvent) => void;
 
+const TIMEOUT_RESPONDER: Responder = { userId: 'crewbot', name: 'crewbot (no answer in time)' };
+
+function timeoutOutcome(kind: HumanRequest['kind'], timeout: RequestTimeout): HumanAnswer | undefined {
+  switch (kind) {
+    case 'review':
+      return timeout.review ? { type: 'approve' } : undefined;
+    case 'approval':
+      return timeout.approval ? (timeout.approval === 'approve' ? { type: 'approve' } : { type: 'deny', reason: 'nobody approved it in time' }) : undefined;
+    case 'question':
+      return timeout.question ? { type: 'answer', text: timeout.question } : undefined;
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
+}
+
 const IDEMPOTENCY_TTL_MS = 7 * 24 * 3600_000;
 const ANSWER_CLAIM_TTL_MS = 90 * 24 * 3600_000;
 
@@ -53,6 +71,7 @@ export class Runner {
   readonly #advancing = new Map<string, Promise<RunRecord>>();
   readonly #listeners = new Set<RunListener>();
   readonly #shutdown = new AbortController();
+  readonly #again = new Set<string>();
 
   constructor(options: RunnerOptions) {
     this.#options = options;
@@ -73,8 +92,10 @@ export class Runner {
     if (request.idempotencyKey && !(await this.store.claimIdempotencyKey(`kickoff:${request.idempotencyKey}`, IDEMPOTENCY_TTL_MS))) {
       return undefined;
     }
+    const byPath = request.crew.includes('/') || request.crew.startsWith('.');
     const run = await this.store.createRun({
       crew: loaded.spec.name,
+      ...(byPath ? { crewDir: loaded.dir } : {}),
       inputs,
       requester: request.requester,
       ...(request.thread ? { thread: request.thread } : {}),
@@ -90,8 +111,16 @@ export class Runner {
    */
   advance(runId: string): Promise<RunRecord> {
     const running = this.#advancing.get(runId);
-    if (running) return running;
-    const work = this.#advanceOnce(runId).finally(() => this.#advancing.delete(runId));
+    if (running) {
+      // Something changed (an answer) while a pass is under way: go round once more after it.
+      this.#again.add(runId);
+      return running;
+    }
+    const work = (async () => {
+      let record = await this.#advanceOnce(runId);
+      while (this.#again.delete(runId) && !this.#shutdown.signal.aborted) record = await this.#advanceOnce(runId);
+      return record;
+    })().finally(() => this.#advancing.delete(runId));
     this.#advancing.set(runId, work);
     return work;
   }
@@ -105,27 +134,66 @@ export class Runner {
     if (!answerFits(request.kind, input.answer)) {
       throw new RunStateConflictError(`A ${request.kind} request takes ${allowedAnswers(request.kind)}, not ${input.answer.type}.`);
     }
-    if (!(await this.store.claimIdempotencyKey(`answer:${runId}:${request.id}`, ANSWER_CLAIM_TTL_MS))) {
+    const by = { userId: input.actor.userId, ...(input.actor.name ? { name: input.actor.name } : {}) };
+    if (!(await this.#recordAnswer(run, request, input.answer, by, false))) {
       throw new RunStateConflictError(`Request ${request.id} was already answered.`);
     }
-    const by = { userId: input.actor.userId, ...(input.actor.name ? { name: input.actor.name } : {}) };
-    await postAnswer(this.store, runId, { requestId: request.id, answer: input.answer, by, at: Date.now() });
-    await this.store.appendEvent(runId, {
+    return { run: (await this.store.getRun(runId)) ?? run, request };
+  }
+
+  /**
+   * Applies crew.yaml request_timeout: requests nobody answered in time get the crew's default
+   * outcome. Suspended runs hold no timers; a long-running process sweeps now and then.
+   */
+  async expireOverdueRequests(now: number = Date.now()): Promise<number> {
+    const crews = new Map<string, Promise<LoadedCrew | undefined>>();
+    let expired = 0;
+    for (const run of await this.store.listRuns({ status: ['awaiting_input'], limit: 100_000 })) {
+      const source = run.crewDir ?? run.crew;
+      if (!crews.has(source)) crews.set(source, this.#loadFor(run).catch(() => undefined));
+      const timeout = (await crews.get(source))?.spec.requestTimeout;
+      if (!timeout) continue;
+      for (const request of run.pending as HumanRequest[]) {
+        if (now - request.createdAt < timeout.afterMs) continue;
+        const answer = timeoutOutcome(request.kind, timeout);
+        if (answer && (await this.#recordAnswer(run, request, answer, TIMEOUT_RESPONDER, true))) expired += 1;
+      }
+    }
+    return expired;
+  }
+
+  /** Sweeps for overdue requests every `intervalMs` until the returned function is called. */
+  startTimeoutSweep(intervalMs = 60_000): () => void {
+    const timer = setInterval(() => {
+      this.expireOverdueRequests().catch((error: unknown) => process.emitWarning(`request timeout sweep: ${errorMessage(error)}`));
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** Exactly once per request (claimed atomically across processes): post the answer, log it, wake the run. */
+  async #recordAnswer(run: RunRecord, request: HumanRequest, answer: HumanAnswer, by: Responder, timedOut: boolean): Promise<boolean> {
+    if (!(await this.store.claimIdempotencyKey(`answer:${run.id}:${request.id}`, ANSWER_CLAIM_TTL_MS))) return false;
+    const at = Date.now();
+    await postAnswer(this.store, run.id, { requestId: request.id, answer, by, at, ...(timedOut ? { timedOut } : {}) });
+    const received: CrewEvent = {
       type: 'human_input_received',
-      runId,
-      at: Date.now(),
+      runId: run.id,
+      at,
       taskId: request.taskId,
       requestId: request.id,
       kind: request.kind,
-      answer: describeAnswer(input.answer),
-      by: input.actor.name ?? input.actor.userId,
-    } satisfies CrewEvent);
-    const updated =
-      run.status === 'awaiting_input'
-        ? await this.store.updateRun(runId, { status: 'queued', pending: pending.filter((p) => p.id !== request.id) })
-        : run;
-    this.#schedule(runId);
-    return { run: updated, request };
+      answer: describeAnswer(answer),
+      by: by.name ?? by.userId,
+    };
+    await this.store.appendEvent(run.id, received);
+    const current = (await this.store.getRun(run.id)) ?? run;
+    this.#notify(current, received);
+    if (current.status === 'awaiting_input') {
+      await this.store.updateRun(run.id, { status: 'queued', pending: (current.pending as HumanRequest[]).filter((p) => p.id !== request.id) });
+    }
+    this.#schedule(run.id);
+    return true;
   }
 
   /** Stops a run at its next step; an LLM call in flight here is aborted. */
@@ -146,7 +214,7 @@ export class Runner {
     await this.#authorize(run, actor, 'replay it');
     const lease = await this.#lease(runId, true);
     try {
-      const loaded = await this.#options.loadCrew(run.crew);
+      const loaded = await this.#loadFor(run);
       const ids = loaded.spec.tasks.map((task) => task.id);
       const from = ids.indexOf(fromTaskId);
       if (from < 0) throw new RunStateConflictError(`Crew ${run.crew} has no task "${fromTaskId}". Its tasks: ${ids.join(', ')}.`);
@@ -197,14 +265,14 @@ export class Runner {
   }
 
   async #advanceOnce(runId: string): Promise<RunRecord> {
-    const lease = await LeaseKeeper.acquire({ store: this.store, runId, owner: this.owner, ttlMs: this.#options.leaseTtlMs ?? 30_000 });
+    const lease = await this.#leaseForQueuedRun(runId);
     if (!lease) return this.#getRun(runId);
     const cancel = new AbortController();
     this.#active.set(runId, cancel);
     try {
       let run = await this.#getRun(runId);
       if (FINISHED_STATUSES.includes(run.status)) return run;
-      const loaded = await this.#options.loadCrew(run.crew);
+      const loaded = await this.#loadFor(run);
       const crew = new Crew(loaded.spec);
       let state: RunState;
       try {
@@ -238,7 +306,10 @@ export class Runner {
           if ((await applyInbox(this.store, state)) === 0) {
             await this.store.saveCheckpoint(runId, state);
             await events.flush();
-            return await this.store.updateRun(runId, { status: 'awaiting_input', pending: state.pending, usage: state.usage });
+            const waiting = await this.store.updateRun(runId, { status: 'awaiting_input', pending: state.pending, usage: state.usage });
+            // An answer posted while the status changed would otherwise wait for nobody.
+            if ((await applyInbox(this.store, state)) === 0) return waiting;
+            run = await this.store.updateRun(runId, { status: 'running', pending: state.pending });
           }
         }
       } catch (error) {
@@ -256,6 +327,22 @@ export class Runner {
     }
   }
 
+  /**
+   * Another process may be finishing a pass over this run as an answer arrives; it releases the
+   * lease in a moment. A queued run keeps trying for up to a lease period so the answer is not stranded.
+   */
+  async #leaseForQueuedRun(runId: string): Promise<LeaseKeeper | undefined> {
+    const ttlMs = this.#options.leaseTtlMs ?? 30_000;
+    const deadline = Date.now() + ttlMs;
+    for (let wait = 25; ; wait = Math.min(wait * 2, 1_000)) {
+      const lease = await LeaseKeeper.acquire({ store: this.store, runId, owner: this.owner, ttlMs });
+      if (lease) return lease;
+      const run = await this.store.getRun(runId);
+      if (run?.status !== 'queued' || Date.now() + wait > deadline || this.#shutdown.signal.aborted) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
   async #stopIfCancelledElsewhere(runId: string, cancel: AbortController): Promise<void> {
     const run = await this.store.getRun(runId);
     if (run?.status === 'cancelled') cancel.abort();
@@ -265,6 +352,10 @@ export class Runner {
     const lease = await LeaseKeeper.acquire({ store: this.store, runId, owner: this.owner, ttlMs: this.#options.leaseTtlMs ?? 30_000 });
     if (!lease && required) throw new RunBusyError(runId);
     return lease!;
+  }
+
+  #loadFor(run: RunRecord): Promise<LoadedCrew> {
+    return this.#options.loadCrew(run.crewDir ?? run.crew);
   }
 
   async #getRun(runId: string): Promise<RunRecord> {

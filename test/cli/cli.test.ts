@@ -1,3 +1,5 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastJsonLine, runCli } from '../support/runCli.ts';
@@ -8,12 +10,21 @@ const CREWS = path.resolve('test/fixtures/cli-crews');
 describe('the crewbot command', () => {
   let server: ScriptedOpenAI;
   let env: Record<string, string>;
+  let dir: string;
   beforeAll(async () => {
     server = await startScriptedOpenAI();
-    env = { OPENAI_BASE_URL: server.url, OPENAI_API_KEY: 'sk-cli-secret-key', OPENAI_MODEL: 'cli-model', CREWBOT_CREWS_DIR: CREWS };
+    dir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-cli-'));
+    env = {
+      OPENAI_BASE_URL: server.url,
+      OPENAI_API_KEY: 'sk-cli-secret-key',
+      OPENAI_MODEL: 'cli-model',
+      CREWBOT_CREWS_DIR: CREWS,
+      CREWBOT_STORE: `sqlite://${path.join(dir, 'runs.sqlite')}`,
+    };
   });
   afterAll(async () => {
     await server.close();
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('lists crews with their description and inputs', async () => {

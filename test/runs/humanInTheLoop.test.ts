@@ -112,6 +112,20 @@ describe('human in the loop', () => {
     expect(await h.store.listRuns()).toHaveLength(1);
   });
 
+  it('applies the crew’s default outcome to a request nobody answered in time', async () => {
+    h.server.enqueue({ content: 'Notes v1' }, { content: 'Tweet' });
+    const run = await kickoff('review_crew', { version: '3.0' });
+    const createdAt = (run.pending[0] as HumanRequest).createdAt;
+    expect(await h.runner.expireOverdueRequests(createdAt + 59 * 60_000)).toBe(0);
+    expect(await h.runner.expireOverdueRequests(createdAt + 61 * 60_000)).toBe(1);
+    await h.runner.idle();
+    expect((await h.store.getRun(run.id))?.status).toBe('completed');
+    const received = (await h.store.getEvents(run.id)).find((e) => (e as { type: string }).type === 'human_input_received');
+    expect(received).toMatchObject({ by: 'crewbot (no answer in time)', answer: 'approved' });
+    // A person answering afterwards is told it is settled.
+    await expect(h.runner.answer(run.id, { answer: { type: 'approve' }, actor: ada })).rejects.toBeInstanceOf(RunStateConflictError);
+  });
+
   it('cancels a run waiting for input, and a cancelled run cannot be answered', async () => {
     h.server.enqueue({ content: 'Notes v1' });
     const run = await kickoff('review_crew', { version: '1.0' });

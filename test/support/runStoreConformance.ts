@@ -230,6 +230,13 @@ export function describeRunStoreConformance(name: string, makeStore: () => Promi
         await store.indexThread(slack, 'run-2');
         expect(await store.runForThread(slack)).toBe('run-2');
       });
+
+      it('keeps a surface’s state of a run’s thread', async () => {
+        expect(await store.getThreadState('run-1')).toBeUndefined();
+        await store.saveThreadState('run-1', { status: { ts: '1700000000.0002' }, requests: { r1: { ts: '1700000000.0003' } } });
+        expect(await store.getThreadState('run-1')).toEqual({ status: { ts: '1700000000.0002' }, requests: { r1: { ts: '1700000000.0003' } } });
+        expect(await store.getThreadState('run-2')).toBeUndefined();
+      });
     });
 
     describe('idempotency keys', () => {

@@ -1,0 +1,49 @@
+import type { HumanRequest } from '../engine/humanRequest.ts';
+import type { Platform, RunRecord, ThreadRef } from '../runs/runRecord.ts';
+import type { ProgressView } from './progressView.ts';
+
+/** A message a surface posted, as it finds it again (Slack's ts, Discord's message id). */
+export interface MessageRef {
+  id: string;
+}
+
+export interface StatusContext {
+  run: RunRecord;
+  view: ProgressView;
+}
+
+export interface OutputMessage {
+  /** e.g. "research_task — Senior Researcher", or the crew's name for the final result. */
+  title: string;
+  /** Agent output: untrusted Markdown, converted for the platform; split or attached when long, never cut. */
+  markdown: string;
+  final: boolean;
+}
+
+export interface AnsweredRequest {
+  requestId: string;
+  kind: HumanRequest['kind'];
+  taskId: string;
+  /** Who answered, as people know them. */
+  by: string;
+  /** What they said, in a line: "approved", "asked for changes: …". */
+  answer: string;
+}
+
+/**
+ * The outbound half of a chat surface: given only a ThreadRef, it posts into the thread over the
+ * platform's HTTP API, so whichever process runs a crew can report into its thread.
+ */
+export interface ThreadPort {
+  readonly platform: Platform;
+  postStatus(thread: ThreadRef, status: StatusContext): Promise<MessageRef>;
+  updateStatus(thread: ThreadRef, message: MessageRef, status: StatusContext): Promise<void>;
+  postOutput(thread: ThreadRef, output: OutputMessage): Promise<void>;
+  /** The request with its actions (buttons) and "or reply in this thread". */
+  postRequest(thread: ThreadRef, request: HumanRequest, run: RunRecord): Promise<MessageRef>;
+  /** The request's actions are replaced by who answered and what. */
+  closeRequest(thread: ThreadRef, message: MessageRef, answered: AnsweredRequest): Promise<void>;
+  postNotice(thread: ThreadRef, text: string): Promise<void>;
+  /** The platform's "is working…" indicator, where it has one; undefined clears it. */
+  setActivity?(thread: ThreadRef, activity: string | undefined): Promise<void>;
+}

@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import { errorMessage } from '../engine/errors.ts';
+import type { CrewEvent } from '../engine/events.ts';
+import type { LoadedCrew } from '../crews/loadCrew.ts';
+import type { Runner } from '../runs/runner.ts';
+import type { RunRecord, ThreadRef } from '../runs/runRecord.ts';
+import { applyEvent, initialProgress, type ProgressView } from './progressView.ts';
+import type { MessageRef, ThreadPort } from './threadPort.ts';
+
+/** What is kept in the store about a run's thread, so another process (or a restart) edits the same messages. */
+const ThreadStateSchema = z.object({
+  status: z.object({ id: z.string() }).optional(),
+  requests: z.record(z.string(), z.object({ id: z.string() })).default({}),
+});
+type ThreadState = z.infer<typeof ThreadStateSchema>;
+
+interface Tracked {
+  run: RunRecord;
+  thread: ThreadRef;
+  view: ProgressView;
+  state: ThreadState;
+  verbose: boolean;
+  /** Edits and posts for one thread go out one after another, in order. */
+  chain: Promise<void>;
+  statusTimer?: NodeJS.Timeout | undefined;
+  statusDirty: boolean;
+  lastStatusAt: number;
+}
+
+export interface ThreadReporterOptions {
+  runner: Runner;
+  port: ThreadPort;
+  loadCrew(run: RunRecord): Promise<LoadedCrew>;
+  /** At most one status edit per thread in this many ms (Slack and Discord both limit edits). */
+  statusEveryMs?: number | undefined;
+  onError?: ((error: unknown) => void) | undefined;
+}
+
+/**
+ * Renders runs into their threads on one platform: the status message edited in place
+ * (coalesced), task outputs for verbose crews, the final result, and human requests with their
+ * actions, closed once answered. Platform details live behind the ThreadPort.
+ */
+export class ThreadReporter {
+  readonly #options: ThreadReporterOptions;
+  readonly #tracked = new Map<string, Promise<Tracked | undefined>>();
+
+  constructor(options: ThreadReporterOptions) {
+    this.#options = options;
+  }
+
+  start(): () => void {
+    return this.#options.runner.subscribe((run, event) => {
+      if (run.thread?.platform !== this.#options.port.platform) return;
+      void this.#handle(run, event);
+    });
+  }
+
+  /** Resolves once every post and edit queued so far has been sent. */
+  async flush(): Promise<void> {
+    for (const pending of this.#tracked.values()) {
+      const tracked = await pending;
+      if (!tracked) continue;
+      if (tracked.statusDirty) this.#sendStatusNow(tracked);
+      await tracked.chain;
+    }
+  }
+
+  async #handle(run: RunRecord, event: CrewEvent): Promise<void> {
+    const tracked = await this.#track(run);
+    if (!tracked) return;
+    tracked.run = { ...tracked.run, status: statusAfter(event, tracked.run.status) };
+    tracked.view = applyEvent(tracked.view, event);
+    const { port } = this.#options;
+    const thread = tracked.thread;
+    switch (event.type) {
+      case 'task_completed':
+        if (tracked.verbose) this.#enqueue(tracked, () => port.postOutput(thread, { title: `${event.taskId} — ${event.output.agent}`, markdown: event.output.raw, final: false }));
+        break;
+      case 'human_input_requested':
+        this.#sendStatusNow(tracked);
+        this.#enqueue(tracked, async () => {
+          if (tracked.state.requests[event.request.id]) return;
+          tracked.state.requests[event.request.id] = await port.postRequest(thread, event.request, tracked.run);
+          await this.#save(tracked);
+        });
+        break;
+      case 'human_input_received':
+        this.#enqueue(tracked, async () => {
+          const message = tracked.state.requests[event.requestId];
+          const answered = { requestId: event.requestId, kind: event.kind, taskId: event.taskId, by: event.by, answer: event.answer };
+          if (message) await port.closeRequest(thread, message, answered);
+        });
+        break;
+      case 'crew_kickoff_completed':
+        this.#sendStatusNow(tracked);
+        this.#enqueue(tracked, () => port.postOutput(thread, { title: event.crew, markdown: event.output, final: true }));
+        this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
+        return;
+      case 'crew_kickoff_failed':
+        this.#sendStatusNow(tracked);
+        this.#enqueue(tracked, () => port.postNotice(thread, `The run stopped: ${event.error}`));
+        this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
+        return;
+      case 'crew_suspended':
+        this.#sendStatusNow(tracked);
+        this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
+        return;
+      default:
+        break;
+    }
+    if (event.type === 'tool_usage_started' || event.type === 'agent_execution_started') {
+      const step = tracked.view.step;
+      this.#enqueue(tracked, () => port.setActivity?.(thread, step) ?? Promise.resolve());
+    }
+    this.#scheduleStatus(tracked);
+  }
+
+  #track(run: RunRecord): Promise<Tracked | undefined> {
+    let tracked = this.#tracked.get(run.id);
+    if (!tracked) {
+      tracked = this.#load(run).catch((error: unknown) => {
+        this.#report(error);
+        return undefined;
+      });
+      this.#tracked.set(run.id, tracked);
+    }
+    return tracked;
+  }
+
+  /** A run first seen here (a new run, or one resumed after a restart): its view is rebuilt from the event log. */
+  async #load(run: RunRecord): Promise<Tracked> {
+    const { runner, loadCrew } = this.#options;
+    const [loaded, saved, events] = await Promise.all([
+      loadCrew(run),
+      runner.store.getThreadState(run.id),
+      runner.store.getEvents(run.id),
+    ]);
+    let view = initialProgress(loaded.spec.name, loaded.spec.tasks.map((task) => task.id), run.createdAt);
+    for (const event of events) view = applyEvent(view, event as CrewEvent);
+    const parsed = ThreadStateSchema.safeParse(saved ?? {});
+    const tracked: Tracked = {
+      run,
+      thread: run.thread!,
+      view,
+      state: parsed.success ? parsed.data : { requests: {} },
+      verbose: loaded.spec.verbose ?? false,
+      chain: Promise.resolve(),
+      statusDirty: false,
+      lastStatusAt: 0,
+    };
+    return tracked;
+  }
+
+  #scheduleStatus(tracked: Tracked): void {
+    tracked.statusDirty = true;
+    if (tracked.statusTimer) return;
+    const every = this.#options.statusEveryMs ?? 1_000;
+    const wait = Math.max(0, tracked.lastStatusAt + every - Date.now());
+    tracked.statusTimer = setTimeout(() => this.#sendStatusNow(tracked), wait);
+    tracked.statusTimer.unref();
+  }
+
+  #sendStatusNow(tracked: Tracked): void {
+    clearTimeout(tracked.statusTimer);
+    tracked.statusTimer = undefined;
+    tracked.statusDirty = false;
+    tracked.lastStatusAt = Date.now();
+    const { port } = this.#options;
+    this.#enqueue(tracked, async () => {
+      // The view as it is when the edit goes out, so a coalesced edit shows the latest state.
+      const status = { run: tracked.run, view: tracked.view };
+      if (tracked.state.status) {
+        await port.updateStatus(tracked.thread, tracked.state.status, status);
+      } else {
+        tracked.state.status = await port.postStatus(tracked.thread, status);
+        await this.#save(tracked);
+      }
+    });
+  }
+
+  #enqueue(tracked: Tracked, work: () => Promise<unknown>): void {
+    tracked.chain = tracked.chain.then(work).then(
+      () => undefined,
+      (error: unknown) => this.#report(error),
+    );
+  }
+
+  async #save(tracked: Tracked): Promise<void> {
+    await this.#options.runner.store.saveThreadState(tracked.run.id, tracked.state);
+  }
+
+  #report(error: unknown): void {
+    if (this.#options.onError) this.#options.onError(error);
+    else process.emitWarning(`thread reporter: ${errorMessage(error)}`);
+  }
+}
+
+function statusAfter(event: CrewEvent, current: RunRecord['status']): RunRecord['status'] {
+  switch (event.type) {
+    case 'crew_kickoff_completed':
+      return 'completed';
+    case 'crew_kickoff_failed':
+      return /cancel/i.test(event.error) ? 'cancelled' : 'failed';
+    case 'crew_suspended':
+      return 'awaiting_input';
+    case 'crew_kickoff_started':
+      return 'running';
+    default:
+      return current;
+  }
+}
+
+export type { MessageRef };

@@ -1,0 +1,127 @@
+import { parseRunState } from '../engine/runState.ts';
+import type { HumanRequest } from '../engine/humanRequest.ts';
+import type { Runner } from '../runs/runner.ts';
+import type { RunRecord } from '../runs/runRecord.ts';
+import type { Runtime } from '../runtime.ts';
+import { describeRequest } from '../chat/requestPrompt.ts';
+import { EXIT, type CliIo } from './io.ts';
+import { progressPrinter } from './progressPrinter.ts';
+
+/** The JSON contract of `crewbot run|resume|replay --json`: the last line of stdout. */
+export interface RunResultJson {
+  runId: string;
+  status: RunRecord['status'];
+  output: string | null;
+  error?: string;
+  tasks: Array<{ id: string; agent: string | null; status: string; output: string | null }>;
+  usage: { llmCalls: number; promptTokens: number; completionTokens: number };
+  pending?: Array<{ id: string; kind: HumanRequest['kind']; taskId: string; prompt: string; draft?: string; question?: string; tool?: { name: string; arguments: string } }>;
+}
+
+/** Exit code 10: the run waits for a person (answer with `crewbot resume`). */
+export const EXIT_AWAITING_INPUT = 10;
+export const EXIT_INTERRUPTED = 130;
+
+/** Advances a run in this process with live progress on stderr, then reports it. Ctrl-C leaves it resumable. */
+export async function advanceAndReport(
+  runner: Runner,
+  runtime: Runtime,
+  runId: string,
+  io: CliIo,
+  json: boolean,
+  signal?: AbortSignal,
+): Promise<number> {
+  const run = await runner.store.getRun(runId);
+  const loaded = await runtime.loadCrew(run ? (run.crewDir ?? run.crew) : '');
+  const print = progressPrinter(io, loaded.spec.name, loaded.spec.tasks.map((task) => task.id), loaded.spec.verbose ?? false);
+  const unsubscribe = runner.subscribe((subject, event) => {
+    if (subject.id === runId) print(event);
+  });
+  const interrupt = () => void runner.shutdown();
+  signal?.addEventListener('abort', interrupt, { once: true });
+  try {
+    const finished = await runner.advance(runId);
+    if (signal?.aborted) {
+      io.err(`Interrupted. Run ${runId} is saved; continue it with: crewbot resume ${runId}`);
+      return EXIT_INTERRUPTED;
+    }
+    return await report(runner, runtime, finished, io, json);
+  } finally {
+    unsubscribe();
+    signal?.removeEventListener('abort', interrupt);
+  }
+}
+
+export async function report(runner: Runner, runtime: Runtime, run: RunRecord, io: CliIo, json: boolean): Promise<number> {
+  const result = await resultJson(runner, runtime, run);
+  if (run.status === 'failed') io.err(`Run ${run.id} failed: ${run.error ?? 'unknown reason'}`);
+  if (run.status === 'awaiting_input') {
+    for (const request of result.pending ?? []) {
+      io.err(`Waiting for you: ${request.prompt}\n  crewbot resume ${run.id} --request ${request.id} ${answerHint(request.kind)}`);
+    }
+  }
+  if (json) io.out(JSON.stringify(result));
+  else if (run.status === 'completed') io.out(result.output ?? '');
+  switch (run.status) {
+    case 'completed':
+      return EXIT.ok;
+    case 'awaiting_input':
+      return EXIT_AWAITING_INPUT;
+    default:
+      return EXIT.failed;
+  }
+}
+
+function answerHint(kind: HumanRequest['kind']): string {
+  switch (kind) {
+    case 'review':
+      return '--approve | --feedback "what to change"';
+    case 'question':
+      return '--answer "your answer"';
+    case 'approval':
+      return '--approve | --deny "reason"';
+    default: {
+      const never: never = kind;
+      return String(never);
+    }
+  }
+}
+
+async function resultJson(runner: Runner, runtime: Runtime, run: RunRecord): Promise<RunResultJson> {
+  const loaded = await runtime.loadCrew(run.crewDir ?? run.crew);
+  const raw = await runner.store.getCheckpoint(run.id);
+  const state = raw === undefined ? undefined : safeState(raw);
+  const tasks = loaded.spec.tasks.map((task) => {
+    const taskState = state?.tasks[task.id];
+    const agentId = taskState?.agent ?? task.agent;
+    const agent = taskState?.output?.agent ?? loaded.spec.agents.find((candidate) => candidate.id === agentId)?.role ?? null;
+    return { id: task.id, agent, status: taskState?.status ?? 'pending', output: taskState?.output?.raw ?? null };
+  });
+  const last = tasks.filter((task) => task.status === 'completed').at(-1);
+  const pending = (run.pending as HumanRequest[]).map((request) => ({
+    id: request.id,
+    kind: request.kind,
+    taskId: request.taskId,
+    prompt: describeRequest(request).title,
+    ...(request.kind === 'review' ? { draft: request.draft } : {}),
+    ...(request.kind === 'question' ? { question: request.question } : {}),
+    ...(request.kind === 'approval' ? { tool: { name: request.tool, arguments: request.arguments } } : {}),
+  }));
+  return {
+    runId: run.id,
+    status: run.status,
+    output: run.status === 'completed' ? (last?.output ?? '') : null,
+    ...(run.error ? { error: run.error } : {}),
+    tasks,
+    usage: { ...(state?.usage ?? run.usage) },
+    ...(pending.length ? { pending } : {}),
+  };
+}
+
+function safeState(raw: unknown) {
+  try {
+    return parseRunState(raw);
+  } catch {
+    return undefined;
+  }
+}

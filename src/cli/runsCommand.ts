@@ -1,0 +1,49 @@
+import { RunStatusSchema } from '../runs/runRecord.ts';
+import type { Runtime } from '../runtime.ts';
+import { parseCommandArgs, UsageError } from './cliArgs.ts';
+import { age } from './duration.ts';
+import { EXIT, type CliIo } from './io.ts';
+
+const USAGE = 'crewbot runs [--status STATUS]... [--limit N] [--json]';
+
+/** Recent runs, newest first: status, crew, age, tokens. */
+export async function runsCommand(args: string[], runtime: Runtime, io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(
+    args,
+    { status: { type: 'string', multiple: true }, limit: { type: 'string' }, json: { type: 'boolean' } },
+    USAGE,
+  );
+  const statuses = (values.status ?? []).map((status) => {
+    const parsed = RunStatusSchema.safeParse(status);
+    if (!parsed.success) throw new UsageError(`--status ${status} is not one of ${RunStatusSchema.options.join(', ')}.`);
+    return parsed.data;
+  });
+  const limit = values.limit === undefined ? 20 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number.\nUsage: ${USAGE}`);
+  const { store } = await runtime.openRunner({ schedule: () => undefined });
+  try {
+    const runs = await store.listRuns({ limit, ...(statuses.length ? { status: statuses } : {}) });
+    if (values.json) {
+      io.out(JSON.stringify(runs));
+      return EXIT.ok;
+    }
+    if (runs.length === 0) {
+      io.out('No runs yet. Start one with: crewbot run <crew>');
+      return EXIT.ok;
+    }
+    const now = Date.now();
+    const rows = runs.map((run) => [
+      run.id,
+      run.status,
+      run.crew,
+      age(run.createdAt, now),
+      String(run.usage.promptTokens + run.usage.completionTokens),
+    ]);
+    const header = ['RUN', 'STATUS', 'CREW', 'AGE', 'TOKENS'];
+    const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+    for (const row of [header, ...rows]) io.out(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,78 @@
+import type { CrewEvent } from '../engine/events.ts';
+import type { HumanRequest } from '../engine/humanRequest.ts';
+import { describeRequest } from '../chat/requestPrompt.ts';
+import { RunNotFoundError } from '../runs/runStore.ts';
+import type { Runtime } from '../runtime.ts';
+import { parseCommandArgs, UsageError } from './cliArgs.ts';
+import { EXIT, type CliIo } from './io.ts';
+
+const USAGE = 'crewbot show <runId> [--json]';
+const EXCERPT = 600;
+
+/** One run: tasks and outputs, pending requests, usage and a timeline of its events. */
+export async function showCommand(args: string[], runtime: Runtime, io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } }, USAGE);
+  const [runId, ...extra] = positionals;
+  if (!runId || extra.length > 0) throw new UsageError(`Usage: ${USAGE}`);
+  const { store } = await runtime.openRunner({ schedule: () => undefined });
+  try {
+    const run = await store.getRun(runId);
+    if (!run) throw new RunNotFoundError(runId);
+    const [outputs, events] = await Promise.all([store.getTaskOutputs(runId), store.getEvents(runId)]);
+    if (values.json) {
+      io.out(JSON.stringify({ run, outputs, events }));
+      return EXIT.ok;
+    }
+    io.out(`Run ${run.id} — ${run.crew} — ${run.status}${run.error ? `: ${run.error}` : ''}`);
+    io.out(`Started ${new Date(run.createdAt).toISOString()} by ${run.requester.name ?? run.requester.userId} (${run.requester.platform})`);
+    io.out(`Inputs: ${Object.entries(run.inputs).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(' ') || '(none)'}`);
+    const { llmCalls, promptTokens, completionTokens } = run.usage;
+    io.out(`Usage: ${llmCalls} LLM calls, ${promptTokens} prompt + ${completionTokens} completion tokens`);
+    io.out('\nTasks:');
+    for (const [taskId, output] of Object.entries(outputs)) {
+      const raw = (output as { raw?: string; agent?: string }).raw ?? '';
+      io.out(`  ${taskId} — ${(output as { agent?: string }).agent ?? ''}\n    ${excerpt(raw).replace(/\n/g, '\n    ')}`);
+    }
+    const pending = run.pending as HumanRequest[];
+    if (pending.length) {
+      io.out('\nWaiting for:');
+      for (const request of pending) io.out(`  ${request.id}: ${describeRequest(request).title}`);
+    }
+    io.out('\nTimeline:');
+    for (const raw of events) {
+      const event = raw as CrewEvent;
+      io.out(`  +${((event.at - run.createdAt) / 1000).toFixed(1)}s ${event.type}${event.taskId ? ` ${event.taskId}` : ''}${summary(event)}`);
+    }
+    return EXIT.ok;
+  } finally {
+    await store.close();
+  }
+}
+
+function excerpt(text: string): string {
+  return text.length > EXCERPT ? `${text.slice(0, EXCERPT)}… (${text.length} characters)` : text;
+}
+
+function summary(event: CrewEvent): string {
+  switch (event.type) {
+    case 'tool_usage_started':
+      return ` ${event.tool}`;
+    case 'tool_usage_error':
+      return ` ${event.tool}: ${event.error}`;
+    case 'task_skipped':
+      return `: ${event.reason}`;
+    case 'task_failed':
+    case 'crew_kickoff_failed':
+      return `: ${event.error}`;
+    case 'task_allocated':
+      return ` → ${event.agent}`;
+    case 'llm_call_completed':
+      return ` (${event.usage.promptTokens}+${event.usage.completionTokens} tokens)`;
+    case 'human_input_received':
+      return ` ${event.by} ${event.answer}`;
+    case 'delegation_started':
+      return ` → ${event.coworker}`;
+    default:
+      return '';
+  }
+}
