@@ -21,6 +21,14 @@ const EnvSchema = z.object({
   FETCH_ALLOW_PRIVATE: flag,
   CREWBOT_CREWS_DIR: z.string().trim().min(1).default('crews'),
   CREWBOT_STORE: z.string().trim().min(1).default('sqlite://.crewbot/crewbot.sqlite'),
+  SLACK_BOT_TOKEN: optionalText,
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText,
+  SLACK_API_URL: optionalText.pipe(z.url({ message: 'SLACK_API_URL must be a URL such as https://slack.com/api/' }).optional()),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText,
+  DISCORD_API_URL: optionalText.pipe(z.url({ message: 'DISCORD_API_URL must be a URL such as https://discord.com/api' }).optional()),
 });
 
 export type Config = z.infer<typeof EnvSchema>;

@@ -78,7 +78,6 @@ export class ThreadReporter {
         if (tracked.verbose) this.#enqueue(tracked, () => port.postOutput(thread, { title: `${event.taskId} — ${event.output.agent}`, markdown: event.output.raw, final: false }));
         break;
       case 'human_input_requested':
-        this.#sendStatusNow(tracked);
         this.#enqueue(tracked, async () => {
           if (tracked.state.requests[event.request.id]) return;
           tracked.state.requests[event.request.id] = await port.postRequest(thread, event.request, tracked.run);

@@ -1,0 +1,123 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HumanRequest } from '../../src/engine/humanRequest.ts';
+import type { ProgressView } from '../../src/chat/progressView.ts';
+import type { AnsweredRequest, MessageRef, OutputMessage, StatusContext, ThreadPort } from '../../src/chat/threadPort.ts';
+import { ThreadReporter } from '../../src/chat/threadReporter.ts';
+import { loadCrew } from '../../src/crews/loadCrew.ts';
+import type { RunRecord, ThreadRef } from '../../src/runs/runRecord.ts';
+import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from '../../src/tools/builtinTools.ts';
+import { startRunnerHarness, type RunnerHarness } from '../support/runnerHarness.ts';
+
+const CREWS = path.resolve('test/fixtures/hitl-crews');
+const loadFixture = (run: RunRecord) =>
+  loadCrew(run.crew, { crewsDir: CREWS, builtinTools: createBuiltinTools({}), builtinAliases: BUILTIN_TOOL_ALIASES });
+
+/** Stands where a chat platform's API is: records what would have been posted. */
+class RecordingPort implements ThreadPort {
+  readonly platform = 'slack' as const;
+  readonly calls: Array<{ method: string; thread: string; detail: unknown }> = [];
+  #next = 0;
+  async postStatus(thread: ThreadRef, status: StatusContext): Promise<MessageRef> {
+    const id = `m${++this.#next}`;
+    this.calls.push({ method: 'postStatus', thread: thread.id, detail: { id, marks: marks(status.view) } });
+    return { id };
+  }
+  async updateStatus(thread: ThreadRef, message: MessageRef, status: StatusContext): Promise<void> {
+    this.calls.push({ method: 'updateStatus', thread: thread.id, detail: { message: message.id, marks: marks(status.view), status: status.run.status } });
+  }
+  async postOutput(thread: ThreadRef, output: OutputMessage): Promise<void> {
+    this.calls.push({ method: 'postOutput', thread: thread.id, detail: output });
+  }
+  async postRequest(thread: ThreadRef, request: HumanRequest, _run: RunRecord): Promise<MessageRef> {
+    const id = `m${++this.#next}`;
+    this.calls.push({ method: 'postRequest', thread: thread.id, detail: { id, kind: request.kind } });
+    return { id };
+  }
+  async closeRequest(thread: ThreadRef, message: MessageRef, answered: AnsweredRequest): Promise<void> {
+    this.calls.push({ method: 'closeRequest', thread: thread.id, detail: { message: message.id, by: answered.by, answer: answered.answer } });
+  }
+  async postNotice(thread: ThreadRef, text: string): Promise<void> {
+    this.calls.push({ method: 'postNotice', thread: thread.id, detail: text });
+  }
+  posted(method: 'postStatus' | 'postRequest'): string {
+    return (this.calls.find((call) => call.method === method)?.detail as { id: string }).id;
+  }
+  methods(): string[] {
+    return this.calls.map((call) => call.method);
+  }
+}
+
+const marks = (view: ProgressView) => view.tasks.map((task) => `${task.id}:${task.mark}`).join(' ');
+
+describe('the thread reporter', () => {
+  let h: RunnerHarness;
+  const thread = { platform: 'slack' as const, id: 'slack:C1:1700000000.0001' };
+  const ada = { platform: 'slack' as const, userId: 'U_ADA', name: 'Ada' };
+  beforeEach(async () => {
+    h = await startRunnerHarness(CREWS);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('posts one status message, coalesces edits, posts the request, closes it with who answered, and posts the result', async () => {
+    const port = new RecordingPort();
+    const reporter = new ThreadReporter({ runner: h.runner, port, loadCrew: loadFixture, statusEveryMs: 60_000 });
+    const stop = reporter.start();
+    h.server.enqueue({ content: 'Notes v1' }, { content: 'Tweet!' });
+    const run = (await h.runner.kickoff({ crew: 'review_crew', inputs: { version: '1' }, requester: ada, thread }))!;
+    await h.runner.idle();
+    await reporter.flush();
+
+    // Dozens of events, but with a long coalescing window only the edits the story needs go out.
+    expect(port.methods()).toEqual(['postStatus', 'postRequest', 'updateStatus']);
+    expect(port.calls[2]!.detail).toMatchObject({ message: 'm1', marks: 'draft_task:needs_input publish_task:waiting', status: 'awaiting_input' });
+
+    await h.runner.answer(run.id, { answer: { type: 'approve' }, actor: ada });
+    await h.runner.idle();
+    await reporter.flush();
+    expect(port.calls.find((c) => c.method === 'closeRequest')?.detail).toEqual({ message: 'm2', by: 'Ada', answer: 'approved' });
+    const final = port.calls.filter((c) => c.method === 'postOutput').at(-1)!.detail as OutputMessage;
+    expect(final).toMatchObject({ final: true, markdown: 'Tweet!' });
+    const lastStatus = port.calls.filter((c) => c.method === 'updateStatus').at(-1)!.detail;
+    expect(lastStatus).toMatchObject({ message: 'm1', marks: 'draft_task:done publish_task:done', status: 'completed' });
+    stop();
+  });
+
+  it('edits the same messages after a restart, finding them in the store', async () => {
+    const first = new RecordingPort();
+    const reporter = new ThreadReporter({ runner: h.runner, port: first, loadCrew: loadFixture });
+    const stop = reporter.start();
+    h.server.enqueue({ content: 'Notes v1' }, { content: 'Tweet!' });
+    const run = (await h.runner.kickoff({ crew: 'review_crew', inputs: { version: '1' }, requester: ada, thread }))!;
+    await h.runner.idle();
+    await reporter.flush();
+    stop();
+
+    const restarted = h.anotherRunner();
+    const second = new RecordingPort();
+    const after = new ThreadReporter({ runner: restarted, port: second, loadCrew: loadFixture });
+    after.start();
+    await restarted.answer(run.id, { answer: { type: 'approve' }, actor: ada });
+    await restarted.idle();
+    await after.flush();
+    expect(second.methods()).not.toContain('postStatus');
+    expect(second.calls.find((c) => c.method === 'closeRequest')?.detail).toMatchObject({ message: first.posted('postRequest') });
+    expect(second.calls.filter((c) => c.method === 'updateStatus').at(-1)?.detail).toMatchObject({
+      message: first.posted('postStatus'),
+      marks: 'draft_task:done publish_task:done',
+    });
+  });
+
+  it('leaves runs of other platforms alone', async () => {
+    const port = new RecordingPort();
+    const reporter = new ThreadReporter({ runner: h.runner, port, loadCrew: loadFixture });
+    reporter.start();
+    h.server.enqueue({ content: 'Notes v1' });
+    await h.runner.kickoff({ crew: 'review_crew', inputs: { version: '1' }, requester: ada, thread: { platform: 'discord', id: 'discord:42' } });
+    await h.runner.idle();
+    await reporter.flush();
+    expect(port.calls).toEqual([]);
+  });
+});
