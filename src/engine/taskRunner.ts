@@ -12,6 +12,7 @@ import type { RunContext } from './runContext.ts';
 import type { AgentSpec, TaskSpec } from './spec.ts';
 import { checkGuardrail } from './guardrail.ts';
 import { structuredAnswer } from './structuredAnswer.ts';
+import { forgetWorkingMemory } from './workingMemory.ts';
 
 /** Runs one task to a validated output and records it; throws TaskFailedError when it cannot. */
 export async function runTask(ctx: RunContext, task: TaskSpec): Promise<TaskOutput> {
@@ -173,17 +174,7 @@ async function finishTask(ctx: RunContext, task: TaskSpec, output: TaskOutput): 
   state.status = 'completed';
   state.output = output;
   delete state.error;
-  forgetWorkingMemory(ctx, task.id);
+  forgetWorkingMemory(ctx.state, task.id);
   ctx.emit({ type: 'task_completed', taskId: task.id, agent: output.agent, output });
   await ctx.checkpoint();
-}
-
-/** A finished task's conversations and used answers are not needed to continue; dropping them keeps checkpoints small. */
-export function forgetWorkingMemory(ctx: RunContext, taskId: string): void {
-  for (const key of Object.keys(ctx.state.conversations)) {
-    if (key === taskId || key.startsWith(`${taskId}>`)) delete ctx.state.conversations[key];
-  }
-  for (const slot of Object.keys(ctx.state.answers)) {
-    if (slot.startsWith(`${taskId}/`) || slot.startsWith(`${taskId}>`)) delete ctx.state.answers[slot];
-  }
 }

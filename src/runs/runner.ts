@@ -7,6 +7,7 @@ import type { CrewEvent } from '../engine/events.ts';
 import { allowedAnswers, answerFits, type HumanAnswer, type HumanRequest, type Responder } from '../engine/humanRequest.ts';
 import type { RequestTimeout } from '../engine/spec.ts';
 import { parseRunState, type RunState } from '../engine/runState.ts';
+import { replayFrom } from '../engine/workingMemory.ts';
 import type { LlmClient } from '../llm/types.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
 import { applyInbox, postAnswer } from './answerInbox.ts';
@@ -216,18 +217,10 @@ export class Runner {
     try {
       const loaded = await this.#loadFor(run);
       const ids = loaded.spec.tasks.map((task) => task.id);
-      const from = ids.indexOf(fromTaskId);
-      if (from < 0) throw new RunStateConflictError(`Crew ${run.crew} has no task "${fromTaskId}". Its tasks: ${ids.join(', ')}.`);
+      if (!ids.includes(fromTaskId)) throw new RunStateConflictError(`Crew ${run.crew} has no task "${fromTaskId}". Its tasks: ${ids.join(', ')}.`);
       const raw = await this.store.getCheckpoint(runId);
       const state = raw === undefined ? new Crew(loaded.spec).newState(run.inputs, runId) : parseRunState(raw);
-      for (const id of ids.slice(from)) {
-        state.tasks[id] = { status: 'pending', guardrailFailures: 0, reviewRounds: 0 };
-        for (const key of Object.keys(state.conversations)) if (key === id || key.startsWith(`${id}>`)) delete state.conversations[key];
-        for (const key of Object.keys(state.decisions)) if (key.startsWith(`${id}/`)) delete state.decisions[key];
-        for (const key of Object.keys(state.answers)) if (key.startsWith(`${id}/`) || key.startsWith(`${id}>`)) delete state.answers[key];
-      }
-      state.pending = state.pending.filter((request) => ids.indexOf(request.taskId) < from);
-      for (const id of ids.slice(from)) delete state.loops[id];
+      replayFrom(state, ids, fromTaskId);
       await this.store.saveCheckpoint(runId, state);
       const queued = await this.store.updateRun(runId, { status: 'queued', pending: state.pending, error: undefined, finishedAt: undefined });
       return queued;

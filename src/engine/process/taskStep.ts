@@ -2,8 +2,8 @@ import { evaluateCondition } from '../conditions.ts';
 import type { RunContext } from '../runContext.ts';
 import type { TaskSpec } from '../spec.ts';
 import { HumanInputRequired } from '../humanRequest.ts';
-import { freshTaskState } from '../runState.ts';
-import { forgetWorkingMemory, runTask } from '../taskRunner.ts';
+import { runTask } from '../taskRunner.ts';
+import { resetTask } from '../workingMemory.ts';
 
 /**
  * One step of any process: skip the task when its condition fails, else run it, then apply
@@ -48,18 +48,9 @@ async function applyLoop(ctx: RunContext, task: TaskSpec): Promise<void> {
   const tasks = ctx.spec.tasks;
   const from = tasks.findIndex((candidate) => candidate.id === loop.backTo);
   const to = tasks.indexOf(task);
-  for (const again of tasks.slice(from, to + 1)) resetTask(ctx, again.id);
+  for (const again of tasks.slice(from, to + 1)) resetTask(ctx.state, again.id);
   ctx.state.tasks[loop.backTo]!.feedback = feedback;
   ctx.state.loops[task.id] = passes + 1;
   ctx.emit({ type: 'loop_iteration', taskId: task.id, backTo: loop.backTo, iteration: passes + 1 });
   await ctx.checkpoint();
-}
-
-function resetTask(ctx: RunContext, taskId: string): void {
-  ctx.state.tasks[taskId] = freshTaskState();
-  forgetWorkingMemory(ctx, taskId);
-  for (const key of Object.keys(ctx.state.decisions)) {
-    // Loop decisions are numbered by pass and must survive, or a resumed run would ask again.
-    if (key.startsWith(`${taskId}/`) && !key.startsWith(`${taskId}/loop/`)) delete ctx.state.decisions[key];
-  }
 }
