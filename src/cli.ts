@@ -61,7 +61,7 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
       case 'replay':
         return await replayCommand(args, runtime, io, signal);
       case 'start':
-        return await startCommand(runtime, io);
+        return await startCommand(runtime, io, args, signal);
       default:
         throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
     }

@@ -1,14 +1,49 @@
+import { runConsoleSession } from '../chat/console/index.ts';
 import type { Runtime } from '../runtime.ts';
+import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { listCommand } from './listCommand.ts';
 
-/** `npm start`: shows the crews and how to run one. */
-export async function startCommand(runtime: Runtime, io: CliIo): Promise<number> {
+const USAGE = 'crewbot start [--interactive]';
+
+/**
+ * `npm start`: the terminal session when a person is at the keyboard (or --interactive is given),
+ * on the run store named by CREWBOT_STORE with runs advanced in this process. Without a terminal
+ * and without the flag it lists the crews and returns, so CI and `< /dev/null` never wait for input.
+ */
+export async function startCommand(runtime: Runtime, io: CliIo, args: string[] = [], signal?: AbortSignal): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { interactive: { type: 'boolean' } }, USAGE);
+  if (positionals.length > 0) throw new UsageError(`crewbot start takes no arguments.\nUsage: ${USAGE}`);
+  if (!values.interactive && !process.stdin.isTTY) return listCrews(runtime, io);
+  // Runs advance where the session follows them: nothing works in the background unasked.
+  const { runner, store } = await runtime.openRunner({ schedule: () => undefined });
+  try {
+    return await runConsoleSession({
+      input: process.stdin,
+      output: process.stdout,
+      isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+      runner,
+      crews: runtime,
+      interrupt: signal,
+      crewsDir: runtime.config.CREWBOT_CREWS_DIR,
+      notices: llmNotice(runtime),
+    });
+  } finally {
+    await runner.shutdown();
+    await store.close();
+  }
+}
+
+async function listCrews(runtime: Runtime, io: CliIo): Promise<number> {
   io.out('crewbot — crews of LLM agents\n');
   await listCommand([], runtime, io);
-  io.out('\nRun one:  npx crewbot run <crew> --input name=value');
-  if (!runtime.config.OPENAI_API_KEY && !runtime.config.OPENAI_BASE_URL) {
-    io.out('Set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server) in .env first: see .env.example.');
-  }
+  io.out('\nRun one:  npx crewbot run <crew> --input name=value   (or `npm start` in a terminal)');
+  for (const notice of llmNotice(runtime)) io.out(notice);
   return EXIT.ok;
+}
+
+function llmNotice(runtime: Runtime): string[] {
+  return !runtime.config.OPENAI_API_KEY && !runtime.config.OPENAI_BASE_URL
+    ? ['Set OPENAI_API_KEY (or OPENAI_BASE_URL for a local server) in .env first: see .env.example.']
+    : [];
 }

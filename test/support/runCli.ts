@@ -11,14 +11,23 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs the real `crewbot` command in a child process with only the environment given (plus PATH). */
-export function runCli(args: string[], env: Record<string, string>, options: { cwd?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+/**
+ * Runs the real `crewbot` command in a child process with only the environment given (plus PATH).
+ * `input` is piped to its stdin and then closed; without it stdin is ignored.
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  options: { cwd?: string; timeoutMs?: number; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CREWBOT_BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // No input: stdin closes at once, as an ignored one would read.
+    child.stdin.end(options.input ?? '');
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

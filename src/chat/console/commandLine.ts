@@ -1,0 +1,40 @@
+import { KickoffTextError, parseKickoffText, type KickoffCrew, type KickoffText } from '../kickoffText.ts';
+
+/** What a line typed at `crewbot> ` asks for. */
+export type ConsoleCommand =
+  | { type: 'empty' }
+  | { type: 'help' }
+  | { type: 'list' }
+  | { type: 'runs' }
+  | { type: 'quit' }
+  | { type: 'kickoff'; kickoff: KickoffText };
+
+// A Map, so a crew typed as "constructor" is a crew name and not an Object.prototype member.
+const WORDS = new Map<string, Exclude<ConsoleCommand['type'], 'kickoff' | 'empty'>>([
+  ['help', 'help'],
+  ['?', 'help'],
+  ['list', 'list'],
+  ['ls', 'list'],
+  ['runs', 'runs'],
+  ['quit', 'quit'],
+  ['exit', 'quit'],
+  ['q', 'quit'],
+]);
+
+/**
+ * Reads a prompt line: a command word, or a kickoff (`research_writer topic="AI agents"`), where
+ * the crew may be given by its number in `list`. Throws KickoffTextError for a kickoff that does not fit.
+ */
+export function parseCommandLine(line: string, crews: readonly KickoffCrew[]): ConsoleCommand {
+  const text = line.trim();
+  if (text === '') return { type: 'empty' };
+  const command = WORDS.get(text.toLowerCase());
+  if (command) return { type: command };
+  const numbered = /^(\d+)(?=\s|$)/.exec(text);
+  if (numbered) {
+    const crew = crews[Number(numbered[1]) - 1];
+    if (!crew) throw new KickoffTextError(`There is no crew number ${numbered[1]}; \`list\` shows ${crews.length} crew${crews.length === 1 ? '' : 's'}.`);
+    return { type: 'kickoff', kickoff: parseKickoffText(`${crew.name}${text.slice(numbered[0].length)}`, crews) };
+  }
+  return { type: 'kickoff', kickoff: parseKickoffText(text, crews) };
+}

@@ -1,0 +1,27 @@
+import type { Writable } from 'node:stream';
+import type { CrewListing } from '../../crews/listCrews.ts';
+import type { LoadedCrew } from '../../crews/loadCrew.ts';
+import type { Actor } from '../../runs/answerPolicy.ts';
+import type { RunRecord } from '../../runs/runRecord.ts';
+import type { Runner } from '../../runs/runner.ts';
+import type { ConsoleInput } from './consoleInput.ts';
+
+/** Where the session finds crews (the Runtime fits). */
+export interface CrewCatalog {
+  listCrews(): Promise<CrewListing[]>;
+  loadCrew(nameOrDir: string): Promise<LoadedCrew>;
+}
+
+/** What the parts of a terminal session share. */
+export interface ConsoleContext {
+  input: ConsoleInput;
+  output: Writable;
+  isTTY: boolean;
+  runner: Runner;
+  crews: CrewCatalog;
+  /** The person at this terminal: requester of the runs started here and author of the answers. */
+  actor: Actor;
+  /** The run being followed; Ctrl-C or the end of input leaves it resumable and says how to continue. */
+  activeRun: RunRecord | undefined;
+  say(text: string): void;
+}

@@ -1,0 +1,113 @@
+import type { CrewListing } from '../../crews/listCrews.ts';
+import { HumanRequestSchema, type HumanRequest } from '../../engine/humanRequest.ts';
+import type { RunRecord } from '../../runs/runRecord.ts';
+import { describeInput, KICKOFF_USAGE } from '../kickoffText.ts';
+import type { PromptBlock, RequestPrompt } from '../requestPrompt.ts';
+
+export const HELP = `Commands:
+  list                     the crews (numbered) and their inputs
+  runs                     recent runs and their status
+  ${KICKOFF_USAGE}
+  <number> [...]           the crew with that number in \`list\`
+  help                     this text
+  quit                     leave (or Ctrl-D); unfinished runs are offered again next time`;
+
+// ESC sequences (colours, cursor moves, titles) and other control characters except newline and tab.
+const CONTROL = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-_])|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Model output, tool arguments and typed text are data: they may not move the cursor or recolour the terminal. */
+export function terminalText(text: string): string {
+  return text.replace(/\r\n/g, '\n').replace(CONTROL, '');
+}
+
+export function renderCrewList(crews: readonly CrewListing[], crewsDir: string | undefined): string {
+  if (crews.length === 0) {
+    const dir = crewsDir ?? 'crews';
+    return `No crews in ${dir}/. Create one as ${dir}/<name>/agents.yaml and tasks.yaml.`;
+  }
+  const lines: string[] = [];
+  crews.forEach((crew, index) => {
+    lines.push(`${index + 1}. ${crew.name}${crew.description ? ` — ${crew.description}` : ''}`);
+    if (crew.error) lines.push(`     (invalid: ${crew.error.split('\n')[0]})`);
+    for (const [name, input] of Object.entries(crew.inputs)) lines.push(`     ${describeInput(name, input)}`);
+  });
+  return lines.join('\n');
+}
+
+export function renderRunList(runs: readonly RunRecord[]): string {
+  if (runs.length === 0) return 'No runs yet. Start one: <crew> [free text] [key=value ...]';
+  return runs
+    .map((run) => {
+      const when = new Date(run.createdAt).toISOString().slice(0, 16).replace('T', ' ');
+      const detail = run.status === 'awaiting_input' ? ` (${waitingFor(run)})` : run.status === 'failed' && run.error ? ` (${firstLine(run.error)})` : '';
+      return `${run.id}  ${when}  ${run.crew}  ${run.status}${detail}`;
+    })
+    .join('\n');
+}
+
+/** "waiting for your review" / "interrupted while working" for the offer to continue. */
+export function unfinishedReason(run: RunRecord): string {
+  return run.status === 'awaiting_input' ? waitingFor(run) : 'interrupted while working';
+}
+
+const WAITING_FOR: Record<HumanRequest['kind'] | 'unknown', string> = { review: 'review', question: 'answer', approval: 'approval', unknown: 'input' };
+
+function waitingFor(run: RunRecord): string {
+  const words = new Set(run.pending.map((raw) => WAITING_FOR[HumanRequestSchema.safeParse(raw).data?.kind ?? 'unknown']));
+  return `waiting for your ${[...words].join(' and ') || 'input'}`;
+}
+
+export function renderRequest(prompt: RequestPrompt, position?: { index: number; of: number }): string {
+  const counter = position && position.of > 1 ? ` (${position.index + 1} of ${position.of})` : '';
+  return [`? ${prompt.title}${counter}`, ...prompt.body.map(renderBlock), `  ${answerHint(prompt)}`].join('\n');
+}
+
+/** How to answer at the terminal; the keys mirror the actions every surface offers. */
+export function answerHint(prompt: RequestPrompt): string {
+  switch (prompt.kind) {
+    case 'review':
+      return 'Enter or "a" approves; anything else you type is sent back as the changes you want.';
+    case 'question':
+      return 'Type your answer.';
+    case 'approval':
+      return '"a" or "y" approves; "d [reason]" or "n" denies (the agent is told the reason).';
+    default: {
+      const never: never = prompt.kind;
+      return String(never);
+    }
+  }
+}
+
+function renderBlock(block: PromptBlock): string {
+  switch (block.type) {
+    case 'text':
+      return `  ${terminalText(block.text)}`;
+    case 'quote':
+      return indent(terminalText(block.text), '  │ ');
+    case 'code':
+      return indent(terminalText(block.text), '    ');
+    default: {
+      const never: never = block;
+      return String(never);
+    }
+  }
+}
+
+export function renderTaskOutput(taskId: string, agent: string, raw: string): string {
+  return `── ${taskId} (${agent}) ──\n${terminalText(raw)}`;
+}
+
+export function renderResult(raw: string): string {
+  return `Result:\n${terminalText(raw)}`;
+}
+
+function indent(text: string, prefix: string): string {
+  return text
+    .split('\n')
+    .map((line) => `${prefix}${line}`)
+    .join('\n');
+}
+
+function firstLine(text: string): string {
+  return terminalText(text.split('\n')[0] ?? '');
+}

@@ -1,0 +1,89 @@
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ProgressDisplay } from '../../src/chat/console/progressDisplay.ts';
+import { initialProgress } from '../../src/chat/progressView.ts';
+import type { CrewEvent } from '../../src/engine/events.ts';
+
+const usage = { llmCalls: 1, promptTokens: 10, completionTokens: 5 };
+const at = () => Date.now();
+const toolCall = (tool: string): CrewEvent => ({ type: 'tool_usage_started', runId: 'r', at: at(), agent: 'Senior Researcher', tool, arguments: '{}' });
+const completed = (taskId: string, raw: string): CrewEvent => ({
+  type: 'task_completed',
+  runId: 'r',
+  at: at(),
+  taskId,
+  output: { taskId, agent: 'Senior Researcher', description: '', raw, usage },
+});
+
+function display(isTTY: boolean, verbose = false) {
+  const output = new PassThrough();
+  let text = '';
+  output.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  const shown = new ProgressDisplay({ output, isTTY, verbose, view: initialProgress('research', ['research_task', 'write_task'], Date.now()) });
+  return { shown, text: () => text };
+}
+
+describe('live progress in a terminal', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('redraws the block in place, coalescing a burst of events into one redraw per frame', () => {
+    const { shown, text } = display(true);
+    shown.start();
+    expect(shown.draws).toBe(1);
+    for (let i = 0; i < 50; i += 1) shown.onEvent(toolCall(`tool_${i}`));
+    expect(shown.draws).toBe(1);
+    vi.advanceTimersByTime(100);
+    expect(shown.draws).toBe(2);
+    // Back up over the three lines drawn (header and two tasks) and clear them before drawing again.
+    expect(text()).toContain('\u001b[3A\r\u001b[J');
+    expect(text()).toContain('→ Senior Researcher is calling tool_49');
+    expect(text()).not.toContain('tool_48');
+    shown.onEvent(toolCall('web_search'));
+    vi.advanceTimersByTime(50);
+    expect(shown.draws).toBe(2);
+    vi.advanceTimersByTime(50);
+    expect(shown.draws).toBe(3);
+  });
+
+  it('redraws each second for the elapsed time, and leaves no timer behind when finished', () => {
+    const { shown, text } = display(true);
+    shown.start();
+    vi.advanceTimersByTime(3000);
+    expect(shown.draws).toBe(4);
+    expect(text()).toContain('research: running · 3s');
+    shown.finish();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('prints a verbose crew’s task output above the block, with control sequences from the model removed', () => {
+    const { shown, text } = display(true, true);
+    shown.start();
+    shown.onEvent(completed('research_task', 'Ten findings\u001b[2J\u001b]0;pwned\u0007 and sources'));
+    expect(text()).toContain('── research_task (Senior Researcher) ──\nTen findings and sources\n');
+    expect(text()).not.toContain('\u001b[2J');
+    expect(text()).not.toContain('pwned');
+  });
+});
+
+describe('live progress in a pipe or a log', () => {
+  it('prints plain lines only when something changed: steps as they change, the checklist when a task finishes', () => {
+    const { shown, text } = display(false);
+    shown.start();
+    shown.onEvent(toolCall('web_search'));
+    shown.onEvent(toolCall('web_search'));
+    shown.onEvent(toolCall('fetch_url'));
+    shown.onEvent(completed('research_task', 'Ten findings'));
+    shown.finish();
+    const lines = text().split('\n');
+    expect(lines.filter((line) => line.includes('is calling web_search'))).toHaveLength(1);
+    expect(lines.filter((line) => line.includes('is calling fetch_url'))).toHaveLength(1);
+    expect(lines.filter((line) => line.startsWith('research: running'))).toHaveLength(2);
+    expect(text()).toContain('  [x] research_task — Senior Researcher\n  [ ] write_task');
+    expect(text()).not.toContain('\u001b');
+  });
+});
