@@ -29,17 +29,17 @@ export async function runAgentLoop(ctx: RunContext, execution: AgentExecution): 
   const toolsByName = new Map(execution.tools.map((tool) => [tool.name, tool]));
   for (;;) {
     ctx.throwIfCancelled();
+    // Tool calls of the latest turn that have no result yet run first: a run may have stopped
+    // between two results of one batch (a crash, or a person still to approve one of them).
+    const unanswered = unansweredCalls(conversation.messages);
+    if (unanswered.length > 0) {
+      await runToolCalls(ctx, execution, conversation, toolsByName, unanswered);
+      continue;
+    }
     const last = conversation.messages.at(-1);
-    if (last?.role === 'assistant') {
-      const unanswered = unansweredCalls(conversation.messages, last.tool_calls ?? []);
-      if (last.tool_calls?.length && unanswered.length > 0) {
-        await runToolCalls(ctx, execution, conversation, toolsByName, unanswered);
-        continue;
-      }
-      if (!last.tool_calls?.length) {
-        if (last.content?.trim()) return last.content;
-        conversation.messages.push({ role: 'user', content: EMPTY_ANSWER_NUDGE });
-      }
+    if (last?.role === 'assistant' && !last.tool_calls?.length) {
+      if (last.content?.trim()) return last.content;
+      conversation.messages.push({ role: 'user', content: EMPTY_ANSWER_NUDGE });
     }
     await callModel(ctx, execution, conversation);
   }
@@ -86,10 +86,13 @@ function isFinalAnswerDemand(message: ChatMessage | undefined): boolean {
   return message?.role === 'user' && message.content === FINAL_ANSWER_NOW;
 }
 
-function unansweredCalls(messages: ChatMessage[], calls: ToolCall[]): ToolCall[] {
+function unansweredCalls(messages: ChatMessage[]): ToolCall[] {
+  const turn = messages.findLastIndex((message) => message.role === 'assistant');
+  const assistant = messages[turn];
+  if (assistant?.role !== 'assistant' || !assistant.tool_calls?.length) return [];
   const answered = new Set<string>();
-  for (const message of messages) if (message.role === 'tool') answered.add(message.tool_call_id);
-  return calls.filter((call) => !answered.has(call.id));
+  for (const message of messages.slice(turn + 1)) if (message.role === 'tool') answered.add(message.tool_call_id);
+  return assistant.tool_calls.filter((call) => !answered.has(call.id));
 }
 
 /**

@@ -74,6 +74,24 @@ describe('run state: checkpoints, resume, limits and cancel', () => {
     }
   });
 
+  it('runs the rest of a batch of tool calls when the run stopped between two of their results', async () => {
+    server.enqueue(
+      { toolCalls: [{ name: 'lookup', arguments: { word: 'x' } }, { name: 'lookup', arguments: { word: 'y' } }] },
+      { content: 'first done' },
+      { content: 'second done' },
+    );
+    const checkpoints: RunState[] = [];
+    await new Crew(twoTasks()).kickoff({}, { llm: llmFor(server), checkpoint: (s) => void checkpoints.push(structuredClone(s)) });
+    const betweenResults = checkpoints.find((s) => s.conversations.first?.messages.filter((m) => m.role === 'tool').length === 1)!;
+
+    const before = server.requests.length;
+    server.enqueue({ content: 'first done again' }, { content: 'second done again' });
+    await new Crew(twoTasks()).run(betweenResults, { llm: llmFor(server) });
+    const resumedFirstCall = server.requests[before]!;
+    const results = resumedFirstCall.messages.filter((m) => m.role === 'tool').map((m) => m.content);
+    expect(results.sort()).toEqual(['meaning of x', 'meaning of y']);
+  });
+
   it('does not run a completed task again when resuming after it', async () => {
     server.enqueue({ content: 'first done' }, { content: 'second done' });
     const checkpoints: RunState[] = [];
