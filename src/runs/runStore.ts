@@ -184,7 +184,12 @@ export class KeyvRunStore implements RunStore {
   }
 
   async getCheckpoint(runId: string): Promise<unknown> {
-    return this.#kv.get(checkpointKey(runId));
+    try {
+      return await this.#kv.get(checkpointKey(runId));
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      throw new StoredRunError(runId, `its checkpoint is not readable JSON (${error.message}). Replay the run from its first task.`);
+    }
   }
 
   async saveTaskOutput(runId: string, taskId: string, output: unknown): Promise<void> {

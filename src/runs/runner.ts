@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { describeAnswer } from '../engine/answers.ts';
 import { Crew } from '../engine/crew.ts';
-import { RunCancelledError, errorMessage } from '../engine/errors.ts';
+import { RunCancelledError, RunStateError, errorMessage } from '../engine/errors.ts';
 import type { CrewEvent } from '../engine/events.ts';
 import { allowedAnswers, answerFits, type HumanAnswer, type HumanRequest, type Responder } from '../engine/humanRequest.ts';
 import type { RequestTimeout } from '../engine/spec.ts';
@@ -101,6 +101,8 @@ export class Runner {
       requester: request.requester,
       ...(request.thread ? { thread: request.thread } : {}),
     });
+    // Every run has a checkpoint from the start, so a missing one always means damage, never "new".
+    await this.store.saveCheckpoint(run.id, new Crew(loaded.spec).newState(inputs, run.id));
     if (request.thread) await this.store.indexThread(request.thread, run.id);
     this.#schedule(run.id);
     return run;
@@ -232,7 +234,11 @@ export class Runner {
 
   /** Runs left `running` by a process that died (its lease expired) are taken over here. */
   async recover(): Promise<string[]> {
-    const orphans = await this.store.findExpiredRunning();
+    const running = await this.store.findExpiredRunning();
+    // A run queued (kicked off or answered) when its process stopped has no one to advance it either.
+    const queued = await this.store.listRuns({ status: ['queued'], limit: 100_000 });
+    const unleased = await Promise.all(queued.map(async (run) => ((await this.store.leaseHolder(run.id)) ? undefined : run)));
+    const orphans = [...running, ...unleased.filter((run): run is RunRecord => run !== undefined)];
     for (const run of orphans) this.#schedule(run.id);
     return orphans.map((run) => run.id);
   }
@@ -270,6 +276,10 @@ export class Runner {
       let state: RunState;
       try {
         const raw = await this.store.getCheckpoint(runId);
+        if (raw === undefined && (run.status !== 'queued' || run.usage.llmCalls > 0)) {
+          throw new RunStateError(`Run ${runId} has done work but its checkpoint is missing; replay it from its first task rather than pay for that work twice unseen.`);
+        }
+        // Only a run whose process stopped between creating it and its first checkpoint starts fresh.
         state = raw === undefined ? crew.newState(run.inputs, runId) : parseRunState(raw);
       } catch (error) {
         // Never restart silently from scratch: the run fails and says why.
