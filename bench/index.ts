@@ -1,6 +1,7 @@
 import { engineOverhead } from './engineOverhead.ts';
 import { parallelEfficiency } from './parallelEfficiency.ts';
 import { promptOverhead } from './promptOverhead.ts';
+import { formatSuspendedRuns, suspendedRuns } from './suspendedRuns.ts';
 
 /** `npm run bench`: prints each measurement with its target. Not part of the tests. */
 const overhead = await engineOverhead();
@@ -14,3 +15,5 @@ console.log(
   `parallel efficiency at 500 ms latency: one task ${parallel.oneTaskMs.toFixed(0)} ms, 4 async + join ${parallel.fanOutMs.toFixed(0)} ms, ` +
     `extra ${parallel.extraLatencies.toFixed(2)} latencies (target <= 1.1)`,
 );
+
+for (const line of formatSuspendedRuns(await suspendedRuns())) console.log(line);
