@@ -57,6 +57,7 @@ function timeoutOutcome(kind: HumanRequest['kind'], timeout: RequestTimeout): Hu
   }
 }
 
+const CANCEL_POLL_MS = 2_000;
 const IDEMPOTENCY_TTL_MS = 7 * 24 * 3600_000;
 const ANSWER_CLAIM_TTL_MS = 90 * 24 * 3600_000;
 
@@ -288,6 +289,10 @@ export class Runner {
       run = await this.store.updateRun(runId, { status: 'running', error: undefined });
       const events = new EventWriter(this.store, runId, (event) => this.#notify(run, event));
       const signal = AbortSignal.any([cancel.signal, lease.signal, this.#shutdown.signal]);
+      // A cancel from another process also aborts an LLM call in flight here, not only the next step.
+      const watch = setInterval(() => void this.#stopIfCancelledElsewhere(runId, cancel).catch(() => undefined), CANCEL_POLL_MS);
+      watch.unref();
+      signal.addEventListener('abort', () => clearInterval(watch), { once: true });
       try {
         for (;;) {
           await applyInbox(this.store, state);
@@ -325,6 +330,7 @@ export class Runner {
         return await this.store.updateRun(runId, { status: 'failed', error: errorMessage(error), usage: state.usage, finishedAt: Date.now() });
       }
     } finally {
+      cancel.abort(); // stops the cancel watch; the run is over here either way
       this.#active.delete(runId);
       await lease.stop();
     }
