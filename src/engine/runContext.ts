@@ -1,5 +1,5 @@
 import type { LlmClient, LlmRequest, LlmResponse } from '../llm/types.ts';
-import { RpmLimiter, Semaphore } from '../llm/rateLimiter.ts';
+import { RpmLimiter, Semaphore, type RpmLimiterClock } from '../llm/rateLimiter.ts';
 import { RunCancelledError, RunLimitError, errorMessage } from './errors.ts';
 import type { CrewEvent, CrewEventBus } from './events.ts';
 import { addUsage, type TaskOutput, type Usage } from './output.ts';
@@ -25,6 +25,8 @@ export interface RunEnvironment extends RunHooks {
   /** Directory that task output_file paths are relative to. */
   outputDir?: string | undefined;
   now?: (() => number) | undefined;
+  /** The clock max_rpm waits on (tests give a fake one). */
+  rpmClock?: RpmLimiterClock | undefined;
 }
 
 /** Event fields the run context fills in itself. */
@@ -153,7 +155,7 @@ export class RunContext {
   #rpmLimiter(role: string, maxRpm: number): RpmLimiter {
     let limiter = this.#rpmLimiters.get(role);
     if (!limiter) {
-      limiter = new RpmLimiter(maxRpm);
+      limiter = new RpmLimiter(maxRpm, this.env.rpmClock);
       this.#rpmLimiters.set(role, limiter);
     }
     return limiter;

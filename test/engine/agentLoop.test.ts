@@ -110,6 +110,27 @@ describe('the agent loop', () => {
     expect(server.requests[2]?.lastUser).toMatch(/best final answer now/);
   });
 
+  it('keeps an agent under its max_rpm, waiting for the minute to roll over', async () => {
+    let now = 1_000_000;
+    const waits: number[] = [];
+    const rpmClock = {
+      now: () => now,
+      sleep: async (ms: number) => {
+        waits.push(ms);
+        now += ms;
+      },
+    };
+    server.enqueue(
+      { toolCalls: [{ name: 'lookup', arguments: { word: 'a' } }] },
+      { toolCalls: [{ name: 'lookup', arguments: { word: 'b' } }] },
+      { content: 'Done.' },
+    );
+    const spec = crew({ agents: [agent('a', { tools: [lookup], maxRpm: 2 })], tasks: [task('t', { agent: 'a' })] });
+    await new Crew(spec).kickoff({}, { llm: llmFor(server), rpmClock });
+    expect(server.requests).toHaveLength(3);
+    expect(waits).toEqual([60_000]);
+  });
+
   it('nudges a model that replies with nothing', async () => {
     server.enqueue({ content: '' }, { content: 'Now an answer.' });
     const output = await new Crew(oneTask([])).kickoff({}, { llm: llmFor(server) });

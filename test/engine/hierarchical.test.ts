@@ -49,6 +49,21 @@ describe('a hierarchical crew', () => {
     expect(output.usageByAgent['Senior Engineer']?.llmCalls).toBe(1);
   });
 
+  it('lets an agent from agents.yaml manage (manager_agent) without being its own coworker', async () => {
+    server.enqueue(
+      { toolCalls: [{ name: 'delegate_work_to_coworker', arguments: { task: 'Sketch it', context: 'login', coworker: 'Product Designer' } }] },
+      { content: 'A sketch.' },
+      { content: 'Approved sketch.' },
+    );
+    const spec = { ...team(), managerLlm: undefined, managerAgent: 'lead', agents: [agent('lead', { role: 'Head of Product' }), ...team().agents] };
+    const output = await new Crew(spec).kickoff({}, { llm: llmFor(server) });
+    expect(server.requests[0]?.system).toContain('You are Head of Product.');
+    const delegate = (server.requests[0]?.body.tools as Array<{ function: { name: string; description: string } }>)[0]!.function;
+    expect(delegate.description).toContain('Coworkers: Product Designer, Senior Engineer.');
+    expect(delegate.description).not.toContain('Head of Product');
+    expect(output.tasks[0]?.agent).toBe('Head of Product');
+  });
+
   it('answers an unknown coworker with the list of valid ones', async () => {
     server.enqueue(
       { toolCalls: [{ name: 'ask_question_to_coworker', arguments: { question: 'Q?', context: 'c', coworker: 'Astronaut' } }] },
