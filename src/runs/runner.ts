@@ -5,12 +5,14 @@ import { Crew } from '../engine/crew.ts';
 import { RunCancelledError, RunStateError, errorMessage } from '../engine/errors.ts';
 import type { CrewEvent } from '../engine/events.ts';
 import { allowedAnswers, answerFits, type HumanAnswer, type HumanRequest, type Responder } from '../engine/humanRequest.ts';
-import type { RequestTimeout } from '../engine/spec.ts';
 import { parseRunState, type RunState } from '../engine/runState.ts';
 import { replayFrom } from '../engine/workingMemory.ts';
 import type { LlmClient } from '../llm/types.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
 import { applyInbox, postAnswer } from './answerInbox.ts';
+import { EventWriter } from './eventWriter.ts';
+import { pickRequest } from './pendingRequest.ts';
+import { TIMEOUT_RESPONDER, timeoutOutcome } from './requestTimeout.ts';
 import { requesterOrLocal, type Actor, type AnswerPolicy } from './answerPolicy.ts';
 import { LeaseKeeper } from './leaseKeeper.ts';
 import { NotAllowedError, RunBusyError, RunStateConflictError } from './runErrors.ts';
@@ -39,23 +41,6 @@ export interface RunnerOptions {
 }
 
 export type RunListener = (run: RunRecord, event: CrewEvent) => void;
-
-const TIMEOUT_RESPONDER: Responder = { userId: 'crewbot', name: 'crewbot (no answer in time)' };
-
-function timeoutOutcome(kind: HumanRequest['kind'], timeout: RequestTimeout): HumanAnswer | undefined {
-  switch (kind) {
-    case 'review':
-      return timeout.review ? { type: 'approve' } : undefined;
-    case 'approval':
-      return timeout.approval ? (timeout.approval === 'approve' ? { type: 'approve' } : { type: 'deny', reason: 'nobody approved it in time' }) : undefined;
-    case 'question':
-      return timeout.question ? { type: 'answer', text: timeout.question } : undefined;
-    default: {
-      const never: never = kind;
-      return never;
-    }
-  }
-}
 
 const CANCEL_POLL_MS = 2_000;
 const IDEMPOTENCY_TTL_MS = 7 * 24 * 3600_000;
@@ -391,40 +376,3 @@ export class Runner {
   }
 }
 
-function pickRequest(run: RunRecord, pending: HumanRequest[], requestId: string | undefined): HumanRequest {
-  if (requestId) {
-    const found = pending.find((request) => request.id === requestId);
-    if (found) return found;
-    throw new RunStateConflictError(
-      `Request ${requestId} is not waiting for an answer in run ${run.id} (already answered, or the run moved on).` +
-        (pending.length ? ` Waiting: ${pending.map((request) => request.id).join(', ')}.` : ''),
-    );
-  }
-  if (pending.length === 1) return pending[0]!;
-  if (pending.length === 0) throw new RunStateConflictError(`Run ${run.id} is ${run.status}; nothing is waiting for an answer.`);
-  throw new RunStateConflictError(
-    `Run ${run.id} waits on ${pending.length} requests; say which: ${pending.map((request) => `${request.id} (${request.kind} in ${request.taskId})`).join(', ')}.`,
-  );
-}
-
-/** Appends events to the run's log in order, without holding the run up on each write. */
-class EventWriter {
-  #chain: Promise<void> = Promise.resolve();
-
-  constructor(
-    private readonly store: RunStore,
-    private readonly runId: string,
-    private readonly notify: (event: CrewEvent) => void,
-  ) {}
-
-  write(event: CrewEvent): void {
-    this.notify(event);
-    this.#chain = this.#chain.then(() => this.store.appendEvent(this.runId, event)).catch((error: unknown) => {
-      process.emitWarning(`could not record event ${event.type} of run ${this.runId}: ${errorMessage(error)}`);
-    });
-  }
-
-  flush(): Promise<void> {
-    return this.#chain;
-  }
-}
