@@ -1,0 +1,134 @@
+import { MessageFlags, REST, Routes, type RawFile } from 'discord.js';
+import type { Config } from '../../config.ts';
+import type { HumanRequest } from '../../engine/humanRequest.ts';
+import type { RunRecord, ThreadRef } from '../../runs/runRecord.ts';
+import type { AnsweredRequest, MessageRef, OutputMessage, StatusContext, ThreadPort } from '../threadPort.ts';
+import { answeredComponents, answeredContent, requestCard, statusEmbed, clip } from './cards.ts';
+import { channelOfThread } from './discordThread.ts';
+import { DiscordConfigError } from './errors.ts';
+import { escapeMarkdown, MESSAGE_LIMIT, NO_MENTIONS, splitMarkdown, toDiscordMarkdown } from './markdown.ts';
+import { CreatedChannelSchema, PostedMessageSchema } from './types.ts';
+
+/** Past this many messages an output is attached as a Markdown file instead. */
+const MAX_MESSAGES_PER_OUTPUT = 4;
+/** Discord's typing indicator lasts about 10 s; it is renewed no more often than this. */
+const TYPING_EVERY_MS = 8_000;
+const THREAD_NAME = 100;
+
+export interface DiscordThreadPortOptions {
+  rest: REST;
+  now?: (() => number) | undefined;
+}
+
+/**
+ * Posts into a run's Discord thread over the REST API only (no gateway), so any process running
+ * a crew can report into its thread. @discordjs/rest queues per route and waits out 429s for the
+ * time Discord asks (retry_after), so edits are delayed, never dropped.
+ */
+export class DiscordThreadPort implements ThreadPort {
+  readonly platform = 'discord' as const;
+  readonly rest: REST;
+  readonly #now: () => number;
+  readonly #typingAt = new Map<string, number>();
+
+  constructor(options: DiscordThreadPortOptions) {
+    this.rest = options.rest;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** A port with its own REST client, for a process that posts without the gateway. */
+  static fromConfig(config: Config): DiscordThreadPort {
+    return new DiscordThreadPort({ rest: discordRest(config) });
+  }
+
+  async postStatus(thread: ThreadRef, status: StatusContext): Promise<MessageRef> {
+    return this.#post(channelOfThread(thread), { embeds: [statusEmbed(status, this.#now())] });
+  }
+
+  async updateStatus(thread: ThreadRef, message: MessageRef, status: StatusContext): Promise<void> {
+    await this.rest.patch(Routes.channelMessage(channelOfThread(thread), message.id), {
+      body: { embeds: [statusEmbed(status, this.#now())], allowed_mentions: NO_MENTIONS },
+    });
+  }
+
+  /** Split at 2,000 characters on paragraph or fence boundaries; attached as .md when that would be too many messages. */
+  async postOutput(thread: ThreadRef, output: OutputMessage): Promise<void> {
+    const channel = channelOfThread(thread);
+    const header = `**${escapeMarkdown(output.title)}**${output.final ? ' — result' : ''}\n\n`;
+    const body = output.markdown.trim() ? toDiscordMarkdown(output.markdown) : '_(no output)_';
+    const chunks = splitMarkdown(header + body, MESSAGE_LIMIT);
+    if (chunks.length > MAX_MESSAGES_PER_OUTPUT) {
+      const name = `${output.title.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'output'}.md`;
+      await this.#post(channel, { content: `${header}The full text (${output.markdown.length.toLocaleString('en')} characters) is attached as ${name}.` }, [
+        { name, data: Buffer.from(output.markdown, 'utf8'), contentType: 'text/markdown' },
+      ]);
+      return;
+    }
+    for (const chunk of chunks) {
+      if (chunk.trim()) await this.#post(channel, { content: chunk, flags: MessageFlags.SuppressEmbeds });
+    }
+  }
+
+  async postRequest(thread: ThreadRef, request: HumanRequest, run: RunRecord): Promise<MessageRef> {
+    const card = requestCard(request, run);
+    const mentions = run.requester.platform === 'discord' ? { parse: [], users: [run.requester.userId] } : NO_MENTIONS;
+    const files: RawFile[] = card.file ? [{ name: card.file.name, data: Buffer.from(card.file.text, 'utf8'), contentType: 'text/markdown' }] : [];
+    return this.#post(channelOfThread(thread), { content: card.content, embeds: card.embeds, components: card.components, allowed_mentions: mentions }, files);
+  }
+
+  async closeRequest(thread: ThreadRef, message: MessageRef, answered: AnsweredRequest): Promise<void> {
+    await this.rest.patch(Routes.channelMessage(channelOfThread(thread), message.id), {
+      body: { content: answeredContent(answered), components: answeredComponents(answered), allowed_mentions: NO_MENTIONS },
+    });
+  }
+
+  async postNotice(thread: ThreadRef, text: string): Promise<void> {
+    await this.postText(channelOfThread(thread), text);
+  }
+
+  async setActivity(thread: ThreadRef, activity: string | undefined): Promise<void> {
+    const channel = channelOfThread(thread);
+    if (activity === undefined) {
+      this.#typingAt.delete(channel);
+      return;
+    }
+    const last = this.#typingAt.get(channel);
+    if (last !== undefined && this.#now() - last < TYPING_EVERY_MS) return;
+    this.#typingAt.set(channel, this.#now());
+    await this.rest.post(Routes.channelTyping(channel));
+  }
+
+  /** Plain text in a channel, split when long; `replyTo` answers a person's message. */
+  async postText(channelId: string, text: string, options: { replyTo?: string | undefined } = {}): Promise<MessageRef> {
+    let first: MessageRef | undefined;
+    for (const chunk of splitMarkdown(text, MESSAGE_LIMIT)) {
+      const reference = options.replyTo && !first ? { message_reference: { message_id: options.replyTo, fail_if_not_exists: false } } : {};
+      const posted = await this.#post(channelId, { content: chunk, ...reference }, [], options.replyTo ? { parse: [], replied_user: true } : NO_MENTIONS);
+      first ??= posted;
+    }
+    return first ?? this.#post(channelId, { content: '…' });
+  }
+
+  /** A public thread on a message (a mention, or the reply to /crew run); the thread has the message's id. */
+  async startThread(channelId: string, messageId: string, name: string): Promise<string> {
+    const created = await this.rest.post(Routes.threads(channelId, messageId), {
+      // A week: people answer a crew's questions days later, and edits in an archived thread fail.
+      body: { name: clip(name.replace(/\s+/g, ' ').trim() || 'crew run', THREAD_NAME), auto_archive_duration: 10080 },
+    });
+    return CreatedChannelSchema.parse(created).id;
+  }
+
+  async #post(channelId: string, body: Record<string, unknown>, files: RawFile[] = [], mentions: unknown = NO_MENTIONS): Promise<MessageRef> {
+    const posted = await this.rest.post(Routes.channelMessages(channelId), {
+      body: { allowed_mentions: mentions, ...body },
+      ...(files.length > 0 ? { files } : {}),
+    });
+    return { id: PostedMessageSchema.parse(posted).id };
+  }
+}
+
+/** A REST client for the bot: DISCORD_API_URL (tests, proxies) or Discord's own API. */
+export function discordRest(config: Config): REST {
+  if (!config.DISCORD_TOKEN) throw new DiscordConfigError('DISCORD_TOKEN is not set: add the bot token from the Discord Developer Portal (Bot → Reset Token) to .env.');
+  return new REST(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}).setToken(config.DISCORD_TOKEN);
+}
