@@ -9,6 +9,8 @@ import { runCommand } from './cli/runCommand.ts';
 import { startCommand } from './cli/startCommand.ts';
 import { validateCommand } from './cli/validateCommand.ts';
 import { cancelCommand } from './cli/cancelCommand.ts';
+import { discordCommand } from './cli/discordCommand.ts';
+import { DiscordConfigError } from './chat/discord/index.ts';
 import { replayCommand } from './cli/replayCommand.ts';
 import { resumeCommand } from './cli/resumeCommand.ts';
 import { runsCommand } from './cli/runsCommand.ts';
@@ -30,7 +32,9 @@ Usage:
   crewbot show <runId> [--json]                          tasks, outputs, pending requests, usage, timeline
   crewbot cancel <runId>                                 stop a run at its next step
   crewbot replay <runId> --from <taskId> [--json]        run again from a task, keeping earlier outputs
-  crewbot start [--interactive]                          the terminal session (the default of npm start)
+  crewbot start [--interactive]                          npm start: Slack/Discord when their tokens are set,
+                                                         else the terminal session
+  crewbot discord register [--guild ID]                  register the /crew command with Discord
 
 Exit codes: 0 completed, 1 failed or cancelled, 2 bad usage or invalid crew,
 10 waiting for input (answer with crewbot resume), 130 interrupted (the run stays resumable).`;
@@ -62,6 +66,8 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
         return await replayCommand(args, runtime, io, signal);
       case 'start':
         return await startCommand(runtime, io, args, signal);
+      case 'discord':
+        return await discordCommand(args, runtime, io);
       default:
         throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
     }
@@ -81,6 +87,7 @@ function isUsageProblem(error: unknown): boolean {
     error instanceof RunNotFoundError ||
     error instanceof RunStateConflictError ||
     error instanceof HumanAnswerError ||
-    error instanceof RunStoreUrlError
+    error instanceof RunStoreUrlError ||
+    error instanceof DiscordConfigError
   );
 }
