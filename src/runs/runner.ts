@@ -118,7 +118,7 @@ export class Runner {
   async answer(runId: string, input: { requestId?: string | undefined; answer: HumanAnswer; actor: Actor }): Promise<{ run: RunRecord; request: HumanRequest }> {
     const run = await this.#getRun(runId);
     await this.#authorize(run, input.actor, 'answer its requests');
-    const pending = run.pending as HumanRequest[];
+    const pending = await this.#pendingRequests(run);
     const request = pickRequest(run, pending, input.requestId);
     if (!answerFits(request.kind, input.answer)) {
       throw new RunStateConflictError(`A ${request.kind} request takes ${allowedAnswers(request.kind)}, not ${input.answer.type}.`);
@@ -128,6 +128,23 @@ export class Runner {
       throw new RunStateConflictError(`Request ${request.id} was already answered.`);
     }
     return { run: (await this.store.getRun(runId)) ?? run, request };
+  }
+
+  /**
+   * What the run waits for. A request is in the checkpoint as soon as it is asked, a moment before
+   * the pass ends and the run record lists it; a quick click in that moment must still count.
+   */
+  async #pendingRequests(run: RunRecord): Promise<HumanRequest[]> {
+    const recorded = run.pending as HumanRequest[];
+    if (FINISHED_STATUSES.includes(run.status)) return recorded;
+    let checkpointed: HumanRequest[] = [];
+    try {
+      const raw = await this.store.getCheckpoint(run.id);
+      if (raw !== undefined) checkpointed = parseRunState(raw).pending;
+    } catch {
+      // A damaged checkpoint fails the run when it is advanced; here the record alone decides.
+    }
+    return [...recorded, ...checkpointed.filter((request) => !recorded.some((known) => known.id === request.id))];
   }
 
   /**

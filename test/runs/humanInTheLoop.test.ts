@@ -112,6 +112,26 @@ describe('human in the loop', () => {
     expect(await h.store.listRuns()).toHaveLength(1);
   });
 
+  it('takes an answer given the moment the request is posted, before the pass has ended', async () => {
+    h.server.enqueue({ content: 'Notes v1' }, { content: 'Tweet' });
+    let answered: Promise<unknown> | undefined;
+    h.runner.subscribe((run, event) => {
+      if (event.type !== 'human_input_requested') return;
+      answered = (async () => {
+        // As a chat surface would: the prompt is out, a person clicks at once.
+        while (!JSON.stringify((await h.store.getCheckpoint(run.id)) ?? {}).includes(event.request.id)) await new Promise((r) => setTimeout(r, 1));
+        expect((await h.store.getRun(run.id))?.status).toBe('running');
+        return h.runner.answer(run.id, { requestId: event.request.id, answer: { type: 'approve' }, actor: ada });
+      })();
+    });
+    const run = await h.runner.kickoff({ crew: 'review_crew', inputs: { version: '5' }, requester: ada });
+    await h.runner.idle();
+    await answered;
+    await h.runner.idle();
+    expect((await h.store.getRun(run!.id))?.status).toBe('completed');
+    expect(h.server.requests).toHaveLength(2);
+  });
+
   it('applies the crew’s default outcome to a request nobody answered in time', async () => {
     h.server.enqueue({ content: 'Notes v1' }, { content: 'Tweet' });
     const run = await kickoff('review_crew', { version: '3.0' });
