@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { HumanRequestSchema, type HumanAnswer, type HumanRequest } from '../../engine/humanRequest.ts';
+import type { Actor } from '../../runs/answerPolicy.ts';
+import { NotAllowedError, RunStateConflictError } from '../../runs/runErrors.ts';
+import type { RunRecord } from '../../runs/runRecord.ts';
+import type { EphemeralTarget } from './ephemeral.ts';
+import { escapeMrkdwn } from './markdown.ts';
+import type { SlackContext } from './slackContext.ts';
+
+/** A person acting on a run from Slack, and where to tell them how it went. */
+export interface SlackPerson {
+  actor: Actor;
+  where: EphemeralTarget;
+}
+
+export function slackActor(userId: string, name?: string | undefined): Actor {
+  return { platform: 'slack', userId, ...(name ? { name } : {}) };
+}
+
+const PendingSchema = z.array(HumanRequestSchema);
+
+/** The requests a run waits on, as the engine described them. */
+export function pendingRequests(run: RunRecord): HumanRequest[] {
+  const parsed = PendingSchema.safeParse(run.pending);
+  return parsed.success ? parsed.data : [];
+}
+
+export const NOT_ALLOWED = ':no_entry: Not allowed: only the person who started this run and the crew’s approvers may answer it or cancel it. Nothing changed.';
+
+/** The run, if it exists and this person may act on it; otherwise they are told why not. */
+export async function runFor(ctx: SlackContext, runId: string, who: SlackPerson): Promise<RunRecord | undefined> {
+  const run = await ctx.runner.store.getRun(runId);
+  if (!run) {
+    await ctx.tell(who.where, ':grey_question: That run no longer exists.');
+    return undefined;
+  }
+  if (!(await ctx.access.mayAnswer(run, who.actor))) {
+    await ctx.tell(who.where, NOT_ALLOWED);
+    return undefined;
+  }
+  return run;
+}
+
+/** The pending request a button or modal is about; told when it was answered already. */
+export async function requestFor(ctx: SlackContext, run: RunRecord, requestId: string, who: SlackPerson): Promise<HumanRequest | undefined> {
+  const current = await whenWaiting(ctx, run, (pending) => pending.some((candidate) => candidate.id === requestId));
+  const request = pendingRequests(current).find((candidate) => candidate.id === requestId);
+  if (!request) await ctx.tell(who.where, `:grey_question: This request is no longer waiting for an answer (already answered, or the run is ${current.status}). Nothing changed.`);
+  return request;
+}
+
+/**
+ * A prompt is posted as its run suspends, a moment before the run is saved as waiting: a quick click
+ * or reply can arrive in between. A running run is read again for a short while until `ready`.
+ */
+export async function whenWaiting(ctx: SlackContext, run: RunRecord, ready: (pending: HumanRequest[]) => boolean): Promise<RunRecord> {
+  let current = run;
+  for (let wait = 50; current.status === 'running' && !ready(pendingRequests(current)) && wait <= 800; wait *= 2) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    current = (await ctx.runner.store.getRun(run.id)) ?? current;
+  }
+  return current;
+}
+
+/** Hands the answer to the runner, which refuses a second answer to the same request. */
+export async function giveAnswer(ctx: SlackContext, run: RunRecord, request: HumanRequest, answer: HumanAnswer, who: SlackPerson): Promise<void> {
+  try {
+    await ctx.runner.answer(run.id, { requestId: request.id, answer, actor: who.actor });
+  } catch (error) {
+    if (error instanceof NotAllowedError) {
+      await ctx.tell(who.where, NOT_ALLOWED);
+      return;
+    }
+    if (error instanceof RunStateConflictError) {
+      await ctx.tell(who.where, `:grey_question: ${escapeMrkdwn(error.message)} Nothing changed.`);
+      return;
+    }
+    throw error;
+  }
+}

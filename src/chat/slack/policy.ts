@@ -1,0 +1,133 @@
+import path from 'node:path';
+import type { webApi } from '@slack/bolt';
+import { z } from 'zod';
+import type { Config } from '../../config.ts';
+import type { LoadedCrew } from '../../crews/loadCrew.ts';
+import { errorMessage } from '../../engine/errors.ts';
+import { requesterOrLocal, type Actor, type AnswerPolicy } from '../../runs/answerPolicy.ts';
+import type { RunRecord } from '../../runs/runRecord.ts';
+import { escapeMrkdwn } from './markdown.ts';
+import { createSlackWebClient } from './slackClient.ts';
+import { slackErrorCode } from './types.ts';
+
+const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'use the channel ID (C… or G…, at the bottom of the channel’s details), not its name');
+const userId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'use the member ID (U…, in the person’s profile: ⋮ → Copy member ID), not a name');
+const groupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'use the user group ID (S…, in the group’s page URL), not its handle');
+
+/** crew.yaml `slack:`: where the crew may be started, by whom, and who may answer its prompts. */
+export const SlackCrewSettingsSchema = z.strictObject({
+  /** Channels where it may be started; absent: any channel the bot is in. */
+  channels: z.array(channelId).optional(),
+  /** Whether it may be started in a direct message with the bot. */
+  direct_messages: z.boolean().default(true),
+  /** People who may start it; with user_groups absent too: anyone. */
+  users: z.array(userId).optional(),
+  user_groups: z.array(groupId).optional(),
+  /** Who may answer its prompts and cancel it, besides the person who started the run. */
+  approvers: z
+    .strictObject({
+      users: z.array(userId).default([]),
+      user_groups: z.array(groupId).default([]),
+    })
+    .default({ users: [], user_groups: [] }),
+});
+export type SlackCrewSettings = z.infer<typeof SlackCrewSettingsSchema>;
+
+/** crew.yaml's `slack:` section is not valid; says which key and what to write. */
+export class SlackSettingsError extends Error {
+  override name = 'SlackSettingsError';
+}
+
+export function readSlackSettings(crew: LoadedCrew): SlackCrewSettings {
+  const parsed = SlackCrewSettingsSchema.safeParse(crew.surfaces.slack ?? {});
+  if (parsed.success) return parsed.data;
+  const relative = path.relative(process.cwd(), crew.dir);
+  const dir = relative && !relative.startsWith('..') ? relative : crew.dir;
+  const lines = parsed.error.issues.map((issue) => `${dir}/crew.yaml: slack${issue.path.map((key) => `.${String(key)}`).join('')}: ${issue.message}`);
+  throw new SlackSettingsError(lines.join('\n'));
+}
+
+/** `reason` is mrkdwn, ready to show to the person. */
+export type KickoffDecision = { allowed: true } | { allowed: false; reason: string };
+
+export interface SlackAccessOptions {
+  client: webApi.WebClient;
+  loadCrew(nameOrDir: string): Promise<LoadedCrew>;
+  /** How long a user group's members are remembered. */
+  groupTtlMs?: number | undefined;
+}
+
+/** Decisions from crew.yaml's `slack:` section; user groups are looked up (and remembered a while). */
+export class SlackAccess {
+  readonly #options: SlackAccessOptions;
+  readonly #groups = new Map<string, { at: number; members: Promise<Set<string>> }>();
+
+  constructor(options: SlackAccessOptions) {
+    this.#options = options;
+  }
+
+  async mayKickOff(crew: LoadedCrew, who: { userId: string; channel: string }): Promise<KickoffDecision> {
+    const settings = readSlackSettings(crew);
+    const name = `*${escapeMrkdwn(crew.spec.name)}*`;
+    const direct = who.channel.startsWith('D');
+    if (direct && !settings.direct_messages) {
+      return { allowed: false, reason: `${name} cannot be started in a direct message; start it in one of its channels.` };
+    }
+    if (!direct && settings.channels && !settings.channels.includes(who.channel)) {
+      return { allowed: false, reason: `${name} cannot be started in this channel. It can be started in ${settings.channels.map((id) => `<#${id}>`).join(', ')}.` };
+    }
+    if (settings.users === undefined && settings.user_groups === undefined) return { allowed: true };
+    if (settings.users?.includes(who.userId) || (await this.#inAnyGroup(who.userId, settings.user_groups ?? []))) return { allowed: true };
+    return { allowed: false, reason: `You are not allowed to start ${name}: its crew.yaml names who may. Ask one of them, or the crew's owner.` };
+  }
+
+  /** The requester, and the crew's approvers (users or members of its approver groups). */
+  async mayAnswer(run: RunRecord, actor: Actor): Promise<boolean> {
+    if (actor.platform === run.requester.platform && actor.userId === run.requester.userId) return true;
+    if (actor.platform !== 'slack') return false;
+    let settings: SlackCrewSettings;
+    try {
+      settings = readSlackSettings(await this.#options.loadCrew(run.crewDir ?? run.crew));
+    } catch (error) {
+      process.emitWarning(`Slack approvers of ${run.crew} cannot be read, so only the requester may answer: ${errorMessage(error)}`);
+      return false;
+    }
+    return settings.approvers.users.includes(actor.userId) || this.#inAnyGroup(actor.userId, settings.approvers.user_groups);
+  }
+
+  async #inAnyGroup(user: string, groups: string[]): Promise<boolean> {
+    for (const group of groups) if ((await this.#members(group)).has(user)) return true;
+    return false;
+  }
+
+  #members(group: string): Promise<Set<string>> {
+    const ttl = this.#options.groupTtlMs ?? 60_000;
+    const known = this.#groups.get(group);
+    if (known && Date.now() - known.at < ttl) return known.members;
+    const members = this.#options.client.usergroups.users.list({ usergroup: group }).then(
+      (result) => new Set(result.users ?? []),
+      (error: unknown) => {
+        // Fail closed: nobody is taken for a member of a group that cannot be read.
+        this.#groups.delete(group);
+        const code = slackErrorCode(error);
+        const fix = code === 'missing_scope' ? 'add the usergroups:read scope to the app' : 'check the user group id in crew.yaml';
+        process.emitWarning(`Slack user group ${group} cannot be read (${code ?? errorMessage(error)}), so nobody counts as its member: ${fix}.`);
+        return new Set<string>();
+      },
+    );
+    this.#groups.set(group, { at: Date.now(), members });
+    return members;
+  }
+}
+
+/**
+ * The Runner's answer policy for runs people answer from Slack: the requester and the crew's
+ * Slack approvers. Actors from other surfaces are decided by `fallback`.
+ */
+export function slackAnswerPolicy(
+  runtime: { config: Config; loadCrew(nameOrDir: string): Promise<LoadedCrew> },
+  fallback: AnswerPolicy = requesterOrLocal,
+): AnswerPolicy {
+  const access = new SlackAccess({ client: createSlackWebClient(runtime.config), loadCrew: (name) => runtime.loadCrew(name) });
+  return (run, actor) => (actor.platform === 'slack' ? access.mayAnswer(run, actor) : fallback(run, actor));
+}

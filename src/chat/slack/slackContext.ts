@@ -1,0 +1,101 @@
+import type { webApi } from '@slack/bolt';
+import type { LoadedCrew } from '../../crews/loadCrew.ts';
+import { errorMessage } from '../../engine/errors.ts';
+import type { Runner } from '../../runs/runner.ts';
+import type { RunRecord } from '../../runs/runRecord.ts';
+import type { CrewCatalog } from './crewCatalog.ts';
+import { tellUser, type EphemeralTarget } from './ephemeral.ts';
+import { escapeMrkdwn } from './markdown.ts';
+import type { SlackAccess } from './policy.ts';
+import type { SlackThreadPort } from './slackThreadPort.ts';
+
+/** Who the bot is (auth.test), to ignore its own messages and find its mention. */
+export interface SlackBot {
+  userId: string | undefined;
+  botId: string | undefined;
+}
+
+/** What the listeners share. */
+export interface SlackContext {
+  runner: Runner;
+  client: webApi.WebClient;
+  port: SlackThreadPort;
+  access: SlackAccess;
+  crews: CrewCatalog;
+  bot: SlackBot;
+  loadCrewForRun(run: RunRecord): Promise<LoadedCrew>;
+  /** True for exactly one caller per key, across processes: Slack's retries and duplicates find it taken. */
+  claim(key: string): Promise<boolean>;
+  /** Tells one person something only they see (mrkdwn). */
+  tell(target: EphemeralTarget, mrkdwn: string): Promise<void>;
+  report(error: unknown): void;
+  /** Runs a listener's work: a failure is reported and, when there is someone to tell, told to them. */
+  safely(work: () => Promise<void>, where?: EphemeralTarget): Promise<void>;
+  /** Resolves once no listener's work is under way (acknowledged requests still being handled). */
+  idle(): Promise<void>;
+}
+
+const DELIVERY_TTL_MS = 24 * 3600_000;
+
+export function createSlackContext(parts: Omit<SlackContext, 'claim' | 'tell' | 'report' | 'safely' | 'idle'> & {
+  apiUrl?: string | undefined;
+  onError?: ((error: unknown) => void) | undefined;
+  /** Listener work (after the acknowledgement) under way at once; the rest waits its turn. */
+  concurrency?: number | undefined;
+}): SlackContext {
+  const origins = ['https://hooks.slack.com', ...(parts.apiUrl ? [new URL(parts.apiUrl).origin] : [])];
+  const { apiUrl: _apiUrl, onError, concurrency: _concurrency, ...shared } = parts;
+  const report = onError ?? ((error: unknown) => process.emitWarning(`slack: ${errorMessage(error)}`));
+  const tell = (target: EphemeralTarget, mrkdwn: string) => tellUser(parts.client, target, mrkdwn, origins);
+  const working = new Set<Promise<void>>();
+  const limit = new WorkLimit(parts.concurrency ?? 8);
+  return {
+    ...shared,
+    claim: (key) => parts.runner.store.claimIdempotencyKey(`slack:${key}`, DELIVERY_TTL_MS),
+    tell,
+    report,
+    safely: (work, where) => {
+      const done = limit
+        .run(work)
+        .catch(async (error: unknown) => {
+          report(error);
+          if (where) await tell(where, `:warning: crewbot could not do that: ${escapeMrkdwn(errorMessage(error))}`).catch(report);
+        })
+        .finally(() => working.delete(done));
+      working.add(done);
+      return done;
+    },
+    idle: async () => {
+      while (working.size > 0) await Promise.allSettled([...working]);
+    },
+  };
+}
+
+/**
+ * At most `size` pieces of work at once, the rest in arrival order. A burst of commands then starts
+ * its crews in a steady stream, and the event loop stays free to acknowledge what keeps arriving.
+ */
+class WorkLimit {
+  #running = 0;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(private readonly size: number) {}
+
+  async run(work: () => Promise<void>): Promise<void> {
+    if (this.#running >= this.size) {
+      // The slot of the work that finishes is handed straight to this one.
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    } else {
+      this.#running += 1;
+      // Let the requests that arrived with this one be read (and acknowledged) first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    try {
+      await work();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running -= 1;
+    }
+  }
+}

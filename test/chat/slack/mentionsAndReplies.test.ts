@@ -1,0 +1,111 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buttonsOf, shownText } from '../../support/fakeSlackApi.ts';
+import { startSlackHarness, waitFor, type SlackHarness } from '../../support/slackHarness.ts';
+
+const CREWS = path.resolve('test/fixtures/slack-crews');
+const GENERAL = 'C0GENERAL';
+const RELEASES = 'C0RELEASES';
+const BOT = '<@U0CREWBOT>';
+
+describe('mentions, DMs and replies in a run’s thread', () => {
+  let h: SlackHarness;
+  beforeEach(async () => {
+    h = await startSlackHarness(CREWS);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('runs a crew mentioned in a channel in that message’s thread', async () => {
+    h.openai.enqueue({ content: 'Five findings' }, { content: '## Briefing\nWebAssembly runs **outside** the browser.' });
+    const ts = h.slack.nextTs();
+    const delivery = await h.slack.appMention({ channel: GENERAL, user: 'U0ADA', text: `${BOT} briefing WebAssembly audience="platform team"`, ts });
+    expect(delivery.status).toBe(200);
+
+    const runId = await h.runIn(GENERAL, ts);
+    await waitFor('the run to complete', async () => (await h.store.getRun(runId))?.status === 'completed');
+    await h.settle();
+    expect((await h.store.getRun(runId))?.inputs).toMatchObject({ topic: 'WebAssembly', audience: 'platform team' });
+    // No root message: the person's own message is the thread's root.
+    expect(h.fake.messages.every((m) => m.threadTs === ts)).toBe(true);
+    const replies = h.replies(GENERAL, ts);
+    expect(shownText(replies[0])).toContain('*briefing* · done');
+    const result = replies.find((m) => shownText(m).includes('briefing — result'));
+    expect(shownText(result)).toContain('*Briefing*\\nWebAssembly runs *outside* the browser.');
+  });
+
+  it('takes a plain reply in the thread as feedback to a pending review, and "approve" as approval; others may not answer', async () => {
+    h.fake.setUserGroup('S0WRITERS', []);
+    h.fake.setUserGroup('S0REVIEWERS', []);
+    h.openai.enqueue({ content: 'Notes v1' }, { content: 'Notes v2, shorter' }, { content: 'Announcement' });
+    await h.slack.slashCommand({ text: 'release_notes 2.1', userId: 'U0ADA', userName: 'ada', channelId: RELEASES });
+    const root = await waitFor('the root message', () => h.fake.messages.find((m) => m.channel === RELEASES && !m.threadTs));
+    const runId = await h.runIn(RELEASES, root.ts);
+    await waitFor('the review', async () => (await h.store.getRun(runId))?.status === 'awaiting_input');
+
+    await h.slack.message({ channel: RELEASES, user: 'U0MALLORY', text: 'Ship it as is', threadTs: root.ts });
+    const [refusal] = await waitFor('the refusal', () => h.ephemerals('U0MALLORY').length > 0 && h.ephemerals('U0MALLORY'));
+    expect(refusal).toContain('Not allowed');
+    expect(h.openai.requests).toHaveLength(1);
+    expect((await h.store.getRun(runId))?.pending[0]).toMatchObject({ draft: 'Notes v1' });
+
+    await h.slack.message({ channel: RELEASES, user: 'U0ADA', text: 'Make it shorter', threadTs: root.ts });
+    await waitFor('the second draft', async () => (await h.store.getRun(runId))?.pending[0]?.draft === 'Notes v2, shorter');
+    expect(h.openai.requests[1]?.lastUser).toContain('Make it shorter');
+
+    // Carol is one of the crew's approvers.
+    await h.slack.message({ channel: RELEASES, user: 'U0CAROL', text: 'approve', threadTs: root.ts });
+    await waitFor('the run to complete', async () => (await h.store.getRun(runId))?.status === 'completed');
+    await h.settle();
+    const closed = h.replies(RELEASES, root.ts).filter((m) => shownText(m).includes('Review of draft_task'));
+    expect(closed.map((m) => shownText(m).includes('<@U0ADA> asked for changes: Make it shorter') || shownText(m).includes('<@U0CAROL> approved'))).toEqual([true, true]);
+  });
+
+  it('starts a crew from a DM and takes the answer to an ask_human question as a reply', async () => {
+    h.openai.enqueue({ toolCalls: [{ name: 'ask_human', arguments: { question: 'What is the budget?' } }] }, { content: 'A plan within 5k EUR' });
+    const ts = h.slack.nextTs();
+    await h.slack.message({ channel: 'D0ADA', user: 'U0ADA', text: 'offsite_planner', ts });
+    const runId = await h.runIn('D0ADA', ts);
+    const prompt = await waitFor('the question', () => h.replies('D0ADA', ts).find((m) => buttonsOf(m).includes('crew_request:answer')));
+    expect(h.replies('D0ADA', ts).some((m) => shownText(m).includes('What is the budget?'))).toBe(true);
+    expect(shownText(prompt)).toContain('reply in this thread');
+
+    await h.slack.message({ channel: 'D0ADA', user: 'U0ADA', text: '5k EUR', threadTs: ts });
+    await waitFor('the run to complete', async () => (await h.store.getRun(runId))?.status === 'completed');
+    await h.settle();
+    expect(h.openai.requests[1]?.messages.at(-1)).toMatchObject({ role: 'tool', content: '5k EUR' });
+    expect(shownText(h.fake.message('D0ADA', prompt.ts))).toContain('<@U0ADA> answered: 5k EUR');
+    expect(h.replies('D0ADA', ts).some((m) => shownText(m).includes('A plan within 5k EUR'))).toBe(true);
+  });
+
+  it('sends a mention in a thread that has a run to that run, never to a second kickoff', async () => {
+    h.openai.enqueue({ content: 'Findings' }, { content: 'Briefing' });
+    const ts = h.slack.nextTs();
+    await h.slack.appMention({ channel: GENERAL, user: 'U0ADA', text: `${BOT} briefing Rust audience=devs`, ts });
+    const runId = await h.runIn(GENERAL, ts);
+    await waitFor('the run to complete', async () => (await h.store.getRun(runId))?.status === 'completed');
+
+    await h.slack.appMention({ channel: GENERAL, user: 'U0ADA', text: `${BOT} briefing Go audience=devs`, threadTs: ts });
+    const [told] = await waitFor('the reply', () => h.ephemerals('U0ADA').length > 0 && h.ephemerals('U0ADA'));
+    expect(told).toContain('run is completed; nothing is waiting for an answer');
+    expect(await h.store.listRuns()).toHaveLength(1);
+    // A plain reply with nothing waiting is conversation: no answer at all.
+    await h.slack.message({ channel: GENERAL, user: 'U0BOB', text: 'nice!', threadTs: ts });
+    await h.settle();
+    expect(h.ephemerals('U0BOB')).toEqual([]);
+  });
+
+  it('ignores its own messages, other bots’ and message edits, and channel talk not addressed to it', async () => {
+    await h.slack.message({ channel: 'D0ADA', user: 'U0CREWBOT', text: 'offsite_planner' });
+    await h.slack.message({ channel: 'D0ADA', botId: 'B0CREWBOT', user: 'U0CREWBOT', text: 'offsite_planner' });
+    await h.slack.message({ channel: 'D0ADA', botId: 'B0OTHERBOT', subtype: 'bot_message', text: 'offsite_planner' });
+    await h.slack.message({ channel: 'D0ADA', botId: 'B0OTHERBOT', user: 'U0OTHERBOT', text: 'offsite_planner' });
+    await h.slack.appMention({ channel: GENERAL, botId: 'B0OTHERBOT', user: 'U0OTHERBOT', text: `${BOT} offsite_planner` });
+    await h.slack.message({ channel: 'D0ADA', user: 'U0ADA', subtype: 'message_changed', text: 'offsite_planner' });
+    await h.slack.message({ channel: GENERAL, user: 'U0ADA', text: 'offsite_planner is a great crew' });
+    await h.settle();
+    expect(await h.store.listRuns()).toEqual([]);
+    expect(h.fake.calls.map((call) => call.method)).toEqual(['auth.test']);
+  });
+});
