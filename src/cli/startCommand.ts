@@ -1,3 +1,4 @@
+import { chatSurfacesConfigured, runChatServers } from '../chat/chatServers.ts';
 import { runConsoleSession } from '../chat/console/index.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
@@ -7,13 +8,17 @@ import { listCommand } from './listCommand.ts';
 const USAGE = 'crewbot start [--interactive]';
 
 /**
- * `npm start`: the terminal session when a person is at the keyboard (or --interactive is given),
+ * `npm start`: Slack and/or Discord when their tokens are set; otherwise the terminal session when a person is at the keyboard (or --interactive is given),
  * on the run store named by CREWBOT_STORE with runs advanced in this process. Without a terminal
  * and without the flag it lists the crews and returns, so CI and `< /dev/null` never wait for input.
  */
 export async function startCommand(runtime: Runtime, io: CliIo, args: string[] = [], signal?: AbortSignal): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { interactive: { type: 'boolean' } }, USAGE);
   if (positionals.length > 0) throw new UsageError(`crewbot start takes no arguments.\nUsage: ${USAGE}`);
+  if (chatSurfacesConfigured(runtime) && !values.interactive) {
+    await runChatServers(runtime, io, signal ?? new AbortController().signal);
+    return EXIT.ok;
+  }
   if (!values.interactive && !process.stdin.isTTY) return listCrews(runtime, io);
   // Runs advance where the session follows them: nothing works in the background unasked.
   const { runner, store } = await runtime.openRunner({ schedule: () => undefined });
