@@ -21,6 +21,7 @@ const EnvSchema = z.object({
   FETCH_ALLOW_PRIVATE: flag,
   CREWBOT_CREWS_DIR: z.string().trim().min(1).default('crews'),
   CREWBOT_STORE: z.string().trim().min(1).default('sqlite://.crewbot/crewbot.sqlite'),
+  CREWBOT_MAX_RUNS: z.coerce.number().int().positive().default(8),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,

@@ -45,7 +45,7 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
     listCrews: () => listCrews(loadOptions),
     openRunner: async (options = {}) => {
       const store = await openRunStore(config.CREWBOT_STORE, { cwd });
-      return { store, runner: new Runner({ store, llm, loadCrew: load, ...options }) };
+      return { store, runner: new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, ...options }) };
     },
   };
 }

@@ -12,6 +12,7 @@ import type { LoadedCrew } from '../crews/loadCrew.ts';
 import { applyInbox, postAnswer } from './answerInbox.ts';
 import { EventWriter } from './eventWriter.ts';
 import { pickRequest } from './pendingRequest.ts';
+import { RunQueue } from './runQueue.ts';
 import { TIMEOUT_RESPONDER, timeoutOutcome } from './requestTimeout.ts';
 import { requesterOrLocal, type Actor, type AnswerPolicy } from './answerPolicy.ts';
 import { LeaseKeeper } from './leaseKeeper.ts';
@@ -36,8 +37,10 @@ export interface RunnerOptions {
   owner?: string | undefined;
   leaseTtlMs?: number | undefined;
   answerPolicy?: AnswerPolicy | undefined;
-  /** Starts advancing a run somewhere (the queue); by default in this process, now. */
+  /** Starts advancing a run somewhere else (a distributed queue); by default the in-process queue. */
   schedule?: ((runId: string) => void) | undefined;
+  /** Runs the in-process queue advances at once (CREWBOT_MAX_RUNS). */
+  maxConcurrentRuns?: number | undefined;
 }
 
 export type RunListener = (run: RunRecord, event: CrewEvent) => void;
@@ -59,11 +62,15 @@ export class Runner {
   readonly #listeners = new Set<RunListener>();
   readonly #shutdown = new AbortController();
   readonly #again = new Set<string>();
+  readonly #queue: RunQueue;
 
   constructor(options: RunnerOptions) {
     this.#options = options;
     this.store = options.store;
     this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.#queue = new RunQueue(options.maxConcurrentRuns ?? 8, (runId) =>
+      this.advance(runId).catch((error: unknown) => process.emitWarning(`run ${runId}: ${errorMessage(error)}`)),
+    );
   }
 
   subscribe(listener: RunListener): () => void {
@@ -257,13 +264,15 @@ export class Runner {
 
   /** Resolves once no run is advancing in this process. */
   async idle(): Promise<void> {
-    while (this.#advancing.size > 0) await Promise.allSettled([...this.#advancing.values()]);
+    while (this.#advancing.size > 0 || this.#queue.size > 0) {
+      await Promise.allSettled([...this.#advancing.values(), this.#queue.drained()]);
+    }
   }
 
   #schedule(runId: string): void {
     if (this.#shutdown.signal.aborted) return;
     if (this.#options.schedule) this.#options.schedule(runId);
-    else void this.advance(runId).catch((error: unknown) => process.emitWarning(`run ${runId}: ${errorMessage(error)}`));
+    else this.#queue.enqueue(runId);
   }
 
   async #advanceOnce(runId: string): Promise<RunRecord> {
