@@ -5,7 +5,7 @@ export type TaskMark = 'waiting' | 'running' | 'needs_input' | 'done' | 'skipped
 
 export interface ProgressView {
   crew: string;
-  status: 'running' | 'awaiting_input' | 'completed' | 'failed';
+  status: 'running' | 'awaiting_input' | 'completed' | 'failed' | 'cancelled';
   tasks: Array<{ id: string; mark: TaskMark; agent?: string | undefined }>;
   /** What is happening right now, e.g. "Senior Researcher is calling web_search". */
   step?: string | undefined;
@@ -45,7 +45,7 @@ export function applyEvent(view: ProgressView, event: CrewEvent): ProgressView {
       next.usage = { ...event.usage };
       break;
     case 'crew_kickoff_failed':
-      next.status = 'failed';
+      next.status = event.cancelled ? 'cancelled' : 'failed';
       next.error = event.error;
       next.step = undefined;
       next.usage = { ...event.usage };
@@ -99,6 +99,10 @@ export function applyEvent(view: ProgressView, event: CrewEvent): ProgressView {
       break;
     case 'human_input_received':
       next.step = `${event.by} ${event.answer}`;
+      break;
+    case 'crew_cancelled':
+      next.status = 'cancelled';
+      next.step = undefined;
       break;
     case 'crew_suspended':
       next.status = 'awaiting_input';

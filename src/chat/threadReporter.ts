@@ -98,7 +98,20 @@ export class ThreadReporter {
         return;
       case 'crew_kickoff_failed':
         this.#sendStatusNow(tracked);
-        this.#enqueue(tracked, () => port.postNotice(thread, `The run stopped: ${event.error}`));
+        // A cancellation is told once, by whoever cancelled (crew_cancelled), not again by the process that stopped.
+        if (!event.cancelled) this.#enqueue(tracked, () => port.postNotice(thread, `The run stopped: ${event.error}`));
+        this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
+        return;
+      case 'crew_cancelled':
+        this.#sendStatusNow(tracked);
+        for (const request of event.pending) {
+          this.#enqueue(tracked, async () => {
+            const message = tracked.state.requests[request.id];
+            const answered = { requestId: request.id, kind: request.kind, taskId: request.taskId, by: event.by, answer: 'cancelled the run' };
+            if (message) await port.closeRequest(thread, message, answered);
+          });
+        }
+        this.#enqueue(tracked, () => port.postNotice(thread, `${event.by} cancelled the run.`));
         this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
         return;
       case 'crew_suspended':
@@ -200,7 +213,9 @@ function statusAfter(event: CrewEvent, current: RunRecord['status']): RunRecord[
     case 'crew_kickoff_completed':
       return 'completed';
     case 'crew_kickoff_failed':
-      return /cancel/i.test(event.error) ? 'cancelled' : 'failed';
+      return event.cancelled ? 'cancelled' : 'failed';
+    case 'crew_cancelled':
+      return 'cancelled';
     case 'crew_suspended':
       return 'awaiting_input';
     case 'crew_kickoff_started':

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RunStateError, errorMessage } from './errors.ts';
+import { RunCancelledError, RunStateError, errorMessage } from './errors.ts';
 import { CrewEventBus, type CrewEventListener } from './events.ts';
 import { assertInputsPresent, interpolate } from './interpolate.ts';
 import type { CrewOutput, TaskOutput } from './output.ts';
@@ -72,7 +72,8 @@ export class Crew {
         }
       }
     } catch (error) {
-      ctx.emit({ type: 'crew_kickoff_failed', crew: this.spec.name, error: errorMessage(error), usage: state.usage });
+      const cancelled = error instanceof RunCancelledError;
+      ctx.emit({ type: 'crew_kickoff_failed', crew: this.spec.name, error: errorMessage(error), usage: state.usage, ...(cancelled ? { cancelled } : {}) });
       throw error;
     }
     const output = crewOutput(this.spec, state);

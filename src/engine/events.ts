@@ -18,7 +18,7 @@ export type CrewEvent = EventBase &
   (
     | { type: 'crew_kickoff_started'; crew: string; inputs: Record<string, string>; resumed: boolean }
     | { type: 'crew_kickoff_completed'; crew: string; output: string; usage: Usage }
-    | { type: 'crew_kickoff_failed'; crew: string; error: string; usage: Usage }
+    | { type: 'crew_kickoff_failed'; crew: string; error: string; usage: Usage; cancelled?: boolean }
     | { type: 'task_started'; taskId: string; description: string }
     | { type: 'task_completed'; taskId: string; output: TaskOutput }
     | { type: 'task_failed'; taskId: string; error: string }
@@ -39,6 +39,8 @@ export type CrewEvent = EventBase &
     | { type: 'human_input_requested'; request: HumanRequest }
     | { type: 'human_input_received'; taskId: string; requestId: string; kind: HumanRequest['kind']; answer: string; by: string }
     | { type: 'crew_suspended'; crew: string; pending: string[]; usage: Usage }
+    /** Someone cancelled the run; `pending` are the requests that no longer wait. */
+    | { type: 'crew_cancelled'; crew: string; by: string; pending: HumanRequest[] }
   );
 
 export type CrewEventType = CrewEvent['type'];

@@ -216,8 +216,13 @@ export class Runner {
     if (FINISHED_STATUSES.includes(run.status)) {
       throw new RunStateConflictError(`Run ${runId} is already ${run.status}.`);
     }
-    const cancelled = await this.store.updateRun(runId, { status: 'cancelled', pending: [], error: `cancelled by ${actor.name ?? actor.userId}` });
+    const by = actor.name ?? actor.userId;
+    const pending = await this.#pendingRequests(run);
+    const cancelled = await this.store.updateRun(runId, { status: 'cancelled', pending: [], error: `cancelled by ${by}` });
     this.#active.get(runId)?.abort();
+    const event: CrewEvent = { type: 'crew_cancelled', runId, at: Date.now(), crew: run.crew, by, pending };
+    await this.store.appendEvent(runId, event);
+    this.#notify(cancelled, event);
     return cancelled;
   }
 

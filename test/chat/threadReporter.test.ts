@@ -110,6 +110,21 @@ describe('the thread reporter', () => {
     });
   });
 
+  it('shows a cancelled waiting run: status, the request closed with who cancelled, one notice', async () => {
+    const port = new RecordingPort();
+    const reporter = new ThreadReporter({ runner: h.runner, port, loadCrew: loadFixture });
+    reporter.start();
+    h.server.enqueue({ content: 'Notes v1' });
+    const run = (await h.runner.kickoff({ crew: 'review_crew', inputs: { version: '1' }, requester: ada, thread }))!;
+    await h.runner.idle();
+    await reporter.flush();
+    await h.runner.cancel(run.id, ada);
+    await reporter.flush();
+    expect(port.calls.find((c) => c.method === 'closeRequest')?.detail).toEqual({ message: port.posted('postRequest'), by: 'Ada', answer: 'cancelled the run' });
+    expect(port.calls.filter((c) => c.method === 'postNotice').map((c) => c.detail)).toEqual(['Ada cancelled the run.']);
+    expect(port.calls.filter((c) => c.method === 'updateStatus').at(-1)?.detail).toMatchObject({ status: 'cancelled' });
+  });
+
   it('leaves runs of other platforms alone', async () => {
     const port = new RecordingPort();
     const reporter = new ThreadReporter({ runner: h.runner, port, loadCrew: loadFixture });

@@ -86,6 +86,8 @@ function statusLabel(run: RunRecord, view: ProgressView): string {
       return 'done';
     case 'failed':
       return 'failed';
+    case 'cancelled':
+      return 'cancelled';
     default: {
       const never: never = view.status;
       return String(never);

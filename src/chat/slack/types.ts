@@ -90,15 +90,6 @@ export const AnswerModalMetadataSchema = z.object({
 });
 export type AnswerModalMetadata = z.infer<typeof AnswerModalMetadataSchema>;
 
-/**
- * What the thread reporter keeps in the store per run (see src/chat/threadReporter.ts), read here
- * only to refresh a suspended run's messages when it is cancelled, since no event does that.
- */
-export const ReportedThreadStateSchema = z.object({
-  status: z.object({ id: z.string() }).optional(),
-  requests: z.record(z.string(), z.object({ id: z.string() })).default({}),
-});
-
 /** auth.test: who the bot is, to ignore its own messages and strip its mention. */
 export const AuthTestSchema = z.looseObject({ user_id: z.string().optional(), bot_id: z.string().optional(), team_id: z.string().optional() });
 
