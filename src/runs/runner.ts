@@ -317,10 +317,7 @@ export class Runner {
             signal,
             onEvent: (event) => events.write(event),
             onTaskCompleted: (task) => this.store.saveTaskOutput(runId, task.taskId, task),
-            checkpoint: async (snapshot) => {
-              await this.store.saveCheckpoint(runId, snapshot);
-              await this.#stopIfCancelledElsewhere(runId, cancel);
-            },
+            checkpoint: (snapshot) => this.store.saveCheckpoint(runId, snapshot),
           });
           if (output.status === 'completed') {
             await events.flush();

@@ -146,6 +146,17 @@ describe('human in the loop', () => {
     await expect(h.runner.answer(run.id, { answer: { type: 'approve' }, actor: ada })).rejects.toBeInstanceOf(RunStateConflictError);
   });
 
+  it('a cancel from another process aborts the LLM call in flight here', async () => {
+    h.server.setDefault({ hang: true });
+    const run = (await h.runner.kickoff({ crew: 'review_crew', inputs: { version: '9' }, requester: ada }))!;
+    while (h.server.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    const elsewhere = h.anotherRunner();
+    await elsewhere.cancel(run.id, ada);
+    await h.runner.idle();
+    expect((await h.store.getRun(run.id))?.status).toBe('cancelled');
+    expect(h.server.requests).toHaveLength(1);
+  });
+
   it('cancels a run waiting for input, and a cancelled run cannot be answered', async () => {
     h.server.enqueue({ content: 'Notes v1' });
     const run = await kickoff('review_crew', { version: '1.0' });
