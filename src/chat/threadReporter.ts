@@ -73,6 +73,8 @@ export class ThreadReporter {
     tracked.view = applyEvent(tracked.view, event);
     const { port } = this.#options;
     const thread = tracked.thread;
+    // The status message heads the thread: it goes out before anything else is posted there.
+    if (!tracked.state.status && tracked.lastStatusAt === 0) this.#sendStatusNow(tracked);
     switch (event.type) {
       case 'task_completed':
         if (tracked.verbose) this.#enqueue(tracked, () => port.postOutput(thread, { title: `${event.taskId} — ${event.output.agent}`, markdown: event.output.raw, final: false }));
