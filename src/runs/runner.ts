@@ -125,7 +125,7 @@ export class Runner {
   async answer(runId: string, input: { requestId?: string | undefined; answer: HumanAnswer; actor: Actor }): Promise<{ run: RunRecord; request: HumanRequest }> {
     const run = await this.#getRun(runId);
     await this.#authorize(run, input.actor, 'answer its requests');
-    const pending = await this.#pendingRequests(run);
+    const pending = await this.waitingRequests(run);
     const request = pickRequest(run, pending, input.requestId);
     if (!answerFits(request.kind, input.answer)) {
       throw new RunStateConflictError(`A ${request.kind} request takes ${allowedAnswers(request.kind)}, not ${input.answer.type}.`);
@@ -141,7 +141,7 @@ export class Runner {
    * What the run waits for. A request is in the checkpoint as soon as it is asked, a moment before
    * the pass ends and the run record lists it; a quick click in that moment must still count.
    */
-  async #pendingRequests(run: RunRecord): Promise<HumanRequest[]> {
+  async waitingRequests(run: RunRecord): Promise<HumanRequest[]> {
     const recorded = run.pending as HumanRequest[];
     if (FINISHED_STATUSES.includes(run.status)) return recorded;
     let checkpointed: HumanRequest[] = [];
@@ -217,7 +217,7 @@ export class Runner {
       throw new RunStateConflictError(`Run ${runId} is already ${run.status}.`);
     }
     const by = actor.name ?? actor.userId;
-    const pending = await this.#pendingRequests(run);
+    const pending = await this.waitingRequests(run);
     const cancelled = await this.store.updateRun(runId, { status: 'cancelled', pending: [], error: `cancelled by ${by}` });
     this.#active.get(runId)?.abort();
     const event: CrewEvent = { type: 'crew_cancelled', runId, at: Date.now(), crew: run.crew, by, pending };

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { HumanRequestSchema, type HumanAnswer, type HumanRequest } from '../../engine/humanRequest.ts';
+import type { HumanAnswer, HumanRequest } from '../../engine/humanRequest.ts';
 import type { Actor } from '../../runs/answerPolicy.ts';
 import { NotAllowedError, RunStateConflictError } from '../../runs/runErrors.ts';
 import type { RunRecord } from '../../runs/runRecord.ts';
@@ -15,14 +14,6 @@ export interface SlackPerson {
 
 export function slackActor(userId: string, name?: string | undefined): Actor {
   return { platform: 'slack', userId, ...(name ? { name } : {}) };
-}
-
-const PendingSchema = z.array(HumanRequestSchema);
-
-/** The requests a run waits on, as the engine described them. */
-export function pendingRequests(run: RunRecord): HumanRequest[] {
-  const parsed = PendingSchema.safeParse(run.pending);
-  return parsed.success ? parsed.data : [];
 }
 
 export const NOT_ALLOWED = ':no_entry: Not allowed: only the person who started this run and the crew’s approvers may answer it or cancel it. Nothing changed.';
@@ -43,23 +34,9 @@ export async function runFor(ctx: SlackContext, runId: string, who: SlackPerson)
 
 /** The pending request a button or modal is about; told when it was answered already. */
 export async function requestFor(ctx: SlackContext, run: RunRecord, requestId: string, who: SlackPerson): Promise<HumanRequest | undefined> {
-  const current = await whenWaiting(ctx, run, (pending) => pending.some((candidate) => candidate.id === requestId));
-  const request = pendingRequests(current).find((candidate) => candidate.id === requestId);
-  if (!request) await ctx.tell(who.where, `:grey_question: This request is no longer waiting for an answer (already answered, or the run is ${current.status}). Nothing changed.`);
+  const request = (await ctx.runner.waitingRequests(run)).find((candidate) => candidate.id === requestId);
+  if (!request) await ctx.tell(who.where, `:grey_question: This request is no longer waiting for an answer (already answered, or the run is ${run.status}). Nothing changed.`);
   return request;
-}
-
-/**
- * A prompt is posted as its run suspends, a moment before the run is saved as waiting: a quick click
- * or reply can arrive in between. A running run is read again for a short while until `ready`.
- */
-export async function whenWaiting(ctx: SlackContext, run: RunRecord, ready: (pending: HumanRequest[]) => boolean): Promise<RunRecord> {
-  let current = run;
-  for (let wait = 50; current.status === 'running' && !ready(pendingRequests(current)) && wait <= 800; wait *= 2) {
-    await new Promise((resolve) => setTimeout(resolve, wait));
-    current = (await ctx.runner.store.getRun(run.id)) ?? current;
-  }
-  return current;
 }
 
 /** Hands the answer to the runner, which refuses a second answer to the same request. */

@@ -1,5 +1,5 @@
 import type { HumanAnswer, HumanRequest } from '../../../../engine/humanRequest.ts';
-import { giveAnswer, pendingRequests, runFor, slackActor, whenWaiting, type SlackPerson } from '../../answering.ts';
+import { giveAnswer, runFor, slackActor, type SlackPerson } from '../../answering.ts';
 import { escapeMrkdwn } from '../../markdown.ts';
 import type { SlackContext } from '../../slackContext.ts';
 
@@ -19,16 +19,15 @@ export async function replyToRun(
   const who: SlackPerson = { actor: slackActor(reply.user), where: { channel: reply.channel, user: reply.user, threadTs: reply.threadTs } };
   const stored = await ctx.runner.store.getRun(runId);
   if (!stored) return;
-  const current = await whenWaiting(ctx, stored, (pending) => pending.length > 0);
-  if (pendingRequests(current).length === 0) {
+  if ((await ctx.runner.waitingRequests(stored)).length === 0) {
     if (reply.addressed) {
-      await ctx.tell(who.where, `:grey_question: This thread’s run is ${current.status}; nothing is waiting for an answer. Start a new run with /crew or by mentioning me in the channel.`);
+      await ctx.tell(who.where, `:grey_question: This thread’s run is ${stored.status}; nothing is waiting for an answer. Start a new run with /crew or by mentioning me in the channel.`);
     }
     return;
   }
   const run = await runFor(ctx, runId, who);
   if (!run) return;
-  const choice = chooseRequest(pendingRequests(run), reply.text);
+  const choice = chooseRequest(await ctx.runner.waitingRequests(run), reply.text);
   if ('problem' in choice) {
     await ctx.tell(who.where, `:grey_question: ${escapeMrkdwn(choice.problem)}`);
     return;
