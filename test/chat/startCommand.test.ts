@@ -1,31 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openRunStore } from '../../src/runs/openRunStore.ts';
 import { runCli } from '../support/runCli.ts';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../support/scriptedOpenAI.ts';
+import { startCliEnvironment, type CliEnvironment } from '../support/cliEnvironment.ts';
+import type { ScriptedOpenAI } from '../support/scriptedOpenAI.ts';
 
 const CREWS = path.resolve('test/fixtures/cli-crews');
 
 describe('npm start (crewbot start)', () => {
+  let cli: CliEnvironment;
   let server: ScriptedOpenAI;
-  let dir: string;
   let env: Record<string, string>;
   beforeEach(async () => {
-    server = await startScriptedOpenAI();
-    dir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-start-'));
-    env = {
-      OPENAI_BASE_URL: server.url,
-      OPENAI_API_KEY: 'sk-start-secret-key',
-      CREWBOT_CREWS_DIR: CREWS,
-      CREWBOT_STORE: `sqlite://${path.join(dir, 'x.sqlite')}`,
-    };
+    cli = await startCliEnvironment(CREWS, { OPENAI_API_KEY: 'sk-start-secret-key' });
+    ({ server, env } = cli);
   });
-  afterEach(async () => {
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterEach(() => cli.close());
 
   it('without a terminal and without --interactive lists the crews and exits, never waiting for input', async () => {
     const result = await runCli(['start'], env);

@@ -1,31 +1,20 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lastJsonLine, runCli } from '../support/runCli.ts';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../support/scriptedOpenAI.ts';
+import { startCliEnvironment, type CliEnvironment } from '../support/cliEnvironment.ts';
+import type { ScriptedOpenAI } from '../support/scriptedOpenAI.ts';
 
 const CREWS = path.resolve('test/fixtures/cli-crews');
 
 describe('the crewbot command', () => {
+  let cli: CliEnvironment;
   let server: ScriptedOpenAI;
   let env: Record<string, string>;
-  let dir: string;
   beforeAll(async () => {
-    server = await startScriptedOpenAI();
-    dir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-cli-'));
-    env = {
-      OPENAI_BASE_URL: server.url,
-      OPENAI_API_KEY: 'sk-cli-secret-key',
-      OPENAI_MODEL: 'cli-model',
-      CREWBOT_CREWS_DIR: CREWS,
-      CREWBOT_STORE: `sqlite://${path.join(dir, 'runs.sqlite')}`,
-    };
+    cli = await startCliEnvironment(CREWS, { OPENAI_API_KEY: 'sk-cli-secret-key', OPENAI_MODEL: 'cli-model' });
+    ({ server, env } = cli);
   });
-  afterAll(async () => {
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cli.close());
 
   it('lists crews with their description and inputs', async () => {
     const result = await runCli(['list'], env);

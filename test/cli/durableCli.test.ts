@@ -1,31 +1,21 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResultJson } from '../../src/cli/runOutcome.ts';
 import { lastJsonLine, runCli } from '../support/runCli.ts';
-import { startScriptedOpenAI, type ScriptedOpenAI } from '../support/scriptedOpenAI.ts';
+import { startCliEnvironment, type CliEnvironment } from '../support/cliEnvironment.ts';
+import type { ScriptedOpenAI } from '../support/scriptedOpenAI.ts';
 
 const CREWS = path.resolve('test/fixtures/hitl-crews');
 
 describe('durable runs from the command line', () => {
+  let cli: CliEnvironment;
   let server: ScriptedOpenAI;
-  let dir: string;
   let env: Record<string, string>;
   beforeAll(async () => {
-    server = await startScriptedOpenAI();
-    dir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-cli-'));
-    env = {
-      OPENAI_BASE_URL: server.url,
-      OPENAI_API_KEY: 'sk-test',
-      CREWBOT_CREWS_DIR: CREWS,
-      CREWBOT_STORE: `sqlite://${path.join(dir, 'runs.sqlite')}`,
-    };
+    cli = await startCliEnvironment(CREWS);
+    ({ server, env } = cli);
   });
-  afterAll(async () => {
-    await server.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => cli.close());
 
   it('suspends for review (exit 10), takes feedback, and completes on approval', async () => {
     server.enqueue({ content: 'Notes v1' });
