@@ -3,6 +3,8 @@ import type { HumanRequest } from '../engine/humanRequest.ts';
 import type { Runner } from '../runs/runner.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
 import type { Runtime } from '../runtime.ts';
+import type { LoadedCrew } from '../crews/loadCrew.ts';
+import { RunNotFoundError } from '../runs/runStore.ts';
 import { describeRequest } from '../chat/requestPrompt.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { progressPrinter } from './progressPrinter.ts';
@@ -32,7 +34,8 @@ export async function advanceAndReport(
   signal?: AbortSignal,
 ): Promise<number> {
   const run = await runner.store.getRun(runId);
-  const loaded = await runtime.loadCrew(run ? (run.crewDir ?? run.crew) : '');
+  if (!run) throw new RunNotFoundError(runId);
+  const loaded = await runtime.loadCrew(run.crewDir ?? run.crew);
   const print = progressPrinter(io, loaded.spec.name, loaded.spec.tasks.map((task) => task.id), loaded.spec.verbose ?? false);
   const unsubscribe = runner.subscribe((subject, event) => {
     if (subject.id === runId) print(event);
@@ -45,15 +48,15 @@ export async function advanceAndReport(
       io.err(`Interrupted. Run ${runId} is saved; continue it with: crewbot resume ${runId}`);
       return EXIT_INTERRUPTED;
     }
-    return await report(runner, runtime, finished, io, json);
+    return await report(runner, loaded, finished, io, json);
   } finally {
     unsubscribe();
     signal?.removeEventListener('abort', interrupt);
   }
 }
 
-export async function report(runner: Runner, runtime: Runtime, run: RunRecord, io: CliIo, json: boolean): Promise<number> {
-  const result = await resultJson(runner, runtime, run);
+async function report(runner: Runner, loaded: LoadedCrew, run: RunRecord, io: CliIo, json: boolean): Promise<number> {
+  const result = await resultJson(runner, loaded, run);
   if (run.status === 'failed') io.err(`Run ${run.id} failed: ${run.error ?? 'unknown reason'}`);
   if (run.status === 'awaiting_input') {
     for (const request of result.pending ?? []) {
@@ -87,8 +90,7 @@ function answerHint(kind: HumanRequest['kind']): string {
   }
 }
 
-async function resultJson(runner: Runner, runtime: Runtime, run: RunRecord): Promise<RunResultJson> {
-  const loaded = await runtime.loadCrew(run.crewDir ?? run.crew);
+async function resultJson(runner: Runner, loaded: LoadedCrew, run: RunRecord): Promise<RunResultJson> {
   const raw = await runner.store.getCheckpoint(run.id);
   const state = raw === undefined ? undefined : safeState(raw);
   const tasks = loaded.spec.tasks.map((task) => {
