@@ -15,12 +15,13 @@ import { startScriptedOpenAI } from '../test/support/scriptedOpenAI.ts';
  * Whole-process start-up, as a user meets it: the real `crewbot` command spawned as a child
  * process (the compiled build `npm install` makes), timed from spawn to exit or to its ready line.
  *
- *   node bin/run-ts.js bench/startup.ts [--runs 5] [--node /path/to/node]
+ *   node bin/run-ts.js bench/startup.ts [--runs 5] [--node /path/to/node] [--root /other/checkout]
  *
- * --node runs the command on another Node binary (e.g. Node 24 from .ci/node-versions' cache).
+ * --node runs the command on another Node binary (e.g. Node 24 from .ci/node-versions' cache);
+ * --root measures another checkout's bin/crewbot.js with its own crews/ (a before/after comparison).
  */
 
-const ROOT = path.dirname(path.dirname(CREWBOT_BIN));
+const OWN_ROOT = path.dirname(path.dirname(CREWBOT_BIN));
 
 /** Preloaded into the measured process: reports its own peak RSS and CPU time when it exits. */
 const REPORT_RESOURCES =
@@ -49,10 +50,11 @@ export interface StartupResult {
   startReadyMs: number;
 }
 
-export async function startup(options: { runs?: number; node?: string } = {}): Promise<StartupResult> {
+export async function startup(options: { runs?: number; node?: string; root?: string } = {}): Promise<StartupResult> {
   const runs = options.runs ?? 5;
   const node = options.node ?? process.execPath;
-  await freshBuild();
+  const root = path.resolve(options.root ?? OWN_ROOT);
+  if (root === OWN_ROOT) await freshBuild();
   const openai = await startScriptedOpenAI();
   // Zero latency: every task is answered at once, so the numbers are crewbot's own.
   openai.setDefault((req) => ({ content: req.lastUser.includes('briefing') ? 'A briefing.' : '- A fact (https://example.com)' }));
@@ -65,11 +67,11 @@ export async function startup(options: { runs?: number; node?: string } = {}): P
     CREWBOT_STORE: `sqlite://${path.join(dir, 'runs.sqlite')}`,
   };
   try {
-    const list = await median(runs, () => timeCommand(node, ['list'], env));
+    const list = await median(runs, () => timeCommand(root, node, ['list'], env));
     // The seed two-task crew: researcher → writer.
-    const run = await median(runs, () => timeCommand(node, ['run', 'research_writer', '--input', 'topic=WebAssembly', '--json'], env));
-    const npmStartReadyMs = await medianOf(runs, () => timeReady(['npm', 'start'], node, env));
-    const startReadyMs = await medianOf(runs, () => timeReady([node, CREWBOT_BIN, 'start'], node, env));
+    const run = await median(runs, () => timeCommand(root, node, ['run', 'research_writer', '--input', 'topic=WebAssembly', '--json'], env));
+    const npmStartReadyMs = await medianOf(runs, () => timeReady(root, ['npm', 'start'], node, env));
+    const startReadyMs = await medianOf(runs, () => timeReady(root, [node, path.join(root, 'bin', 'crewbot.js'), 'start'], node, env));
     return { node: execFileSync(node, ['--version']).toString().trim(), runs, list, run, npmStartReadyMs, startReadyMs };
   } finally {
     await openai.close();
@@ -90,9 +92,9 @@ async function medianOf(runs: number, once: () => Promise<number>): Promise<numb
   return (await median(runs, async () => ({ wallMs: await once(), cpuMs: 0, maxRssMb: 0 }))).wallMs;
 }
 
-async function timeCommand(node: string, args: string[], env: Record<string, string>): Promise<Sample> {
+async function timeCommand(root: string, node: string, args: string[], env: Record<string, string>): Promise<Sample> {
   const started = performance.now();
-  const child = spawn(node, ['--import', REPORT_RESOURCES, CREWBOT_BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(node, ['--import', REPORT_RESOURCES, path.join(root, 'bin', 'crewbot.js'), ...args], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -104,12 +106,12 @@ async function timeCommand(node: string, args: string[], env: Record<string, str
 }
 
 /** Spawn → the ready line, with Slack (HTTP receiver) and Discord (gateway) pointed at the fakes. */
-async function timeReady(command: string[], node: string, baseEnv: Record<string, string>): Promise<number> {
+async function timeReady(root: string, command: string[], node: string, baseEnv: Record<string, string>): Promise<number> {
   const [slack, discord] = await Promise.all([startFakeSlackApi(), startFakeDiscord()]);
   const [file = '', ...args] = command;
   const started = performance.now();
   const child = spawn(file, args, {
-    cwd: ROOT,
+    cwd: root,
     detached: true,
     env: {
       ...baseEnv,
@@ -154,7 +156,7 @@ export function formatStartup(result: StartupResult): string[] {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  const { values } = parseArgs({ options: { runs: { type: 'string' }, node: { type: 'string' } } });
-  const result = await startup({ runs: values.runs ? Number(values.runs) : undefined, node: values.node });
+  const { values } = parseArgs({ options: { runs: { type: 'string' }, node: { type: 'string' }, root: { type: 'string' } } });
+  const result = await startup({ runs: values.runs ? Number(values.runs) : undefined, node: values.node, root: values.root });
   for (const line of formatStartup(result)) console.log(line);
 }
