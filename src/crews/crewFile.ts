@@ -27,7 +27,7 @@ function durationMs(value: number | string): number {
 /** crew.yaml: optional; everything about the crew that is not an agent or a task. */
 export const CrewFileSchema = z.object({
   description: promptText().optional(),
-  process: z.enum(['sequential', 'parallel', 'hierarchical']).default('sequential'),
+  process: z.enum(['sequential', 'parallel', 'hierarchical', 'custom']).default('sequential'),
   /** hierarchical: model of the built-in manager (OPENAI_MODEL when absent). */
   manager_llm: modelName().optional(),
   /** hierarchical: an agent id from agents.yaml that manages instead of the built-in manager. */

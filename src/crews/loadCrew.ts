@@ -7,6 +7,7 @@ import { CrewFileSchema, UNSUPPORTED_CREW_KEYS, type CrewFileEntry } from './cre
 import { displayPath, resolveCrewDir } from './crewDirectory.ts';
 import { collectInputs } from './crewInputs.ts';
 import { checkReferences } from './crewReferences.ts';
+import { checkCustomProcess } from './customProcessFile.ts';
 import { CrewFileError, type CrewFindings } from './errors.ts';
 import { loadLocalTools } from './localTools.ts';
 import { createToolCatalog } from './toolCatalog.ts';
@@ -76,6 +77,7 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
     },
     found,
   );
+  checkCustomProcess(crew.process, local, tasks, (taskEntries ?? []).map(([id]) => id), found);
   if (crew.process !== 'hierarchical') {
     for (const key of ['manager_llm', 'manager_agent'] as const) {
       if (crew[key] !== undefined) found.warnings.push(`crew.yaml: ${key} is only used by the hierarchical process and is ignored`);
@@ -88,6 +90,7 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
     name: path.basename(dir),
     description: crew.description,
     process: crew.process,
+    customProcess: crew.process === 'custom' ? local.customProcess : undefined,
     agents,
     tasks,
     managerLlm: crew.manager_llm,
