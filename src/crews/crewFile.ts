@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TriggerSchema } from '../triggers/triggerFile.ts';
 import { modelName, promptText } from './textFields.ts';
 
 /** `{name}` placeholders fill inputs, so input names follow the placeholder rule. */
@@ -55,6 +56,8 @@ export const CrewFileSchema = z.object({
       question: z.string().min(1).optional(),
     })
     .optional(),
+  /** Schedules, webhooks and other crews' results that start this crew. */
+  triggers: z.array(TriggerSchema).default([]),
   /** Chat surface settings, read by the surfaces themselves. */
   slack: z.unknown().optional(),
   discord: z.unknown().optional(),

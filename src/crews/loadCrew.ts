@@ -8,6 +8,8 @@ import { displayPath, resolveCrewDir } from './crewDirectory.ts';
 import { collectInputs } from './crewInputs.ts';
 import { checkReferences } from './crewReferences.ts';
 import { checkCustomProcess } from './customProcessFile.ts';
+import { checkTriggers } from '../triggers/triggerChecks.ts';
+import type { TriggerEntry } from '../triggers/triggerFile.ts';
 import { CrewFileError, type CrewFindings } from './errors.ts';
 import { loadLocalTools } from './localTools.ts';
 import { createToolCatalog } from './toolCatalog.ts';
@@ -24,6 +26,8 @@ export interface LoadedCrew {
   inputs: Record<string, InputSpec>;
   /** crew.yaml's chat surface settings, untouched, for the surfaces to read. */
   surfaces: { slack?: unknown; discord?: unknown };
+  /** crew.yaml `triggers:`: what starts this crew by itself (none for a crew built in code). */
+  triggers?: TriggerEntry[] | undefined;
 }
 
 export interface LoadCrewOptions {
@@ -84,6 +88,7 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
     }
   }
   const inputs = collectInputs(crew.inputs, agents, tasks, found);
+  checkTriggers(crew.triggers, inputs, found);
   if (found.problems.length > 0) throw new CrewFileError(shownDir, found.problems);
 
   const spec: CrewSpec = {
@@ -108,7 +113,7 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
       question: crew.request_timeout.question,
     },
   };
-  return { spec, dir, warnings: found.warnings, inputs, surfaces: surfacesOf(crew) };
+  return { spec, dir, warnings: found.warnings, inputs, surfaces: surfacesOf(crew), triggers: crew.triggers };
 }
 
 /** Entries of a file that parsed; undefined (with its problems recorded) when it did not. */
