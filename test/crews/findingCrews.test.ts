@@ -45,7 +45,7 @@ describe('listing crews', () => {
     const crews = await listCrews(options);
 
     expect(crews.map((crew) => crew.name)).toEqual(['customer_support', 'issue_triage', 'market_scan', 'product_development', 'release_notes', 'research_writer', 'ticket_router']);
-    expect(crews[3]).toEqual({
+    expect(crews.find((crew) => crew.name === 'research_writer')).toEqual({
       name: 'research_writer',
       description: 'Researches a topic on the web and writes a sourced briefing for the audience you name.',
       inputs: {
