@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import type { Runtime } from '../runtime.ts';
-import { policyByPlatform } from '../runs/answerPolicy.ts';
-import { discordAnswerPolicy, startDiscord } from './discord/index.ts';
-import { slackAnswerPolicy, startSlack } from './slack/index.ts';
+import { DiscordAccess, startDiscord } from './discord/index.ts';
+import { answerPolicyOf } from './inbound/accessPolicy.ts';
+import { createSlackAccess, startSlack } from './slack/index.ts';
 
 export interface ChatServersIo {
   err(text: string): void;
@@ -20,20 +20,20 @@ export function chatSurfacesConfigured(runtime: Runtime): boolean {
  */
 export async function runChatServers(runtime: Runtime, io: ChatServersIo, signal: AbortSignal): Promise<void> {
   const { config } = runtime;
-  const answerPolicy = policyByPlatform({
-    ...(config.SLACK_BOT_TOKEN ? { slack: slackAnswerPolicy(runtime) } : {}),
-    ...(config.DISCORD_TOKEN ? { discord: discordAnswerPolicy({ config, loadCrew: runtime.loadCrew }) } : {}),
-  });
+  // One access policy per platform for the whole process: the surface and the runner ask the same one.
+  const slackAccess = config.SLACK_BOT_TOKEN ? createSlackAccess(runtime) : undefined;
+  const discordAccess = config.DISCORD_TOKEN ? new DiscordAccess({ config, loadCrew: runtime.loadCrew }) : undefined;
+  const answerPolicy = answerPolicyOf([slackAccess, discordAccess].filter((access) => access !== undefined));
   const { runner, store } = await runtime.openRunner({ answerPolicy });
   const stops: Array<() => Promise<void>> = [];
   try {
-    if (config.SLACK_BOT_TOKEN) {
-      const slack = await startSlack({ config, runtime, runner });
+    if (slackAccess) {
+      const slack = await startSlack({ config, runtime, runner, access: slackAccess });
       stops.push(() => slack.stop());
       io.err(slack.mode === 'socket' ? 'Slack: connected in Socket Mode.' : `Slack: listening on :${slack.port}/slack/events.`);
     }
-    if (config.DISCORD_TOKEN) {
-      const discord = await startDiscord({ config, runtime, runner });
+    if (discordAccess) {
+      const discord = await startDiscord({ config, runtime, runner, access: discordAccess });
       stops.push(() => discord.stop());
       io.err(`Discord: connected${discord.messageContent ? '' : ' (without the Message Content intent: replies in threads are not read; buttons, forms and mentions work)'}.`);
     }

@@ -1,5 +1,6 @@
 import { chatSurfacesConfigured, runChatServers } from '../chat/chatServers.ts';
-import { runConsoleSession } from '../chat/console/index.ts';
+import { ConsoleAccess, runConsoleSession } from '../chat/console/index.ts';
+import { answerPolicyOf } from '../chat/inbound/accessPolicy.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
@@ -21,9 +22,11 @@ export async function startCommand(runtime: Runtime, io: CliIo, args: string[] =
   }
   if (!values.interactive && !process.stdin.isTTY) return listCrews(runtime, io);
   // Runs advance where the session follows them: nothing works in the background unasked.
-  const { runner, store } = await runtime.openRunner({ schedule: () => undefined });
+  const access = new ConsoleAccess();
+  const { runner, store } = await runtime.openRunner({ schedule: () => undefined, answerPolicy: answerPolicyOf([access]) });
   try {
     return await runConsoleSession({
+      access,
       input: process.stdin,
       output: process.stdout,
       isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),

@@ -2,3 +2,4 @@
 export { runConsoleSession, EXIT_INTERRUPTED, type ConsoleSessionOptions } from './consoleSession.ts';
 export type { CrewCatalog } from './consoleContext.ts';
 export { consoleActor } from './consoleActor.ts';
+export { ConsoleAccess } from './policy.ts';

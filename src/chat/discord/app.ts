@@ -2,19 +2,25 @@ import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Config } from '../../config.ts';
 import { errorMessage } from '../../engine/errors.ts';
 import type { Runner } from '../../runs/runner.ts';
+import type { RunRecord } from '../../runs/runRecord.ts';
 import type { Runtime } from '../../runtime.ts';
+import type { ChatSurface } from '../chatSurface.ts';
+import { InboundHandler } from '../inbound/inboundHandler.ts';
 import { ThreadReporter } from '../threadReporter.ts';
-import { CLAIM_TTL_MS, type DiscordContext, type DiscordTrace, type Outcome } from './discordContext.ts';
-import { DiscordThreadPort } from './discordThreadPort.ts';
+import { CLAIM_TTL_MS, type DiscordContext, type DiscordTrace, type Outcome } from './context.ts';
+import { DiscordThreadPort } from './threadPort.ts';
 import { DiscordConfigError } from './errors.ts';
 import { register as registerInteractions } from './listeners/interactions/index.ts';
 import { register as registerMessages } from './listeners/messages/index.ts';
 import { NO_MENTIONS } from './markdown.ts';
+import type { DiscordAccess } from './policy.ts';
 
 export interface StartDiscordOptions {
   config: Config;
   runtime: Runtime;
   runner: Runner;
+  /** The process's one Discord policy, the same instance the runner's answer policy asks. */
+  access: DiscordAccess;
   /** At most one status edit per thread in this many ms (Discord limits edits per channel). */
   statusEveryMs?: number | undefined;
   /**
@@ -27,13 +33,10 @@ export interface StartDiscordOptions {
   onError?: ((error: unknown) => void) | undefined;
 }
 
-export interface DiscordSurface {
+export interface DiscordSurface extends ChatSurface {
   client: Client;
   /** Whether the Message Content intent was granted. */
   messageContent: boolean;
-  /** Resolves once every event received so far is handled and every post and edit it caused has been sent. */
-  idle(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /**
@@ -41,7 +44,7 @@ export interface DiscordSurface {
  * the thread reporter posting progress, requests and results over REST.
  */
 export async function startDiscord(options: StartDiscordOptions): Promise<DiscordSurface> {
-  const { config, runtime, runner } = options;
+  const { config, runtime, runner, access } = options;
   if (!config.DISCORD_TOKEN) throw new DiscordConfigError('DISCORD_TOKEN is not set: add the bot token from the Discord Developer Portal (Bot → Reset Token) to .env.');
   const report = options.onError ?? ((error: unknown) => process.emitWarning(`discord: ${errorMessage(error)}`));
   const wantsContent = options.messageContent ?? true;
@@ -60,10 +63,11 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
   }
 
   const port = new DiscordThreadPort({ rest: client.rest });
+  const loadCrewForRun = (run: RunRecord) => runtime.loadCrew(run.crewDir ?? run.crew);
   const reporter = new ThreadReporter({
     runner,
     port,
-    loadCrew: (run) => runtime.loadCrew(run.crewDir ?? run.crew),
+    loadCrew: loadCrewForRun,
     statusEveryMs: options.statusEveryMs ?? 1_500,
     onError: report,
   });
@@ -73,6 +77,8 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
     runtime,
     runner,
     port,
+    access,
+    inbound: new InboundHandler({ runner, access, loadCrew: loadCrewForRun }),
     botUserId: client.user!.id,
     claim: (source, id) => runner.store.claimIdempotencyKey(`discord:${source}:${id}`, CLAIM_TTL_MS),
     handle: (source, id, work) => {
