@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import { startDiscord, type DiscordSurface } from '../../src/chat/discord/app.ts';
+import { startDiscord, type DiscordSurface } from '../../src/chat/discord/index.ts';
 import type { DiscordTrace } from '../../src/chat/discord/context.ts';
 import { DiscordAccess } from '../../src/chat/discord/policy.ts';
 import { answerPolicyOf } from '../../src/chat/inbound/accessPolicy.ts';

@@ -8,7 +8,7 @@ import { initialProgress, type ProgressView, type TaskMark } from '../progressVi
 import { randomUUID } from 'node:crypto';
 import { describeRequest } from '../requestPrompt.ts';
 import { consoleThread } from '../threadRef.ts';
-import type { ConsoleContext } from './consoleContext.ts';
+import type { ConsoleContext } from './context.ts';
 import { renderRequest, renderResult, terminalText } from './consoleRenderer.ts';
 import { consoleReply } from './inboundReply.ts';
 import { ProgressDisplay } from './progressDisplay.ts';

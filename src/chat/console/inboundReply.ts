@@ -1,5 +1,5 @@
 import type { InboundReply, Notice } from '../inbound/inboundReply.ts';
-import type { ConsoleContext } from './consoleContext.ts';
+import type { ConsoleContext } from './context.ts';
 import { terminalText } from './consoleRenderer.ts';
 
 /**
