@@ -7,7 +7,7 @@ import { answerForAction, describeRequest, RequestActionError } from '../request
 import { progressOf } from '../runProgress.ts';
 import { ThreadStateSchema } from '../threadReporter.ts';
 import type { AccessPolicy } from './accessPolicy.ts';
-import type { InboundEvent, InboundPerson } from './inboundEvent.ts';
+import { InboundEventSchema, type InboundEvent, type InboundPerson } from './inboundEvent.ts';
 import type { InboundReply, Notice } from './inboundReply.ts';
 import { fitsRequest, readReply } from './replyVocabulary.ts';
 
@@ -51,7 +51,9 @@ export class InboundHandler {
     return runId ? store.getRun(runId) : undefined;
   }
 
-  async handle(event: InboundEvent, reply: InboundReply): Promise<InboundResult> {
+  async handle(delivered: InboundEvent, reply: InboundReply): Promise<InboundResult> {
+    // Surfaces build events from payloads they parsed; checked once more here, where every surface meets.
+    const event = InboundEventSchema.parse(delivered);
     switch (event.type) {
       case 'answer':
         return this.#answer(event, reply);
