@@ -164,6 +164,8 @@ export class InboundHandler {
     }
     const named = pending.find((candidate) => candidate.id === requestId);
     if (named) return { request: named };
+    // The prompt a line was typed at is gone (answered elsewhere): never hand the text to another request.
+    if (event.to && 'request' in event.to) return { problem: noLongerWaiting(run).text };
     if (pending.length === 1) return { request: pending[0]! };
     const fitting = pending.filter((candidate) => fitsRequest(candidate, event.text));
     if (fitting.length === 1) return { request: fitting[0]! };
