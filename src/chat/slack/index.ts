@@ -1,5 +1,5 @@
 import { Server } from 'node:http';
-import { LogLevel } from '@slack/bolt';
+import { LogLevel, type CustomRoute } from '@slack/bolt';
 import type { Config } from '../../config.ts';
 import { errorMessage } from '../../engine/errors.ts';
 import type { Runner } from '../../runs/runner.ts';
@@ -33,6 +33,8 @@ export interface StartSlackOptions {
   statusEveryMs?: number | undefined;
   logLevel?: LogLevel | undefined;
   onError?: ((error: unknown) => void) | undefined;
+  /** HTTP mode: more routes served on Slack's port (webhooks); ignored in Socket Mode. */
+  customRoutes?: CustomRoute[] | undefined;
 }
 
 export interface SlackSurface extends ChatSurface {
@@ -52,7 +54,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackSurfa
   const { config, runtime, runner, access } = options;
   const client = createSlackWebClient(config);
   const bot = await whoAmI(client);
-  const { app, mode } = createSlackApp(config, bot, options.logLevel ?? LogLevel.INFO);
+  const { app, mode } = createSlackApp(config, bot, options.logLevel ?? LogLevel.INFO, options.customRoutes);
   const port = new SlackThreadPort({ client });
   const crews = new CrewCatalog(runtime);
   // Runs started here are named crews; one started elsewhere by path is loaded from its directory.
