@@ -5,7 +5,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { LogLevel } from '@slack/bolt';
-import { slackAnswerPolicy, startSlack } from '../src/chat/slack/index.ts';
+import { answerPolicyOf } from '../src/chat/inbound/accessPolicy.ts';
+import { createSlackAccess, startSlack } from '../src/chat/slack/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { OpenAiLlm } from '../src/llm/openaiLlm.ts';
 import { openRunStore } from '../src/runs/openRunStore.ts';
@@ -69,8 +70,9 @@ export async function slackAck(commands = 200): Promise<SlackAckResult> {
   const llm = new OpenAiLlm({ apiKey: 'sk-bench', baseURL: openaiUrl, defaultModel: 'bench-model', timeoutMs: 30_000 });
   const runtime = createRuntime(config, { llm });
   const store = await openRunStore(config.CREWBOT_STORE);
-  const runner = new Runner({ store, llm, loadCrew: runtime.loadCrew, answerPolicy: slackAnswerPolicy(runtime) });
-  const surface = await startSlack({ config, runtime, runner, statusEveryMs: 1_000, logLevel: LogLevel.ERROR });
+  const access = createSlackAccess(runtime);
+  const runner = new Runner({ store, llm, loadCrew: runtime.loadCrew, answerPolicy: answerPolicyOf([access]) });
+  const surface = await startSlack({ config, runtime, runner, access, statusEveryMs: 1_000, logLevel: LogLevel.ERROR });
   const url = `http://127.0.0.1:${surface.port}/slack/events`;
   const inside: number[] = [];
   surface.server?.on('request', (_request: IncomingMessage, response: ServerResponse) => {
@@ -87,13 +89,13 @@ export async function slackAck(commands = 200): Promise<SlackAckResult> {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await runner.idle();
-    await surface.flush();
+    await surface.idle();
     return deliveries.map((delivery) => delivery.ms);
   };
 
   try {
     await sender.fire(url, 1, 'help'); // the crews loaded once
-    await surface.flush();
+    await surface.idle();
     const before = await remote.counts();
     inside.length = 0;
     const cold = await burst(commands);

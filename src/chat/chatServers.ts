@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import type { Runtime } from '../runtime.ts';
-import { policyByPlatform } from '../runs/answerPolicy.ts';
+import { answerPolicyOf } from './inbound/accessPolicy.ts';
 import { threadOpeners } from '../triggers/threadOpeners.ts';
 import { createTriggerService } from '../triggers/triggerService.ts';
 import { WEBHOOK_PATH_PREFIX } from '../triggers/webhookEndpoint.ts';
@@ -28,24 +28,24 @@ export async function runChatServers(runtime: Runtime, io: ChatServersIo, signal
     config.SLACK_BOT_TOKEN ? import('./slack/index.ts') : undefined,
     config.DISCORD_TOKEN ? import('./discord/index.ts') : undefined,
   ]);
-  const answerPolicy = policyByPlatform({
-    ...(slackSurface ? { slack: slackSurface.slackAnswerPolicy(runtime) } : {}),
-    ...(discordSurface ? { discord: discordSurface.discordAnswerPolicy({ config, loadCrew: runtime.loadCrew }) } : {}),
-  });
+  // One access policy per platform for the whole process: the surface and the runner ask the same one.
+  const slackAccess = slackSurface?.createSlackAccess(runtime);
+  const discordAccess = discordSurface && new discordSurface.DiscordAccess({ config, loadCrew: runtime.loadCrew });
+  const answerPolicy = answerPolicyOf([slackAccess, discordAccess].filter((access) => access !== undefined));
   const { runner, store } = await runtime.openRunner({ answerPolicy });
   const stops: Array<() => Promise<void>> = [];
   try {
     const triggers = await createTriggerService({ runtime, runner, openers: await threadOpeners(config), log: (text) => io.err(text) });
     const webhookRoute = triggers.webhooks && { path: `${WEBHOOK_PATH_PREFIX}:crew`, method: 'POST', handler: triggers.webhooks };
     let webhookPort: number | undefined;
-    if (slackSurface) {
-      const slack = await slackSurface.startSlack({ config, runtime, runner, customRoutes: webhookRoute ? [webhookRoute] : undefined });
+    if (slackSurface && slackAccess) {
+      const slack = await slackSurface.startSlack({ config, runtime, runner, access: slackAccess, customRoutes: webhookRoute ? [webhookRoute] : undefined });
       stops.push(() => slack.stop());
       io.err(slack.mode === 'socket' ? 'Slack: connected in Socket Mode.' : `Slack: listening on :${slack.port}/slack/events.`);
       if (slack.mode === 'http') webhookPort = slack.port;
     }
-    if (discordSurface) {
-      const discord = await discordSurface.startDiscord({ config, runtime, runner });
+    if (discordSurface && discordAccess) {
+      const discord = await discordSurface.startDiscord({ config, runtime, runner, access: discordAccess });
       stops.push(() => discord.stop());
       io.err(`Discord: connected${discord.messageContent ? '' : ' (without the Message Content intent: replies in threads are not read; buttons, forms and mentions work)'}.`);
     }

@@ -8,7 +8,7 @@ import { applyEvent, initialProgress, type ProgressView } from './progressView.t
 import type { MessageRef, ThreadPort } from './threadPort.ts';
 
 /** What is kept in the store about a run's thread, so another process (or a restart) edits the same messages. */
-const ThreadStateSchema = z.object({
+export const ThreadStateSchema = z.object({
   status: z.object({ id: z.string() }).optional(),
   requests: z.record(z.string(), z.object({ id: z.string() })).default({}),
 });

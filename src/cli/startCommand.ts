@@ -1,5 +1,6 @@
 import { chatSurfacesConfigured, runChatServers } from '../chat/chatServers.ts';
-import { runConsoleSession } from '../chat/console/index.ts';
+import { ConsoleAccess, runConsoleSession } from '../chat/console/index.ts';
+import { answerPolicyOf } from '../chat/inbound/accessPolicy.ts';
 import { anyTriggers, startBackgroundTriggers } from '../triggers/backgroundTriggers.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
@@ -26,9 +27,11 @@ export async function startCommand(runtime: Runtime, io: CliIo, args: string[] =
   if (!terminal) return listCrews(runtime, io);
   // Runs advance where the session follows them: only the crews' own triggers work in the background.
   const background = (await anyTriggers(runtime)) ? await startBackgroundTriggers(runtime) : undefined;
-  const { runner, store } = await runtime.openRunner({ schedule: () => undefined });
+  const access = new ConsoleAccess();
+  const { runner, store } = await runtime.openRunner({ schedule: () => undefined, answerPolicy: answerPolicyOf([access]) });
   try {
     return await runConsoleSession({
+      access,
       input: process.stdin,
       output: process.stdout,
       isTTY: Boolean(process.stdin.isTTY && process.stdout.isTTY),

@@ -18,11 +18,3 @@ export const requesterOrLocal: AnswerPolicy = (run, actor) =>
   actor.platform === 'cli' ||
   actor.platform === 'console' ||
   (actor.platform === run.requester.platform && actor.userId === run.requester.userId);
-
-/** One policy per surface (each reads its own crew.yaml section); other platforms fall back to `fallback`. */
-export function policyByPlatform(
-  policies: Partial<Record<Actor['platform'], AnswerPolicy>>,
-  fallback: AnswerPolicy = requesterOrLocal,
-): AnswerPolicy {
-  return (run, actor) => (policies[actor.platform] ?? fallback)(run, actor);
-}

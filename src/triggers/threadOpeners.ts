@@ -13,7 +13,7 @@ export async function threadOpeners(config: Config): Promise<ThreadOpeners> {
     openers.slack = (channel, text) => port.openThread(channel, text);
   }
   if (config.DISCORD_TOKEN) {
-    const { DiscordThreadPort } = await import('../chat/discord/discordThreadPort.ts');
+    const { DiscordThreadPort } = await import('../chat/discord/threadPort.ts');
     const port = DiscordThreadPort.fromConfig(config);
     openers.discord = (channel, text) => port.openThread(channel, text);
   }

@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { runConsoleSession, type CrewCatalog } from '../../src/chat/console/index.ts';
 import { listCrews, loadCrew } from '../../src/crews/index.ts';
+import type { AccessPolicy } from '../../src/chat/inbound/accessPolicy.ts';
+import type { InboundPerson } from '../../src/chat/inbound/inboundEvent.ts';
 import type { Runner } from '../../src/runs/runner.ts';
 import type { RunnerHarness } from '../support/runnerHarness.ts';
 import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from '../../src/tools/builtinTools.ts';
@@ -32,7 +34,7 @@ export async function runSession(
   runner: Runner,
   crewsDir: string,
   lines: string[],
-  options: { interrupt?: AbortSignal; isTTY?: boolean } = {},
+  options: { interrupt?: AbortSignal; isTTY?: boolean; actor?: InboundPerson; access?: AccessPolicy } = {},
 ): Promise<SessionResult> {
   const input = new PassThrough();
   const output = new PassThrough();
@@ -44,7 +46,8 @@ export async function runSession(
     isTTY: options.isTTY ?? false,
     runner,
     crews: catalogFor(crewsDir),
-    actor: ADA,
+    actor: options.actor ?? ADA,
+    access: options.access,
     interrupt: options.interrupt,
   });
   input.end(lines.map((line) => `${line}\n`).join(''));

@@ -116,7 +116,7 @@ describe('the terminal session: people in the loop', () => {
     h.server.enqueue({ toolCalls: [{ name: 'ask_human', arguments: { question: 'What is the budget?' } }] }, { content: 'Plan within 5k' });
     const { output } = await runSession(consoleRunner(h), HITL_CREWS, ['ask_crew', '', '5k EUR', 'quit']);
     expect(output).toContain('? Answer a question from Planner (plan_task)\n  Planner asks:\n  │ What is the budget?\n');
-    expect(output).toContain('answer> \n  Type your answer');
+    expect(output).toContain("answer> \n  Write your answer to Planner's question");
     expect(output).toContain('Result:\nPlan within 5k');
     expect(h.server.requests[1]?.messages.at(-1)).toMatchObject({ role: 'tool', content: '5k EUR' });
   });
@@ -129,7 +129,7 @@ describe('the terminal session: people in the loop', () => {
     );
     const { output } = await runSession(consoleRunner(h), HITL_CREWS, ['approval_crew', 'maybe', 'd wrong customer', 'quit']);
     expect(output).toContain('? Approve send_email in reply_task (Support Agent)\n  Support Agent wants to call send_email with:\n    {\n      "to": "c@example.com",');
-    expect(output).toContain('Type "a" to approve, or "d" and a reason to deny.');
+    expect(output).toContain('approve [yes/no]> maybe\n  Reply "approve" (or "yes") to let Support Agent call send_email, or "deny" and why not.');
     expect(output).toContain('Result:\nCould not email: denied');
     expect(outbox).toEqual([]);
     expect(String(h.server.requests[1]?.messages.at(-1)?.content)).toMatch(/Ada denied this call to send_email\. Reason: wrong customer/);

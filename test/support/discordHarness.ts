@@ -1,7 +1,8 @@
 import { vi } from 'vitest';
-import { startDiscord, type DiscordSurface } from '../../src/chat/discord/app.ts';
-import type { DiscordTrace } from '../../src/chat/discord/discordContext.ts';
-import { discordAnswerPolicy } from '../../src/chat/discord/policy.ts';
+import { startDiscord, type DiscordSurface } from '../../src/chat/discord/index.ts';
+import type { DiscordTrace } from '../../src/chat/discord/context.ts';
+import { DiscordAccess } from '../../src/chat/discord/policy.ts';
+import { answerPolicyOf } from '../../src/chat/inbound/accessPolicy.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { Runner } from '../../src/runs/runner.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
@@ -48,7 +49,9 @@ export async function startDiscordHarness(
   );
   let runtime: Runtime | undefined;
   const loadCrew = (name: string) => runtime!.loadCrew(name);
-  const answerPolicy = discordAnswerPolicy({ config, loadCrew });
+  // One policy per process, as `crewbot start` has: the surface and the runner ask the same one.
+  const access = new DiscordAccess({ config, loadCrew });
+  const answerPolicy = answerPolicyOf([access]);
   const runnerHarness = await startRunnerHarness(crewsDir, { answerPolicy });
   runtime = createRuntime(config, { llm: llmFor(runnerHarness.server) });
   const traces: DiscordTrace[] = [];
@@ -59,6 +62,7 @@ export async function startDiscordHarness(
       config,
       runtime: runtime!,
       runner,
+      access,
       statusEveryMs: options.statusEveryMs ?? 20,
       messageContent: options.messageContent,
       onTrace: (trace) => traces.push(trace),

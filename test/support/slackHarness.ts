@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { LogLevel } from '@slack/bolt';
-import { startSlack, slackAnswerPolicy, type SlackSurface } from '../../src/chat/slack/index.ts';
+import { answerPolicyOf } from '../../src/chat/inbound/accessPolicy.ts';
+import { createSlackAccess, startSlack, type SlackAccess, type SlackSurface } from '../../src/chat/slack/index.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openRunStore } from '../../src/runs/openRunStore.ts';
 import { Runner } from '../../src/runs/runner.ts';
@@ -20,6 +21,8 @@ export interface SlackHarness {
   openai: ScriptedOpenAI;
   config: Config;
   runtime: Runtime;
+  /** The process's Slack access policy, shared by the surface and the runner. */
+  access: SlackAccess;
   /** The current process's parts; restart() replaces them. */
   store: RunStore;
   runner: Runner;
@@ -61,12 +64,14 @@ export async function startSlackHarness(crewsDir: string, options: { statusEvery
   );
   const runtime = createRuntime(config, { llm: llmFor(openai) });
   const stores: RunStore[] = [];
+  // One policy per process, as `crewbot start` has: the surface and the runner ask the same one.
+  const access = createSlackAccess(runtime);
 
   const boot = async () => {
     const store = await openRunStore(storeUrl);
     stores.push(store);
-    const runner = new Runner({ store, llm: runtime.llm, loadCrew: runtime.loadCrew, leaseTtlMs: 2_000, answerPolicy: slackAnswerPolicy(runtime) });
-    const surface = await startSlack({ config, runtime, runner, statusEveryMs: options.statusEveryMs ?? 50, logLevel: LogLevel.ERROR });
+    const runner = new Runner({ store, llm: runtime.llm, loadCrew: runtime.loadCrew, leaseTtlMs: 2_000, answerPolicy: answerPolicyOf([access]) });
+    const surface = await startSlack({ config, runtime, runner, access, statusEveryMs: options.statusEveryMs ?? 50, logLevel: LogLevel.ERROR });
     const slack = new SlackRequests(`http://127.0.0.1:${surface.port}/slack/events`, SIGNING_SECRET, fake.team.id);
     return { store, runner, surface, slack };
   };
@@ -76,6 +81,7 @@ export async function startSlackHarness(crewsDir: string, options: { statusEvery
     openai,
     config,
     runtime,
+    access,
     ...(await boot()),
     replies: (channel, threadTs) => fake.thread(channel, threadTs).filter((message) => message.ts !== threadTs),
     runIn: (channel, threadTs) => waitFor(`a run in thread ${threadTs}`, () => harness.store.runForThread({ platform: 'slack', id: `slack:${channel}:${threadTs}` })),
@@ -93,7 +99,7 @@ export async function startSlackHarness(crewsDir: string, options: { statusEvery
       // An answer or a finished step may schedule more work and more messages; go round until quiet.
       for (let round = 0; round < 3; round += 1) {
         await harness.runner.idle();
-        await harness.surface.flush();
+        await harness.surface.idle();
       }
     },
     close: async () => {

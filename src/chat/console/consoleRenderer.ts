@@ -1,6 +1,7 @@
 import type { CrewListing } from '../../crews/listCrews.ts';
 import { HumanRequestSchema, type HumanRequest } from '../../engine/humanRequest.ts';
 import type { RunRecord } from '../../runs/runRecord.ts';
+import { howToReply } from '../inbound/replyVocabulary.ts';
 import { describeInput, KICKOFF_USAGE } from '../kickoffText.ts';
 import type { PromptBlock, RequestPrompt } from '../requestPrompt.ts';
 
@@ -62,20 +63,9 @@ export function renderRequest(prompt: RequestPrompt, position?: { index: number;
   return [`? ${prompt.title}${counter}`, ...prompt.body.map(renderBlock), `  ${answerHint(prompt)}`].join('\n');
 }
 
-/** How to answer at the terminal; the keys mirror the actions every surface offers. */
+/** How to answer at the terminal: the reply vocabulary every surface reads. */
 export function answerHint(prompt: RequestPrompt): string {
-  switch (prompt.kind) {
-    case 'review':
-      return 'Enter or "a" approves; anything else you type is sent back as the changes you want.';
-    case 'question':
-      return 'Type your answer.';
-    case 'approval':
-      return '"a" or "y" approves; "d [reason]" or "n" denies (the agent is told the reason).';
-    default: {
-      const never: never = prompt.kind;
-      return String(never);
-    }
-  }
+  return howToReply(prompt.kind);
 }
 
 function renderBlock(block: PromptBlock): string {

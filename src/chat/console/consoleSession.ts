@@ -3,17 +3,20 @@ import type { Readable, Writable } from 'node:stream';
 import type { CrewListing } from '../../crews/listCrews.ts';
 import { errorMessage } from '../../engine/errors.ts';
 import type { InputSpec } from '../../engine/spec.ts';
-import type { Actor } from '../../runs/answerPolicy.ts';
 import type { Runner } from '../../runs/runner.ts';
+import type { AccessPolicy } from '../inbound/accessPolicy.ts';
+import type { InboundPerson } from '../inbound/inboundEvent.ts';
+import { InboundHandler } from '../inbound/inboundHandler.ts';
 import { KickoffTextError, type KickoffText } from '../kickoffText.ts';
 import { initialProgress } from '../progressView.ts';
 import { consoleThread } from '../threadRef.ts';
 import { parseCommandLine, type ConsoleCommand } from './commandLine.ts';
-import { consoleActor } from './consoleActor.ts';
-import type { ConsoleContext, CrewCatalog } from './consoleContext.ts';
+import { consoleActor } from './people.ts';
+import type { ConsoleContext, CrewCatalog } from './context.ts';
 import { ConsoleClosed, ConsoleInput } from './consoleInput.ts';
 import { HELP, renderCrewList, renderRunList, terminalText, unfinishedReason } from './consoleRenderer.ts';
 import { followRun } from './followRun.ts';
+import { ConsoleAccess } from './policy.ts';
 import { offerUnfinishedRuns } from './resumeOffer.ts';
 
 export interface ConsoleSessionOptions {
@@ -29,7 +32,9 @@ export interface ConsoleSessionOptions {
   runner: Runner;
   crews: CrewCatalog;
   /** Who is typing; by default the login name on this machine. */
-  actor?: Actor | undefined;
+  actor?: InboundPerson | undefined;
+  /** The terminal's access policy, the same instance the runner's answer policy asks; by default the terminal's own rules. */
+  access?: AccessPolicy | undefined;
   /** Ctrl-C as a signal (SIGINT reaches the process when the input is a pipe). */
   interrupt?: AbortSignal | undefined;
   /** Where crews live, named when there are none. */
@@ -55,6 +60,11 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
     output: options.output,
     isTTY: options.isTTY,
     runner: options.runner,
+    inbound: new InboundHandler({
+      runner: options.runner,
+      access: options.access ?? new ConsoleAccess(),
+      loadCrew: (run) => options.crews.loadCrew(run.crewDir ?? run.crew),
+    }),
     crews: options.crews,
     actor: options.actor ?? consoleActor(),
     activeRun: undefined,

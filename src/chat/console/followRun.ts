@@ -1,21 +1,22 @@
 import type { LoadedCrew } from '../../crews/loadCrew.ts';
-import { errorMessage } from '../../engine/errors.ts';
-import { HumanRequestSchema, type HumanRequest } from '../../engine/humanRequest.ts';
+import type { HumanRequest } from '../../engine/humanRequest.ts';
 import { TaskOutputSchema } from '../../engine/output.ts';
 import { parseRunState, type RunState, type TaskStatus } from '../../engine/runState.ts';
 import type { RunRecord } from '../../runs/runRecord.ts';
 import { RunNotFoundError } from '../../runs/runStore.ts';
 import { initialProgress, type ProgressView, type TaskMark } from '../progressView.ts';
-import { describeRequest, RequestActionError } from '../requestPrompt.ts';
-import { AnswerLineError, answerFromLine } from './answerLine.ts';
-import type { ConsoleContext } from './consoleContext.ts';
+import { randomUUID } from 'node:crypto';
+import { describeRequest } from '../requestPrompt.ts';
+import { consoleThread } from '../threadRef.ts';
+import type { ConsoleContext } from './context.ts';
 import { renderRequest, renderResult, terminalText } from './consoleRenderer.ts';
+import { consoleReply } from './inboundReply.ts';
 import { ProgressDisplay } from './progressDisplay.ts';
 
 const ANSWER_PROMPT: Record<HumanRequest['kind'], string> = {
   review: 'review> ',
   question: 'answer> ',
-  approval: 'approve [a/d]> ',
+  approval: 'approve [yes/no]> ',
 };
 
 /**
@@ -113,42 +114,41 @@ const MARK_OF: Record<TaskStatus, TaskMark> = {
   failed: 'failed',
 };
 
-/** Asks each pending request in turn and records its answer; the runner then continues the run. */
+/**
+ * Asks each waiting request in turn; each typed line goes through the shared inbound handler as a
+ * reply to that request (the same words as in Slack and Discord). A line that does not fit is
+ * asked again; a refusal or a request answered elsewhere is said, and the session goes on.
+ */
 async function answerPending(ctx: ConsoleContext, run: RunRecord, answered: Set<string>): Promise<RunRecord> {
-  const requests = run.pending.flatMap((raw) => {
-    const parsed = HumanRequestSchema.safeParse(raw);
-    return parsed.success && !answered.has(parsed.data.id) ? [parsed.data] : [];
-  });
+  // The runner knows a request as soon as it is asked, before the run record lists it.
+  const requests = (await ctx.runner.waitingRequests(run)).filter((request) => !answered.has(request.id));
   if (requests.length === 0) {
     // Everything asked was answered here: the run only needs to go on.
     return { ...run, status: 'queued' };
   }
+  const thread = run.thread ?? consoleThread(run.id);
   for (const [index, request] of requests.entries()) {
-    const prompt = describeRequest(request);
-    ctx.say(renderRequest(prompt, { index, of: requests.length }));
+    ctx.say(renderRequest(describeRequest(request), { index, of: requests.length }));
     for (;;) {
       const line = await ctx.input.ask(ANSWER_PROMPT[request.kind]);
-      let answer;
-      try {
-        answer = answerFromLine(prompt, line);
-      } catch (error) {
-        if (!(error instanceof AnswerLineError || error instanceof RequestActionError)) throw error;
-        ctx.say(`  ${error.message}`);
-        continue;
-      }
-      try {
-        await ctx.runner.answer(run.id, { requestId: request.id, answer, actor: ctx.actor });
-        answered.add(request.id);
-      } catch (error) {
-        // Someone may have answered from another surface, or the run moved on: say so and go on.
-        ctx.say(`  ${errorMessage(error)}`);
-      }
+      const reply = consoleReply(ctx);
+      const result = await ctx.inbound.handle(
+        { type: 'reply', delivery: `line:${randomUUID()}`, who: ctx.actor, thread, text: line, addressed: true, to: { request: request.id } },
+        reply,
+      );
+      if (result.outcome === 'handled') answered.add(request.id);
+      if (result.outcome === 'refused' && reply.last?.tone === 'unclear' && (await stillWaiting(ctx, run.id, request))) continue;
       break;
     }
   }
   const current = await ctx.runner.store.getRun(run.id);
   if (!current) throw new RunNotFoundError(run.id);
   return current;
+}
+
+async function stillWaiting(ctx: ConsoleContext, runId: string, request: HumanRequest): Promise<boolean> {
+  const run = await ctx.runner.store.getRun(runId);
+  return run !== undefined && (await ctx.runner.waitingRequests(run)).some((candidate) => candidate.id === request.id);
 }
 
 /** The output of the crew's last task that produced one (tasks may be skipped). */

@@ -1,7 +1,7 @@
 import { errorMessage } from '../../engine/errors.ts';
 import type { RunStatus } from '../../runs/runRecord.ts';
 import { ConsoleClosed } from './consoleInput.ts';
-import type { ConsoleContext } from './consoleContext.ts';
+import type { ConsoleContext } from './context.ts';
 import { terminalText, unfinishedReason } from './consoleRenderer.ts';
 import { followRun, viewFromCheckpoint } from './followRun.ts';
 

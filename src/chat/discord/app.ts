@@ -1,119 +1,12 @@
 import { Client, Events, GatewayIntentBits } from 'discord.js';
 import type { Config } from '../../config.ts';
-import { errorMessage } from '../../engine/errors.ts';
-import type { Runner } from '../../runs/runner.ts';
-import type { Runtime } from '../../runtime.ts';
-import { ThreadReporter } from '../threadReporter.ts';
-import { CLAIM_TTL_MS, type DiscordContext, type DiscordTrace, type Outcome } from './discordContext.ts';
-import { DiscordThreadPort } from './discordThreadPort.ts';
-import { DiscordConfigError } from './errors.ts';
+import type { DiscordContext } from './context.ts';
 import { register as registerInteractions } from './listeners/interactions/index.ts';
 import { register as registerMessages } from './listeners/messages/index.ts';
 import { NO_MENTIONS } from './markdown.ts';
 
-export interface StartDiscordOptions {
-  config: Config;
-  runtime: Runtime;
-  runner: Runner;
-  /** At most one status edit per thread in this many ms (Discord limits edits per channel). */
-  statusEveryMs?: number | undefined;
-  /**
-   * Ask for the privileged Message Content intent, so plain replies in a run's thread count as
-   * answers. When the application has not enabled it, the bot connects without it: mentions,
-   * buttons, forms and /crew work all the same.
-   */
-  messageContent?: boolean | undefined;
-  onTrace?: ((trace: DiscordTrace) => void) | undefined;
-  onError?: ((error: unknown) => void) | undefined;
-}
-
-export interface DiscordSurface {
-  client: Client;
-  /** Whether the Message Content intent was granted. */
-  messageContent: boolean;
-  /** Resolves once every event received so far is handled and every post and edit it caused has been sent. */
-  idle(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/**
- * The Discord surface: a discord.js Client on the gateway for mentions, /crew and buttons, and
- * the thread reporter posting progress, requests and results over REST.
- */
-export async function startDiscord(options: StartDiscordOptions): Promise<DiscordSurface> {
-  const { config, runtime, runner } = options;
-  if (!config.DISCORD_TOKEN) throw new DiscordConfigError('DISCORD_TOKEN is not set: add the bot token from the Discord Developer Portal (Bot → Reset Token) to .env.');
-  const report = options.onError ?? ((error: unknown) => process.emitWarning(`discord: ${errorMessage(error)}`));
-  const wantsContent = options.messageContent ?? true;
-  let client: Client;
-  let messageContent = wantsContent;
-  try {
-    client = await connect(config, wantsContent);
-  } catch (error) {
-    if (!wantsContent || !/disallowed intents/i.test(errorMessage(error))) throw error;
-    process.emitWarning(
-      'discord: the Message Content intent is not enabled for this application, so replies in threads that do not mention the bot are not read. ' +
-        'Enable it under Bot → Privileged Gateway Intents to use them; mentions, buttons, forms and /crew work without it.',
-    );
-    messageContent = false;
-    client = await connect(config, false);
-  }
-
-  const port = new DiscordThreadPort({ rest: client.rest });
-  const reporter = new ThreadReporter({
-    runner,
-    port,
-    loadCrew: (run) => runtime.loadCrew(run.crewDir ?? run.crew),
-    statusEveryMs: options.statusEveryMs ?? 1_500,
-    onError: report,
-  });
-  const stopReporter = reporter.start();
-  const inFlight = new Set<Promise<void>>();
-  const ctx: DiscordContext = {
-    runtime,
-    runner,
-    port,
-    botUserId: client.user!.id,
-    claim: (source, id) => runner.store.claimIdempotencyKey(`discord:${source}:${id}`, CLAIM_TTL_MS),
-    handle: (source, id, work) => {
-      const done = work()
-        .then((result) => {
-          const traced = typeof result === 'string' ? { outcome: result } : result;
-          options.onTrace?.({ source, id, ...traced });
-        })
-        .catch((error: unknown) => {
-          options.onTrace?.({ source, id, outcome: 'failed' satisfies Outcome, detail: errorMessage(error) });
-          report(error);
-        })
-        .finally(() => inFlight.delete(done));
-      inFlight.add(done);
-    },
-    report,
-  };
-  registerMessages(client, ctx);
-  registerInteractions(client, ctx);
-
-  return {
-    client,
-    messageContent,
-    idle: async () => {
-      do {
-        await Promise.allSettled([...inFlight]);
-        await runner.idle();
-        await reporter.flush();
-      } while (inFlight.size > 0);
-    },
-    stop: async () => {
-      stopReporter();
-      await Promise.allSettled([...inFlight]);
-      await reporter.flush();
-      await client.destroy();
-    },
-  };
-}
-
 /** Logs in and waits for READY and the guilds, so channels and roles are known before events arrive. */
-async function connect(config: Config, messageContent: boolean): Promise<Client> {
+export async function connect(config: Config, messageContent: boolean): Promise<Client> {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, ...(messageContent ? [GatewayIntentBits.MessageContent] : [])],
     rest: config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {},
@@ -128,4 +21,10 @@ async function connect(config: Config, messageContent: boolean): Promise<Client>
     throw error;
   }
   return client;
+}
+
+/** Every listener, grouped by what triggers it (listeners/<trigger>/index.ts). */
+export function registerListeners(client: Client, ctx: DiscordContext): void {
+  registerMessages(client, ctx);
+  registerInteractions(client, ctx);
 }

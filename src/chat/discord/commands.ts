@@ -10,7 +10,7 @@ import type { Config } from '../../config.ts';
 import type { CrewListing } from '../../crews/listCrews.ts';
 import type { Runtime } from '../../runtime.ts';
 import { clip } from './cards.ts';
-import { discordRest } from './discordThreadPort.ts';
+import { discordRest } from './threadPort.ts';
 import { DiscordConfigError } from './errors.ts';
 
 export const COMMAND_NAME = 'crew';

@@ -4,10 +4,11 @@ import type { LoadedCrew } from '../../crews/loadCrew.ts';
 import { errorMessage } from '../../engine/errors.ts';
 import type { Requester, RunRecord } from '../../runs/runRecord.ts';
 import { needsValue } from '../kickoffText.ts';
-import type { DiscordContext } from './discordContext.ts';
-import { discordThread } from './discordThread.ts';
+import type { DiscordContext } from './context.ts';
+import { discordThread } from './thread.ts';
+import type { KickoffPlace } from '../inbound/accessPolicy.ts';
+import type { InboundPerson } from '../inbound/inboundEvent.ts';
 import { DiscordSettingsError } from './errors.ts';
-import { discordSettings, kickoffRefusal, type KickoffPlace } from './policy.ts';
 
 /** A crew someone may start here, with the inputs given so far. */
 export interface KickoffPlan {
@@ -25,7 +26,7 @@ const CREW_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
  * Loads the crew and checks its `discord:` rules for this place and person. Returns the crew,
  * or what to tell the person: no such crew, a broken crew.yaml, or not allowed here.
  */
-export async function loadForKickoff(ctx: DiscordContext, crew: string, place: KickoffPlace): Promise<{ loaded: LoadedCrew } | { refusal: string }> {
+export async function loadForKickoff(ctx: DiscordContext, crew: string, who: InboundPerson, place: KickoffPlace): Promise<{ loaded: LoadedCrew } | { refusal: string }> {
   if (!CREW_NAME.test(crew)) return { refusal: `"${crew}" is not a crew name. ${await crewChoices(ctx)}` };
   let loaded: LoadedCrew;
   try {
@@ -35,8 +36,8 @@ export async function loadForKickoff(ctx: DiscordContext, crew: string, place: K
     return { refusal: `${crew} does not load: ${errorMessage(error)}` };
   }
   try {
-    const refusal = kickoffRefusal(crew, discordSettings(loaded), place);
-    return refusal ? { refusal } : { loaded };
+    const decision = await ctx.access.mayKickOff(loaded, who, place);
+    return decision.allowed ? { loaded } : { refusal: decision.reason };
   } catch (error) {
     if (error instanceof DiscordSettingsError) return { refusal: `${crew} can't be started until its crew.yaml is fixed: ${error.message}` };
     throw error;

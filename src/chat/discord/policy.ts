@@ -3,10 +3,11 @@ import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { LoadedCrew } from '../../crews/loadCrew.ts';
 import { errorMessage } from '../../engine/errors.ts';
-import { requesterOrLocal, type AnswerPolicy } from '../../runs/answerPolicy.ts';
 import type { RunRecord } from '../../runs/runRecord.ts';
-import { guildOfThread } from './discordThread.ts';
-import { discordRest } from './discordThreadPort.ts';
+import type { AccessPolicy, KickoffDecision, KickoffPlace } from '../inbound/accessPolicy.ts';
+import type { InboundPerson } from '../inbound/inboundEvent.ts';
+import { guildOfThread } from './thread.ts';
+import { discordRest } from './threadPort.ts';
 import { DiscordSettingsError } from './errors.ts';
 import { GuildMemberRolesSchema } from './types.ts';
 
@@ -48,8 +49,8 @@ export function parseDiscordSettings(crew: string, raw: unknown): DiscordSetting
   throw new DiscordSettingsError(`${crew}/crew.yaml: ${problems.join('; ')}`);
 }
 
-/** Where a kickoff happens and who asks. */
-export interface KickoffPlace {
+/** Where a kickoff happens and who asks, as Discord's rules read it. */
+interface DiscordKickoffPlace {
   guildId: string | null;
   channelId: string;
   /** The channel a thread belongs to. */
@@ -58,7 +59,7 @@ export interface KickoffPlace {
 }
 
 /** Why this person may not start this crew here, or undefined when they may. */
-export function kickoffRefusal(crew: string, settings: DiscordSettings, place: KickoffPlace): string | undefined {
+export function kickoffRefusal(crew: string, settings: DiscordSettings, place: DiscordKickoffPlace): string | undefined {
   if (!place.guildId) return 'Start crews in a server channel: each run gets its own thread there.';
   if (settings.guilds && !settings.guilds.includes(place.guildId)) return `${crew} can't be started in this server.`;
   if (settings.channels && !settings.channels.some((id) => id === place.channelId || id === place.parentId)) {
@@ -77,40 +78,52 @@ export function mayAnswer(settings: DiscordSettings, run: RunRecord, who: { user
   return settings.approvers.roles.some((id) => who.roles.includes(id));
 }
 
-export interface DiscordAnswerPolicyOptions {
+export interface DiscordAccessOptions {
   config: Config;
   loadCrew(nameOrDir: string): Promise<LoadedCrew>;
-  /** For runs and people not on Discord; by default the requester and the local terminal. */
-  fallback?: AnswerPolicy | undefined;
   /** Defaults to a REST client from the config. */
   rest?: REST | undefined;
 }
 
 /**
- * The Runner's answerPolicy for Discord runs: the requester, the crew's approver users, and members
- * holding an approver role (looked up over REST, since an Actor carries no roles). Anything else
- * goes to `fallback`. A crew whose `discord:` section is broken has no approvers but its requester.
+ * Decisions from crew.yaml's `discord:` section. An answer is allowed to the requester, the crew's
+ * approver users, and members holding an approver role (the roles an event carried, or looked up
+ * over REST when it carried none). A crew whose `discord:` section is broken has no approvers but
+ * its requester. One instance per process: the surface and the runner's answer policy share it.
  */
-export function discordAnswerPolicy(options: DiscordAnswerPolicyOptions): AnswerPolicy {
-  const fallback = options.fallback ?? requesterOrLocal;
-  let rest = options.rest;
-  return async (run, actor) => {
-    if (actor.platform !== 'discord' || run.thread?.platform !== 'discord') return fallback(run, actor);
-    if (run.requester.platform === 'discord' && run.requester.userId === actor.userId) return true;
+export class DiscordAccess implements AccessPolicy {
+  readonly platform = 'discord';
+  readonly #options: DiscordAccessOptions;
+  #rest: REST | undefined;
+
+  constructor(options: DiscordAccessOptions) {
+    this.#options = options;
+    this.#rest = options.rest;
+  }
+
+  async mayKickOff(crew: LoadedCrew, who: InboundPerson, where: KickoffPlace): Promise<KickoffDecision> {
+    const place = { guildId: where.guild ?? null, channelId: where.channel, parentId: where.parent, roles: who.roles ?? [] };
+    const refusal = kickoffRefusal(crew.spec.name, discordSettings(crew), place);
+    return refusal ? { allowed: false, reason: refusal } : { allowed: true };
+  }
+
+  async mayAnswer(run: RunRecord, actor: InboundPerson): Promise<boolean> {
+    if (run.requester.platform === 'discord' && run.requester.userId === actor.userId && actor.platform === 'discord') return true;
+    if (actor.platform !== 'discord' || run.thread?.platform !== 'discord') return false;
     let settings: DiscordSettings;
     try {
-      settings = discordSettings(await options.loadCrew(run.crewDir ?? run.crew));
+      settings = discordSettings(await this.#options.loadCrew(run.crewDir ?? run.crew));
     } catch (error) {
       process.emitWarning(`discord answer policy for run ${run.id}: ${errorMessage(error)}`);
       return false;
     }
-    if (mayAnswer(settings, run, { userId: actor.userId, roles: [] })) return true;
+    if (mayAnswer(settings, run, { userId: actor.userId, roles: actor.roles ?? [] })) return true;
     const guildId = guildOfThread(run.thread);
-    if (settings.approvers.roles.length === 0 || !guildId || !options.config.DISCORD_TOKEN) return false;
-    rest ??= discordRest(options.config);
-    const roles = await memberRoles(rest, guildId, actor.userId);
+    if (actor.roles || settings.approvers.roles.length === 0 || !guildId || !this.#options.config.DISCORD_TOKEN) return false;
+    this.#rest ??= discordRest(this.#options.config);
+    const roles = await memberRoles(this.#rest, guildId, actor.userId);
     return mayAnswer(settings, run, { userId: actor.userId, roles });
-  };
+  }
 }
 
 /** A member's role ids; someone who left the server has none. */

@@ -6,7 +6,7 @@ import { register as registerCommands } from './listeners/commands/index.ts';
 import { register as registerEvents } from './listeners/events/index.ts';
 import { register as registerViews } from './listeners/views/index.ts';
 import { slackClientOptions } from './slackClient.ts';
-import type { SlackBot, SlackContext } from './slackContext.ts';
+import type { SlackBot, SlackContext } from './context.ts';
 
 export type SlackMode = 'http' | 'socket';
 

@@ -4,3 +4,8 @@
 export class SlackConfigError extends Error {
   override name = 'SlackConfigError';
 }
+
+/** crew.yaml's `slack:` section is not valid; says which key and what to write. */
+export class SlackSettingsError extends Error {
+  override name = 'SlackSettingsError';
+}

@@ -5,26 +5,30 @@ import { errorMessage } from '../../engine/errors.ts';
 import type { Runner } from '../../runs/runner.ts';
 import type { RunRecord } from '../../runs/runRecord.ts';
 import type { Runtime } from '../../runtime.ts';
+import type { ChatSurface } from '../chatSurface.ts';
+import { InboundHandler } from '../inbound/inboundHandler.ts';
 import { ThreadReporter } from '../threadReporter.ts';
 import { createSlackApp, registerListeners, type SlackMode } from './app.ts';
 import { CrewCatalog } from './crewCatalog.ts';
 import { SlackConfigError } from './errors.ts';
-import { SlackAccess } from './policy.ts';
+import type { SlackAccess } from './policy.ts';
 import { createSlackWebClient } from './slackClient.ts';
-import { createSlackContext } from './slackContext.ts';
-import { SlackThreadPort } from './slackThreadPort.ts';
+import { createSlackContext } from './context.ts';
+import { SlackThreadPort } from './threadPort.ts';
 import { AuthTestSchema, slackErrorCode } from './types.ts';
 
-export { slackAnswerPolicy, SlackAccess, SlackSettingsError, readSlackSettings, type SlackCrewSettings } from './policy.ts';
-export { SlackThreadPort } from './slackThreadPort.ts';
+export { SlackAccess, createSlackAccess, readSlackSettings, type SlackCrewSettings } from './policy.ts';
+export { SlackThreadPort } from './threadPort.ts';
 export { createSlackWebClient, SLACK_RETRY_POLICY } from './slackClient.ts';
-export { SlackConfigError } from './errors.ts';
+export { SlackConfigError, SlackSettingsError } from './errors.ts';
 export { SLACK_EVENTS_PATH } from './app.ts';
 
 export interface StartSlackOptions {
   config: Config;
   runtime: Runtime;
   runner: Runner;
+  /** The process's one Slack policy, the same instance the runner's answer policy asks. */
+  access: SlackAccess;
   /** At most one status edit per thread this often (Slack allows about one per second). */
   statusEveryMs?: number | undefined;
   logLevel?: LogLevel | undefined;
@@ -33,24 +37,21 @@ export interface StartSlackOptions {
   customRoutes?: CustomRoute[] | undefined;
 }
 
-export interface SlackSurface {
+export interface SlackSurface extends ChatSurface {
   mode: SlackMode;
   /** The HTTP port listening for /slack/events (HTTP mode). */
   port: number | undefined;
   /** The HTTP server receiving Slack's requests (HTTP mode), e.g. to measure acknowledgement times. */
   server: Server | undefined;
-  /** Resolves once the requests acknowledged so far are handled and every message and edit queued is sent. */
-  flush(): Promise<void>;
-  stop(): Promise<void>;
 }
 
 /**
  * Starts the Slack surface: the Bolt app (HTTP on PORT, or Socket Mode with SLACK_APP_TOKEN) and
  * the thread reporter that posts every Slack run's progress, prompts and results into its thread.
- * The runner should be built with `answerPolicy: slackAnswerPolicy(runtime)`.
+ * The runner's answer policy should ask the same `access` (`answerPolicyOf([access])`).
  */
 export async function startSlack(options: StartSlackOptions): Promise<SlackSurface> {
-  const { config, runtime, runner } = options;
+  const { config, runtime, runner, access } = options;
   const client = createSlackWebClient(config);
   const bot = await whoAmI(client);
   const { app, mode } = createSlackApp(config, bot, options.logLevel ?? LogLevel.INFO, options.customRoutes);
@@ -63,7 +64,8 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackSurfa
     runner,
     client,
     port,
-    access: new SlackAccess({ client, loadCrew: (name) => runtime.loadCrew(name) }),
+    access,
+    inbound: new InboundHandler({ runner, access, loadCrew: loadCrewForRun }),
     crews,
     bot,
     loadCrewForRun,
@@ -94,7 +96,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackSurfa
     mode,
     port: address && typeof address === 'object' ? address.port : undefined,
     server,
-    flush: async () => {
+    idle: async () => {
       await ctx.idle();
       await reporter.flush();
     },

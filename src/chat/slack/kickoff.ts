@@ -8,9 +8,10 @@ import { helpText, inputsModal, rootMessage, type SlackMessage } from './cards.t
 import { UnknownCrewError } from './crewCatalog.ts';
 import type { EphemeralTarget } from './ephemeral.ts';
 import { escapeMrkdwn } from './markdown.ts';
-import { SlackSettingsError } from './policy.ts';
-import type { SlackContext } from './slackContext.ts';
-import { slackThread } from './slackThread.ts';
+import { SlackSettingsError } from './errors.ts';
+import { slackPerson } from './people.ts';
+import type { SlackContext } from './context.ts';
+import { slackThread } from './thread.ts';
 import { slackErrorCode } from './types.ts';
 
 /** Where a kickoff came from and where its run goes. */
@@ -134,7 +135,7 @@ async function loadOrTell(ctx: SlackContext, crew: string, place: KickoffPlace, 
 
 async function allowedToStart(ctx: SlackContext, crew: LoadedCrew, place: KickoffPlace, by: KickoffPerson): Promise<boolean> {
   try {
-    const decision = await ctx.access.mayKickOff(crew, { userId: by.userId, channel: place.channel });
+    const decision = await ctx.access.mayKickOff(crew, slackPerson(by.userId, by.name), { channel: place.channel, direct: place.channel.startsWith('D') });
     if (decision.allowed) return true;
     await ctx.tell(target(place, by), `:no_entry: Not allowed. ${decision.reason}`);
     return false;

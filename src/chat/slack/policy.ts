@@ -4,8 +4,10 @@ import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { LoadedCrew } from '../../crews/loadCrew.ts';
 import { errorMessage } from '../../engine/errors.ts';
-import { requesterOrLocal, type Actor, type AnswerPolicy } from '../../runs/answerPolicy.ts';
 import type { RunRecord } from '../../runs/runRecord.ts';
+import type { AccessPolicy, KickoffDecision, KickoffPlace } from '../inbound/accessPolicy.ts';
+import type { InboundPerson } from '../inbound/inboundEvent.ts';
+import { SlackSettingsError } from './errors.ts';
 import { escapeMrkdwn } from './markdown.ts';
 import { createSlackWebClient } from './slackClient.ts';
 import { slackErrorCode } from './types.ts';
@@ -33,11 +35,6 @@ export const SlackCrewSettingsSchema = z.strictObject({
 });
 export type SlackCrewSettings = z.infer<typeof SlackCrewSettingsSchema>;
 
-/** crew.yaml's `slack:` section is not valid; says which key and what to write. */
-export class SlackSettingsError extends Error {
-  override name = 'SlackSettingsError';
-}
-
 export function readSlackSettings(crew: LoadedCrew): SlackCrewSettings {
   const parsed = SlackCrewSettingsSchema.safeParse(crew.surfaces.slack ?? {});
   if (parsed.success) return parsed.data;
@@ -47,9 +44,6 @@ export function readSlackSettings(crew: LoadedCrew): SlackCrewSettings {
   throw new SlackSettingsError(lines.join('\n'));
 }
 
-/** `reason` is mrkdwn, ready to show to the person. */
-export type KickoffDecision = { allowed: true } | { allowed: false; reason: string };
-
 export interface SlackAccessOptions {
   client: webApi.WebClient;
   loadCrew(nameOrDir: string): Promise<LoadedCrew>;
@@ -57,8 +51,12 @@ export interface SlackAccessOptions {
   groupTtlMs?: number | undefined;
 }
 
-/** Decisions from crew.yaml's `slack:` section; user groups are looked up (and remembered a while). */
-export class SlackAccess {
+/**
+ * Decisions from crew.yaml's `slack:` section; user groups are looked up (and remembered a while).
+ * Reasons are mrkdwn. One instance per process: the surface and the runner's answer policy share it.
+ */
+export class SlackAccess implements AccessPolicy {
+  readonly platform = 'slack';
   readonly #options: SlackAccessOptions;
   readonly #groups = new Map<string, { at: number; members: Promise<Set<string>> }>();
 
@@ -66,14 +64,14 @@ export class SlackAccess {
     this.#options = options;
   }
 
-  async mayKickOff(crew: LoadedCrew, who: { userId: string; channel: string }): Promise<KickoffDecision> {
+  async mayKickOff(crew: LoadedCrew, who: InboundPerson, where: KickoffPlace): Promise<KickoffDecision> {
     const settings = readSlackSettings(crew);
     const name = `*${escapeMrkdwn(crew.spec.name)}*`;
-    const direct = who.channel.startsWith('D');
+    const direct = where.direct;
     if (direct && !settings.direct_messages) {
       return { allowed: false, reason: `${name} cannot be started in a direct message; start it in one of its channels.` };
     }
-    if (!direct && settings.channels && !settings.channels.includes(who.channel)) {
+    if (!direct && settings.channels && !settings.channels.includes(where.channel)) {
       return { allowed: false, reason: `${name} cannot be started in this channel. It can be started in ${settings.channels.map((id) => `<#${id}>`).join(', ')}.` };
     }
     if (settings.users === undefined && settings.user_groups === undefined) return { allowed: true };
@@ -82,7 +80,7 @@ export class SlackAccess {
   }
 
   /** The requester, and the crew's approvers (users or members of its approver groups). */
-  async mayAnswer(run: RunRecord, actor: Actor): Promise<boolean> {
+  async mayAnswer(run: RunRecord, actor: InboundPerson): Promise<boolean> {
     if (actor.platform === run.requester.platform && actor.userId === run.requester.userId) return true;
     if (actor.platform !== 'slack') return false;
     let settings: SlackCrewSettings;
@@ -92,7 +90,7 @@ export class SlackAccess {
       process.emitWarning(`Slack approvers of ${run.crew} cannot be read, so only the requester may answer: ${errorMessage(error)}`);
       return false;
     }
-    return settings.approvers.users.includes(actor.userId) || this.#inAnyGroup(actor.userId, settings.approvers.user_groups);
+    return settings.approvers.users.includes(actor.userId) || (await this.#inAnyGroup(actor.userId, settings.approvers.user_groups));
   }
 
   async #inAnyGroup(user: string, groups: string[]): Promise<boolean> {
@@ -120,14 +118,7 @@ export class SlackAccess {
   }
 }
 
-/**
- * The Runner's answer policy for runs people answer from Slack: the requester and the crew's
- * Slack approvers. Actors from other surfaces are decided by `fallback`.
- */
-export function slackAnswerPolicy(
-  runtime: { config: Config; loadCrew(nameOrDir: string): Promise<LoadedCrew> },
-  fallback: AnswerPolicy = requesterOrLocal,
-): AnswerPolicy {
-  const access = new SlackAccess({ client: createSlackWebClient(runtime.config), loadCrew: (name) => runtime.loadCrew(name) });
-  return (run, actor) => (actor.platform === 'slack' ? access.mayAnswer(run, actor) : fallback(run, actor));
+/** The process's Slack policy, with a Web API client of its own for user-group lookups. */
+export function createSlackAccess(runtime: { config: Pick<Config, 'SLACK_BOT_TOKEN' | 'SLACK_API_URL'>; loadCrew(nameOrDir: string): Promise<LoadedCrew> }): SlackAccess {
+  return new SlackAccess({ client: createSlackWebClient(runtime.config), loadCrew: (name) => runtime.loadCrew(name) });
 }

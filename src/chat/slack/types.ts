@@ -80,11 +80,14 @@ export const InputsModalMetadataSchema = z.object({
 });
 export type InputsModalMetadata = z.infer<typeof InputsModalMetadataSchema>;
 
+/** What a request's button or modal answers with (cards.ts names the buttons `crew_request:<action>`). */
+export const RequestActionIdSchema = z.enum(['approve', 'request_changes', 'answer', 'deny']);
+
 /** The answer modal (Request changes, Answer, Deny with a reason). */
 export const AnswerModalMetadataSchema = z.object({
   run: z.string().min(1),
   request: z.string().min(1),
-  action: z.enum(['approve', 'request_changes', 'answer', 'deny']),
+  action: RequestActionIdSchema,
   channel: SlackId,
   threadTs: z.string().optional(),
 });

@@ -102,7 +102,7 @@ describe('people steering a crew in its Discord thread', () => {
     await d.traced(byMallory.id, 'refused');
     expect(fake.responsesTo(byMallory)[0]?.body).toMatchObject({
       type: 4,
-      data: { flags: 64, content: expect.stringContaining('Mallory is not allowed to answer its requests') },
+      data: { flags: 64, content: expect.stringContaining('Not allowed: only the person who started this run') },
     });
     const formByMallory = fake.clickButton({ user: fake.users.mallory, message: request!, customId: buttonId(request!, 'Request changes') });
     await d.traced(formByMallory.id, 'refused');
@@ -114,7 +114,8 @@ describe('people steering a crew in its Discord thread', () => {
     const byBob = fake.clickButton({ user: fake.users.bob, message: request!, customId: buttonId(request!, 'Approve') });
     await d.traced(byBob.id, 'handled');
     await d.surface.idle();
-    expect(fake.calls.some((call) => call.method === 'GET' && call.path === `/guilds/${fake.guildId}/members/${fake.users.bob.id}`)).toBe(true);
+    // The press carried Bob's roles, so nobody had to look them up over REST.
+    expect(fake.calls.some((call) => call.method === 'GET' && call.path === `/guilds/${fake.guildId}/members/${fake.users.bob.id}`)).toBe(false);
     expect(buttonsOf(fake.messages.get(request!.id)!)).toEqual([{ label: 'Bob approved', disabled: true }]);
     expect((await runOf(thread)).status).toBe('completed');
   });
@@ -198,7 +199,7 @@ describe('people steering a crew in its Discord thread', () => {
 
     const byMallory = fake.slashCommand({ user: fake.users.mallory, channelId: thread, subcommand: 'cancel' });
     await d.traced(byMallory.id, 'refused');
-    expect(fake.responsesTo(byMallory)[0]?.body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringContaining('not allowed to cancel it') } });
+    expect(fake.responsesTo(byMallory)[0]?.body).toMatchObject({ type: 4, data: { flags: 64, content: expect.stringContaining('Not allowed: only the person who started this run') } });
     expect((await runOf(thread)).status).toBe('awaiting_input');
 
     const byAda = fake.slashCommand({ user: fake.users.ada, channelId: thread, subcommand: 'cancel' });

@@ -19,7 +19,7 @@ describe('starting the Slack app', () => {
   it('says how to fix a token Slack refuses, without showing the token', async () => {
     h.fake.failWith('auth.test', 'invalid_auth');
     const config = { ...h.config, SLACK_BOT_TOKEN: 'xoxb-revoked-secret-123' };
-    const failure = await startSlack({ config, runtime: h.runtime, runner: h.runner, logLevel: LogLevel.ERROR }).catch((error: unknown) => error);
+    const failure = await startSlack({ config, runtime: h.runtime, runner: h.runner, access: h.access, logLevel: LogLevel.ERROR }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(SlackConfigError);
     expect(String(failure)).toContain('Slack refused SLACK_BOT_TOKEN (invalid_auth)');
     expect(String(failure)).not.toContain('xoxb-revoked-secret-123');
@@ -27,7 +27,7 @@ describe('starting the Slack app', () => {
 
   it('needs the signing secret in HTTP mode, and points to Socket Mode for local use', async () => {
     const config = { ...h.config, SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: undefined };
-    const failure = await startSlack({ config, runtime: h.runtime, runner: h.runner, logLevel: LogLevel.ERROR }).catch((error: unknown) => error);
+    const failure = await startSlack({ config, runtime: h.runtime, runner: h.runner, access: h.access, logLevel: LogLevel.ERROR }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(SlackConfigError);
     expect(String(failure)).toMatch(/SLACK_SIGNING_SECRET is not set.*SLACK_APP_TOKEN/s);
   });

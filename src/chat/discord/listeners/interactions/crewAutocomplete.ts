@@ -1,7 +1,7 @@
 import type { AutocompleteInteraction } from 'discord.js';
 import { clip } from '../../cards.ts';
 import { CREW_OPTION } from '../../commands.ts';
-import type { DiscordContext, Outcome } from '../../discordContext.ts';
+import type { DiscordContext, Outcome } from '../../context.ts';
 
 /** Discord shows at most 25 choices. */
 const CHOICES = 25;

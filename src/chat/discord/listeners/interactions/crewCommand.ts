@@ -1,23 +1,23 @@
 import { ApplicationCommandOptionType, MessageFlags, type ChatInputCommandInteraction } from 'discord.js';
-import { NotAllowedError, RunStateConflictError } from '../../../../runs/runErrors.ts';
-import { crewListEmbed, statusEmbed } from '../../cards.ts';
+import { crewListEmbed } from '../../cards.ts';
 import { CREW_OPTION, INPUT_OPTION } from '../../commands.ts';
-import type { DiscordContext, Outcome } from '../../discordContext.ts';
-import { discordThread } from '../../discordThread.ts';
+import type { DiscordContext, Handled } from '../../context.ts';
+import { interactionReply } from '../../inboundReply.ts';
+import { discordThread } from '../../thread.ts';
 import { loadForKickoff, planInputs } from '../../kickoff.ts';
 import { escapeMarkdown, NO_MENTIONS } from '../../markdown.ts';
 import { kickoffModal, MODAL_FIELDS } from '../../modals.ts';
-import { actorOf } from '../../people.ts';
-import { progressOf } from '../../runProgress.ts';
+import { personOf } from '../../people.ts';
 import { kickoffFromInteraction, placeOf, threadTaken } from './interactionKickoff.ts';
 import { refuse } from './replies.ts';
 
-type Result = Outcome | { outcome: Outcome; detail: string };
+
 
 /** `/crew run | list | status | cancel`. */
-export async function crewCommand(interaction: ChatInputCommandInteraction, ctx: DiscordContext): Promise<Result> {
-  if (!(await ctx.claim('interaction', interaction.id))) return 'duplicate';
+export async function crewCommand(interaction: ChatInputCommandInteraction, ctx: DiscordContext): Promise<Handled> {
   const subcommand = interaction.options.getSubcommand(true);
+  // status and cancel are claimed by the inbound handler; the rest here.
+  if (subcommand !== 'status' && subcommand !== 'cancel' && !(await ctx.claim('interaction', interaction.id))) return 'duplicate';
   switch (subcommand) {
     case 'run':
       return run(interaction, ctx);
@@ -32,10 +32,10 @@ export async function crewCommand(interaction: ChatInputCommandInteraction, ctx:
   }
 }
 
-async function run(interaction: ChatInputCommandInteraction, ctx: DiscordContext): Promise<Result> {
+async function run(interaction: ChatInputCommandInteraction, ctx: DiscordContext): Promise<Handled> {
   if (await threadTaken(interaction, ctx)) return refuse(interaction, 'This thread already has a run: start a new one from a channel.');
   const crew = interaction.options.getString(CREW_OPTION, true).trim();
-  const found = await loadForKickoff(ctx, crew, placeOf(interaction));
+  const found = await loadForKickoff(ctx, crew, personOf(interaction.user, interaction.member), placeOf(interaction));
   if ('refusal' in found) return refuse(interaction, found.refusal);
   const given: Record<string, string> = {};
   for (const option of subcommandOptions(interaction)) {
@@ -54,37 +54,29 @@ async function run(interaction: ChatInputCommandInteraction, ctx: DiscordContext
   return { outcome: 'handled', detail: `asked for ${plan.missing.join(', ')}` };
 }
 
-async function list(interaction: ChatInputCommandInteraction, ctx: DiscordContext): Promise<Result> {
+async function list(interaction: ChatInputCommandInteraction, ctx: DiscordContext): Promise<Handled> {
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   await interaction.editReply({ embeds: [crewListEmbed(await ctx.runtime.listCrews())], allowedMentions: NO_MENTIONS });
   return 'handled';
 }
 
-async function status(interaction: ChatInputCommandInteraction, ctx: DiscordContext): Promise<Result> {
-  const run = await runOfThread(interaction, ctx);
-  if (!run) return refuse(interaction, "Use /crew status in a run's thread.");
-  await interaction.reply({ embeds: [statusEmbed({ run, view: await progressOf(ctx, run) }, Date.now())], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
-  return 'handled';
+async function status(interaction: ChatInputCommandInteraction, ctx: DiscordContext): Promise<Handled> {
+  const thread = threadOf(interaction);
+  if (!thread) return refuse(interaction, "Use /crew status in a run's thread.");
+  return ctx.inbound.handle({ type: 'status', delivery: `interaction:${interaction.id}`, who: personOf(interaction.user, interaction.member), thread }, interactionReply(interaction));
 }
 
-async function cancel(interaction: ChatInputCommandInteraction, ctx: DiscordContext): Promise<Result> {
-  const run = await runOfThread(interaction, ctx);
-  if (!run) return refuse(interaction, "Use /crew cancel in a run's thread.");
-  const actor = actorOf(interaction.user, interaction.member);
-  try {
-    await ctx.runner.cancel(run.id, actor);
-  } catch (error) {
-    if (error instanceof NotAllowedError || error instanceof RunStateConflictError) return refuse(interaction, error.message);
-    throw error;
-  }
-  await interaction.reply({ content: `Cancelled by **${escapeMarkdown(actor.name ?? actor.userId)}**.`, allowedMentions: NO_MENTIONS });
-  return 'handled';
+async function cancel(interaction: ChatInputCommandInteraction, ctx: DiscordContext): Promise<Handled> {
+  const thread = threadOf(interaction);
+  if (!thread) return refuse(interaction, "Use /crew cancel in a run's thread.");
+  const who = personOf(interaction.user, interaction.member);
+  const result = await ctx.inbound.handle({ type: 'cancel', delivery: `interaction:${interaction.id}`, who, run: { thread } }, interactionReply(interaction));
+  if (result.outcome === 'handled') await interaction.reply({ content: `Cancelled by **${escapeMarkdown(who.name ?? who.userId)}**.`, allowedMentions: NO_MENTIONS });
+  return result;
 }
 
-async function runOfThread(interaction: ChatInputCommandInteraction, ctx: DiscordContext) {
-  if (!interaction.guildId || !interaction.channelId) return undefined;
-  const runId = await ctx.runner.store.runForThread(discordThread(interaction.guildId, interaction.channelId));
-  return runId ? ctx.runner.store.getRun(runId) : undefined;
+function threadOf(interaction: ChatInputCommandInteraction) {
+  return interaction.guildId && interaction.channelId ? discordThread(interaction.guildId, interaction.channelId) : undefined;
 }
 
 function subcommandOptions(interaction: ChatInputCommandInteraction) {

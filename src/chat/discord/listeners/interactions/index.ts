@@ -1,10 +1,10 @@
 import { Events, type Client, type Interaction } from 'discord.js';
-import type { DiscordContext, Outcome } from '../../discordContext.ts';
+import type { DiscordContext, Handled } from '../../context.ts';
 import { COMMAND_NAME } from '../../commands.ts';
 import { crewAutocomplete } from './crewAutocomplete.ts';
 import { crewCommand } from './crewCommand.ts';
 import { modalSubmit } from './modalSubmits.ts';
-import { replyPrivately } from './replies.ts';
+import { replyPrivately } from '../../inboundReply.ts';
 import { requestButton } from './requestButtons.ts';
 
 /** Interactions: /crew and its autocomplete, request buttons, and forms. Each is handled once. */
@@ -12,7 +12,7 @@ export function register(client: Client, ctx: DiscordContext): void {
   client.on(Events.InteractionCreate, (interaction) => ctx.handle('interaction', interaction.id, () => route(interaction, ctx)));
 }
 
-async function route(interaction: Interaction, ctx: DiscordContext): Promise<Outcome | { outcome: Outcome; detail: string }> {
+async function route(interaction: Interaction, ctx: DiscordContext): Promise<Handled> {
   try {
     if (interaction.isAutocomplete()) return interaction.commandName === COMMAND_NAME ? await crewAutocomplete(interaction, ctx) : 'ignored';
     if (interaction.isChatInputCommand()) return interaction.commandName === COMMAND_NAME ? await crewCommand(interaction, ctx) : 'ignored';

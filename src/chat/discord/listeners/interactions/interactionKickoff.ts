@@ -1,12 +1,12 @@
 import type { ChatInputCommandInteraction, ModalSubmitInteraction } from 'discord.js';
 import { errorMessage } from '../../../../engine/errors.ts';
 import { clip } from '../../cards.ts';
-import type { DiscordContext, Outcome } from '../../discordContext.ts';
-import { discordThread } from '../../discordThread.ts';
+import type { DiscordContext, Handled } from '../../context.ts';
+import { discordThread } from '../../thread.ts';
 import { startRun, threadName, threadProblem, type KickoffPlan } from '../../kickoff.ts';
 import { escapeMarkdown, NO_MENTIONS } from '../../markdown.ts';
-import { actorOf, rolesOf } from '../../people.ts';
-import type { KickoffPlace } from '../../policy.ts';
+import { actorOf } from '../../people.ts';
+import type { KickoffPlace } from '../../../inbound/accessPolicy.ts';
 import { refuse } from './replies.ts';
 
 type KickoffInteraction = ChatInputCommandInteraction | ModalSubmitInteraction;
@@ -15,10 +15,10 @@ type KickoffInteraction = ChatInputCommandInteraction | ModalSubmitInteraction;
 export function placeOf(interaction: KickoffInteraction): KickoffPlace {
   const channel = interaction.channel;
   return {
-    guildId: interaction.guildId,
-    channelId: interaction.channelId ?? '',
-    parentId: channel?.isThread() ? channel.parentId : null,
-    roles: rolesOf(interaction.member),
+    guild: interaction.guildId,
+    channel: interaction.channelId ?? '',
+    parent: channel?.isThread() ? channel.parentId : null,
+    direct: !interaction.guildId,
   };
 }
 
@@ -32,7 +32,7 @@ export async function threadTaken(interaction: KickoffInteraction, ctx: DiscordC
  * Acknowledged at once (Discord allows 3 s), then the reply says what started and the run gets a
  * thread on that reply; used in a thread without a run, the run works in that thread.
  */
-export async function kickoffFromInteraction(interaction: KickoffInteraction, ctx: DiscordContext, plan: KickoffPlan): Promise<Outcome | { outcome: Outcome; detail: string }> {
+export async function kickoffFromInteraction(interaction: KickoffInteraction, ctx: DiscordContext, plan: KickoffPlan): Promise<Handled> {
   const guildId = interaction.guildId;
   const channelId = interaction.channelId;
   if (!guildId || !channelId) return refuse(interaction, 'Start crews in a server channel.');

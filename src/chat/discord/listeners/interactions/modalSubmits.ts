@@ -1,35 +1,39 @@
 import type { ModalSubmitInteraction } from 'discord.js';
-import { answerForAction, describeRequest, RequestActionError } from '../../../requestPrompt.ts';
 import { ANSWER_FIELD, parseCustomId } from '../../customIds.ts';
-import type { DiscordContext, Outcome } from '../../discordContext.ts';
+import type { DiscordContext, Handled } from '../../context.ts';
+import { interactionReply } from '../../inboundReply.ts';
 import { loadForKickoff, planInputs } from '../../kickoff.ts';
-import { answerRequest, findRequest } from './answerRequest.ts';
+import { personOf } from '../../people.ts';
 import { kickoffFromInteraction, placeOf, threadTaken } from './interactionKickoff.ts';
 import { refuse } from './replies.ts';
 
-type Result = Outcome | { outcome: Outcome; detail: string };
-
 /** Forms: the inputs /crew run asked for, or the text of an answer (feedback, an answer, a reason to deny). */
-export async function modalSubmit(interaction: ModalSubmitInteraction, ctx: DiscordContext): Promise<Result> {
+export async function modalSubmit(interaction: ModalSubmitInteraction, ctx: DiscordContext): Promise<Handled> {
   const id = parseCustomId(interaction.customId);
-  if (!id) return 'ignored';
-  if (!(await ctx.claim('interaction', interaction.id))) return 'duplicate';
-  if (id.type === 'kickoff') return kickoffForm(interaction, ctx, id.crew);
-  const target = await findRequest(ctx, id.runId, id.requestId);
-  if ('gone' in target) return refuse(interaction, target.gone);
-  let answer;
-  try {
-    answer = answerForAction(describeRequest(target.request), id.action, textField(interaction, ANSWER_FIELD));
-  } catch (error) {
-    if (error instanceof RequestActionError) return refuse(interaction, error.message);
-    throw error;
+  if (!id) return { outcome: 'ignored' };
+  if (id.type === 'kickoff') {
+    if (!(await ctx.claim('interaction', interaction.id))) return { outcome: 'duplicate' };
+    return kickoffForm(interaction, ctx, id.crew);
   }
-  return answerRequest(interaction, ctx, target, answer);
+  const result = await ctx.inbound.handle(
+    {
+      type: 'answer',
+      delivery: `interaction:${interaction.id}`,
+      who: personOf(interaction.user, interaction.member),
+      run: id.runId,
+      request: id.requestId,
+      action: id.action,
+      text: textField(interaction, ANSWER_FIELD) ?? '',
+    },
+    interactionReply(interaction),
+  );
+  if (result.outcome === 'handled' && !interaction.replied && !interaction.deferred) await interaction.deferUpdate();
+  return result;
 }
 
-async function kickoffForm(interaction: ModalSubmitInteraction, ctx: DiscordContext, crew: string): Promise<Result> {
+async function kickoffForm(interaction: ModalSubmitInteraction, ctx: DiscordContext, crew: string): Promise<Handled> {
   if (await threadTaken(interaction, ctx)) return refuse(interaction, 'This thread already has a run: start a new one from a channel.');
-  const found = await loadForKickoff(ctx, crew, placeOf(interaction));
+  const found = await loadForKickoff(ctx, crew, personOf(interaction.user, interaction.member), placeOf(interaction));
   if ('refusal' in found) return refuse(interaction, found.refusal);
   const given: Record<string, string> = {};
   for (const name of Object.keys(found.loaded.inputs)) {

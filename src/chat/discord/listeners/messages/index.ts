@@ -1,15 +1,11 @@
 import { Events, type Client, type Message } from 'discord.js';
 import { errorMessage } from '../../../../engine/errors.ts';
-import type { HumanRequest } from '../../../../engine/humanRequest.ts';
-import { NotAllowedError, RunStateConflictError } from '../../../../runs/runErrors.ts';
-import type { RunRecord } from '../../../../runs/runRecord.ts';
 import { describeCrewInputs, KickoffTextError, parseKickoffText } from '../../../kickoffText.ts';
-import type { DiscordContext, Outcome } from '../../discordContext.ts';
-import { discordThread } from '../../discordThread.ts';
+import type { DiscordContext, Handled } from '../../context.ts';
+import { discordThread } from '../../thread.ts';
 import { loadForKickoff, planInputs, startRun, threadName, threadProblem } from '../../kickoff.ts';
-import { actorOf, rolesOf } from '../../people.ts';
-import { answerFromReply } from '../../replyAnswer.ts';
-import { PendingRequestsSchema, ReporterThreadStateSchema } from '../../types.ts';
+import { messageReply } from '../../inboundReply.ts';
+import { actorOf, personOf } from '../../people.ts';
 
 /**
  * Messages: `@crewbot <crew> …` in a channel starts a run in a thread on that message; in a run's
@@ -20,23 +16,35 @@ export function register(client: Client, ctx: DiscordContext): void {
   client.on(Events.MessageCreate, (message) => ctx.handle('message', message.id, () => onMessage(message, ctx)));
 }
 
-async function onMessage(message: Message, ctx: DiscordContext): Promise<Outcome | { outcome: Outcome; detail: string }> {
+async function onMessage(message: Message, ctx: DiscordContext): Promise<Handled> {
   if (message.author.bot || message.system || message.webhookId) return { outcome: 'ignored', detail: 'from a bot' };
   if (!message.inGuild()) return { outcome: 'ignored', detail: 'not in a server' };
   const { mentioned, text } = readMention(message, ctx.botUserId);
   const channel = message.channel;
   if (channel.isThread()) {
-    const runId = await ctx.runner.store.runForThread(discordThread(message.guildId, channel.id));
-    const run = runId ? await ctx.runner.store.getRun(runId) : undefined;
-    if (run) return toRun(message, run, { mentioned, text }, ctx);
+    // In a run's thread it answers what the run waits on (the request replied to, or the only one).
+    const repliedTo = message.reference?.messageId;
+    const result = await ctx.inbound.handle(
+      {
+        type: 'reply',
+        delivery: `message:${message.id}`,
+        who: personOf(message.author, message.member),
+        thread: discordThread(message.guildId, channel.id),
+        text,
+        addressed: mentioned,
+        ...(repliedTo ? { to: { message: repliedTo } } : {}),
+      },
+      messageReply(ctx, message, mentioned),
+    );
+    if (result.outcome !== 'no_run') return result;
   }
   if (!mentioned) return 'ignored';
   return kickoff(message, text, ctx);
 }
 
-async function kickoff(message: Message<true>, text: string, ctx: DiscordContext): Promise<Outcome | { outcome: Outcome; detail: string }> {
+async function kickoff(message: Message<true>, text: string, ctx: DiscordContext): Promise<Handled> {
   const channel = message.channel;
-  const place = { guildId: message.guildId, channelId: channel.id, parentId: channel.isThread() ? channel.parentId : null, roles: rolesOf(message.member) };
+  const place = { guild: message.guildId, channel: channel.id, parent: channel.isThread() ? channel.parentId : null, direct: false };
   const crews = await ctx.runtime.listCrews();
   let parsed;
   try {
@@ -46,7 +54,7 @@ async function kickoff(message: Message<true>, text: string, ctx: DiscordContext
     const broken = crews.find((crew) => crew.error && crew.name.toLowerCase() === text.split(/\s+/)[0]?.toLowerCase());
     return refuse(message, broken ? `${broken.name} does not load: ${broken.error}` : error.message, ctx);
   }
-  const found = await loadForKickoff(ctx, parsed.crew, place);
+  const found = await loadForKickoff(ctx, parsed.crew, personOf(message.author, message.member), place);
   if ('refusal' in found) return refuse(message, found.refusal, ctx);
   const plan = planInputs(parsed.crew, found.loaded, parsed.inputs, undefined);
   if ('refusal' in plan) return refuse(message, plan.refusal, ctx);
@@ -74,46 +82,7 @@ async function kickoff(message: Message<true>, text: string, ctx: DiscordContext
   return 'handled';
 }
 
-/** A message in a run's thread: an answer to the request it replies to, or to the only one waiting. */
-async function toRun(message: Message<true>, run: RunRecord, said: { mentioned: boolean; text: string }, ctx: DiscordContext): Promise<Outcome | { outcome: Outcome; detail: string }> {
-  // Without the Message Content intent, replies that do not mention the bot arrive empty.
-  if (!said.mentioned && !said.text) return 'ignored';
-  const pending = PendingRequestsSchema.parse(run.pending);
-  if (pending.length === 0) {
-    if (!said.mentioned) return 'ignored';
-    return refuse(message, `This run is ${run.status.replace('_', ' ')}; nothing is waiting for an answer. /crew status shows where it stands.`, ctx);
-  }
-  const request = await requestRepliedTo(message, run, pending, ctx);
-  if (!request) {
-    if (!said.mentioned) return 'ignored';
-    return refuse(message, `${pending.length} requests are waiting: reply to the one you mean, or use its buttons.`, ctx);
-  }
-  const reading = answerFromReply(request, said.text);
-  if ('hint' in reading) return said.mentioned ? refuse(message, reading.hint, ctx) : 'ignored';
-  if (!(await ctx.claim('message', message.id))) return 'duplicate';
-  try {
-    await ctx.runner.answer(run.id, { requestId: request.id, answer: reading.answer, actor: actorOf(message.author, message.member) });
-  } catch (error) {
-    if (!(error instanceof NotAllowedError || error instanceof RunStateConflictError)) throw error;
-    // People chatting in the thread are not told off; someone who called the bot is told why not.
-    if (said.mentioned) await ctx.port.postText(message.channelId, error.message, { replyTo: message.id });
-    return { outcome: 'refused', detail: error.message };
-  }
-  return 'handled';
-}
-
-async function requestRepliedTo(message: Message, run: RunRecord, pending: HumanRequest[], ctx: DiscordContext): Promise<HumanRequest | undefined> {
-  const repliedTo = message.reference?.messageId;
-  if (repliedTo) {
-    const state = ReporterThreadStateSchema.safeParse((await ctx.runner.store.getThreadState(run.id)) ?? {});
-    const requestId = state.success ? Object.entries(state.data.requests).find(([, posted]) => posted.id === repliedTo)?.[0] : undefined;
-    const request = pending.find((candidate) => candidate.id === requestId);
-    if (request) return request;
-  }
-  return pending.length === 1 ? pending[0] : undefined;
-}
-
-async function refuse(message: Message, text: string, ctx: DiscordContext): Promise<{ outcome: Outcome; detail: string }> {
+async function refuse(message: Message, text: string, ctx: DiscordContext): Promise<Handled> {
   if (!(await ctx.claim('message', message.id))) return { outcome: 'duplicate', detail: text };
   await ctx.port.postText(message.channelId, text, { replyTo: message.id });
   return { outcome: 'refused', detail: text };

@@ -1,4 +1,6 @@
-import { slackActor, type SlackPerson } from '../../answering.ts';
+import type { InboundPerson } from '../../../inbound/inboundEvent.ts';
+import type { EphemeralTarget } from '../../ephemeral.ts';
+import { slackPerson } from '../../people.ts';
 import { BlockActionsSchema, parseJson, type BlockActions } from '../../types.ts';
 
 /** A button press read once: the button, its value, the person and where to answer them. */
@@ -6,9 +8,8 @@ export interface ButtonPress {
   payload: BlockActions;
   actionId: string;
   value: unknown;
-  who: SlackPerson;
-  channel: string;
-  threadTs: string | undefined;
+  who: InboundPerson;
+  where: EphemeralTarget;
 }
 
 export function readButtonPress(body: unknown): ButtonPress | undefined {
@@ -18,17 +19,12 @@ export function readButtonPress(body: unknown): ButtonPress | undefined {
   const [action] = payload.actions;
   const channel = payload.channel?.id ?? payload.container?.channel_id;
   if (!action || !channel) return undefined;
-  const value = parseJson(action.value);
   const threadTs = payload.message?.thread_ts ?? payload.container?.thread_ts;
   return {
     payload,
     actionId: action.action_id,
-    value,
-    channel,
-    threadTs,
-    who: {
-      actor: slackActor(payload.user.id, payload.user.username ?? payload.user.name),
-      where: { channel, user: payload.user.id, threadTs, responseUrl: payload.response_url },
-    },
+    value: parseJson(action.value),
+    who: slackPerson(payload.user.id, payload.user.username ?? payload.user.name),
+    where: { channel, user: payload.user.id, threadTs, responseUrl: payload.response_url },
   };
 }

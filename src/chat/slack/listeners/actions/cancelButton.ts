@@ -1,8 +1,5 @@
-import { NotAllowedError, RunStateConflictError } from '../../../../runs/runErrors.ts';
-import { FINISHED_STATUSES } from '../../../../runs/runRecord.ts';
-import { NOT_ALLOWED, runFor } from '../../answering.ts';
-import { escapeMrkdwn } from '../../markdown.ts';
-import type { SlackContext } from '../../slackContext.ts';
+import type { SlackContext } from '../../context.ts';
+import { slackReply } from '../../inboundReply.ts';
 import { CancelButtonValueSchema } from '../../types.ts';
 import { readButtonPress } from './buttonPress.ts';
 
@@ -14,17 +11,8 @@ export async function pressCancel(ctx: SlackContext, body: unknown): Promise<voi
   const press = readButtonPress(body);
   const value = CancelButtonValueSchema.safeParse(press?.value);
   if (!press || !value.success) return;
-  if (!(await ctx.claim(`action:${press.payload.trigger_id}`))) return;
-  const before = await runFor(ctx, value.data.run, press.who);
-  if (!before) return;
-  if (FINISHED_STATUSES.includes(before.status)) {
-    await ctx.tell(press.who.where, `:grey_question: This run is already ${before.status}.`);
-    return;
-  }
-  try {
-    await ctx.runner.cancel(before.id, press.who.actor);
-  } catch (error) {
-    if (!(error instanceof NotAllowedError || error instanceof RunStateConflictError)) throw error;
-    await ctx.tell(press.who.where, error instanceof NotAllowedError ? NOT_ALLOWED : `:grey_question: ${escapeMrkdwn(error.message)}`);
-  }
+  await ctx.inbound.handle(
+    { type: 'cancel', delivery: `action:${press.payload.trigger_id}`, who: press.who, run: { id: value.data.run } },
+    slackReply(ctx, press.where),
+  );
 }

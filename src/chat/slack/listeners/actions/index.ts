@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { CANCEL_ACTION, REQUEST_ACTION_PREFIX } from '../../cards.ts';
-import type { SlackContext } from '../../slackContext.ts';
+import type { SlackContext } from '../../context.ts';
 import { pressCancel } from './cancelButton.ts';
 import { pressRequestButton } from './requestButtons.ts';
 

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { kickOffFromText, showHelp } from '../../kickoff.ts';
-import type { SlackContext } from '../../slackContext.ts';
+import type { SlackContext } from '../../context.ts';
 import { SlashCommandSchema } from '../../types.ts';
 
 export const CREW_COMMAND = '/crew';

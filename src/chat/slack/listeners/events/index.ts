@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { SlackContext } from '../../slackContext.ts';
+import type { SlackContext } from '../../context.ts';
 import { onMessage } from './messages.ts';
 
 /**

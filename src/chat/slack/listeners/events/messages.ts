@@ -1,8 +1,9 @@
+import type { SlackBot, SlackContext } from '../../context.ts';
+import { slackReply } from '../../inboundReply.ts';
 import { kickOffFromText, showHelp } from '../../kickoff.ts';
-import type { SlackBot, SlackContext } from '../../slackContext.ts';
-import { slackThread } from '../../slackThread.ts';
+import { slackPerson } from '../../people.ts';
+import { slackThread } from '../../thread.ts';
 import { MessageEventSchema, type MessageEvent } from '../../types.ts';
-import { replyToRun } from './threadReply.ts';
 
 /** Message subtypes that are still a person writing; every other subtype (bots, edits, joins) is ignored. */
 const PEOPLE_SUBTYPES = new Set(['thread_broadcast', 'file_share']);
@@ -24,12 +25,12 @@ export async function onMessage(ctx: SlackContext, raw: unknown, via: 'app_menti
   const inThread = message.thread_ts !== undefined && message.thread_ts !== message.ts;
 
   if (inThread) {
-    const runId = await ctx.runner.store.runForThread(slackThread(message.channel, message.thread_ts!));
-    if (runId) {
-      if (!(await ctx.claim(key))) return;
-      await replyToRun(ctx, runId, { channel: message.channel, threadTs: message.thread_ts!, user, text, addressed: via === 'app_mention' || direct });
-      return;
-    }
+    // In a run's thread it is a reply to that run (never a second kickoff); the shared handler reads it.
+    const handled = await ctx.inbound.handle(
+      { type: 'reply', delivery: key, who: slackPerson(user), thread: slackThread(message.channel, message.thread_ts!), text, addressed: via === 'app_mention' || direct },
+      slackReply(ctx, { channel: message.channel, user, threadTs: message.thread_ts }),
+    );
+    if (handled.outcome !== 'no_run') return;
   }
   // In channels only a mention starts a crew; other talk is not for the bot.
   if (via === 'message' && !direct) return;

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { ANSWER_VIEW, INPUTS_VIEW } from '../../cards.ts';
-import type { SlackContext } from '../../slackContext.ts';
+import type { SlackContext } from '../../context.ts';
 import { submitAnswer } from './answerSubmitted.ts';
 import { submitInputs } from './inputsSubmitted.ts';
 

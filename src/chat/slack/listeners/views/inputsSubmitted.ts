@@ -1,6 +1,6 @@
 import { INPUT_BLOCK_PREFIX, INPUT_ELEMENT } from '../../cards.ts';
 import { startRun } from '../../kickoff.ts';
-import type { SlackContext } from '../../slackContext.ts';
+import type { SlackContext } from '../../context.ts';
 import { InputsModalMetadataSchema, parseJson, ViewSubmissionSchema } from '../../types.ts';
 
 /** The inputs modal of /crew submitted: the crew starts with what was typed. */

@@ -5,7 +5,7 @@ import { describeRequest, type PromptBlock } from '../requestPrompt.ts';
 import type { AnsweredRequest, MessageRef, OutputMessage, StatusContext, ThreadPort } from '../threadPort.ts';
 import { answeredMessage, clip, noticeMessage, requestPromptMessage, SECTION_LIMIT, statusMessage, textMessage, type SlackMessage } from './cards.ts';
 import { escapeMrkdwn, markdownToMrkdwn, splitMrkdwn } from './markdown.ts';
-import { slackThreadParts } from './slackThread.ts';
+import { slackThreadParts } from './thread.ts';
 import { threadRef } from '../threadRef.ts';
 import { slackErrorCode } from './types.ts';
 

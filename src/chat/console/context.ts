@@ -1,9 +1,10 @@
 import type { Writable } from 'node:stream';
 import type { CrewListing } from '../../crews/listCrews.ts';
 import type { LoadedCrew } from '../../crews/loadCrew.ts';
-import type { Actor } from '../../runs/answerPolicy.ts';
+import type { InboundPerson } from '../inbound/inboundEvent.ts';
 import type { RunRecord } from '../../runs/runRecord.ts';
 import type { Runner } from '../../runs/runner.ts';
+import type { InboundHandler } from '../inbound/inboundHandler.ts';
 import type { ConsoleInput } from './consoleInput.ts';
 
 /** Where the session finds crews (the Runtime fits). */
@@ -18,9 +19,11 @@ export interface ConsoleContext {
   output: Writable;
   isTTY: boolean;
   runner: Runner;
+  /** Answers typed at a request's prompt go through the same handler as Slack's and Discord's. */
+  inbound: InboundHandler;
   crews: CrewCatalog;
   /** The person at this terminal: requester of the runs started here and author of the answers. */
-  actor: Actor;
+  actor: InboundPerson;
   /** The run being followed; Ctrl-C or the end of input leaves it resumable and says how to continue. */
   activeRun: RunRecord | undefined;
   say(text: string): void;

@@ -6,8 +6,9 @@ import type { RunRecord } from '../../runs/runRecord.ts';
 import type { CrewCatalog } from './crewCatalog.ts';
 import { tellUser, type EphemeralTarget } from './ephemeral.ts';
 import { escapeMrkdwn } from './markdown.ts';
+import type { InboundHandler } from '../inbound/inboundHandler.ts';
 import type { SlackAccess } from './policy.ts';
-import type { SlackThreadPort } from './slackThreadPort.ts';
+import type { SlackThreadPort } from './threadPort.ts';
 
 /** Who the bot is (auth.test), to ignore its own messages and find its mention. */
 export interface SlackBot {
@@ -21,6 +22,8 @@ export interface SlackContext {
   client: webApi.WebClient;
   port: SlackThreadPort;
   access: SlackAccess;
+  /** Answers, replies and cancels: claimed, matched and authorised once, for every surface alike. */
+  inbound: InboundHandler;
   crews: CrewCatalog;
   bot: SlackBot;
   loadCrewForRun(run: RunRecord): Promise<LoadedCrew>;

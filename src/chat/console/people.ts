@@ -1,8 +1,8 @@
 import os from 'node:os';
-import type { Actor } from '../../runs/answerPolicy.ts';
+import type { InboundPerson } from '../inbound/inboundEvent.ts';
 
 /** The person at this terminal, by their login name. */
-export function consoleActor(): Actor {
+export function consoleActor(): InboundPerson {
   let name = 'local user';
   try {
     name = os.userInfo().username;

@@ -4,7 +4,7 @@ import type { HumanRequest } from '../../engine/humanRequest.ts';
 import type { RunRecord, ThreadRef } from '../../runs/runRecord.ts';
 import type { AnsweredRequest, MessageRef, OutputMessage, StatusContext, ThreadPort } from '../threadPort.ts';
 import { answeredComponents, answeredContent, requestCard, statusEmbed, clip } from './cards.ts';
-import { channelOfThread, discordThread } from './discordThread.ts';
+import { channelOfThread, discordThread } from './thread.ts';
 import { DiscordConfigError } from './errors.ts';
 import { escapeMarkdown, MESSAGE_LIMIT, NO_MENTIONS, splitMarkdown, toDiscordMarkdown } from './markdown.ts';
 import { ChannelGuildSchema, CreatedChannelSchema, PostedMessageSchema } from './types.ts';

@@ -1,0 +1,44 @@
+import type { InboundReply, Notice } from '../inbound/inboundReply.ts';
+import { answerModal, statusMessage } from './cards.ts';
+import type { SlackContext } from './context.ts';
+import type { EphemeralTarget } from './ephemeral.ts';
+import { escapeMrkdwn } from './markdown.ts';
+import { AnswerModalMetadataSchema } from './types.ts';
+
+const TONE: Record<Notice['tone'], string> = { refused: ':no_entry:', unclear: ':grey_question:', failed: ':warning:' };
+
+/** The notice as one person sees it in Slack. */
+export function noticeText(notice: Notice): string {
+  return `${TONE[notice.tone]} ${escapeMrkdwn(notice.text)}`;
+}
+
+/**
+ * The way back to the person behind one Slack payload: ephemeral messages where they acted, the
+ * answer modal opened with the press's trigger_id.
+ */
+export function slackReply(ctx: SlackContext, where: EphemeralTarget, triggerId?: string | undefined): InboundReply {
+  return {
+    tell: (notice) => ctx.tell(where, noticeText(notice)),
+    askForText: async ({ run, request, prompt, action }) => {
+      if (!triggerId) throw new Error('Slack gave no trigger_id to open the answer modal with.');
+      const metadata = AnswerModalMetadataSchema.parse({
+        run: run.id,
+        request: request.id,
+        action: action.id,
+        channel: where.channel,
+        ...(where.threadTs ? { threadTs: where.threadTs } : {}),
+      });
+      await ctx.client.views.open({ trigger_id: triggerId, view: answerModal(prompt, action, metadata) });
+    },
+    showStatus: async (status) => {
+      const message = statusMessage(status, Date.now());
+      await ctx.client.chat.postEphemeral({
+        channel: where.channel,
+        user: where.user,
+        text: message.text,
+        blocks: message.blocks,
+        ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
+      });
+    },
+  };
+}
