@@ -37,6 +37,7 @@ function buildTask(id: string, entry: TaskEntry, catalog: ToolCatalog, local: Lo
     markdown: entry.markdown,
     guardrail: entry.guardrail === undefined ? undefined : guardrailOf(id, entry.guardrail, local, found),
     guardrailMaxRetries: entry.guardrail_max_retries,
+    maxRetries: entry.max_retries,
     callback: entry.callback === undefined ? undefined : callbackOf(id, entry.callback, local, found),
     tools: entry.tools && resolveTools(FILE, `${id}.tools`, entry.tools, catalog, found),
     priority: entry.priority,
