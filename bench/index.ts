@@ -1,3 +1,4 @@
+import { contextWindowCheck } from './contextWindowCheck.ts';
 import { engineOverhead } from './engineOverhead.ts';
 import { parallelEfficiency } from './parallelEfficiency.ts';
 import { promptOverhead } from './promptOverhead.ts';
@@ -6,6 +7,12 @@ import { formatSuspendedRuns, suspendedRuns } from './suspendedRuns.ts';
 /** `npm run bench`: prints each measurement with its target. Not part of the tests. */
 const overhead = await engineOverhead();
 console.log(`engine overhead per LLM step: ${overhead.msPerStep.toFixed(3)} ms over ${overhead.steps} steps (target < 1 ms)`);
+
+const window = await contextWindowCheck();
+console.log(
+  `context-window check per LLM step: ${window.checkedMsPerStep.toFixed(3)} ms with a known window, ` +
+    `${window.uncheckedMsPerStep.toFixed(3)} ms without (target: difference < 0.1 ms)`,
+);
 
 const prompt = await promptOverhead();
 console.log(`fixed prompt characters per task (no tools): ${prompt.fixedChars} (target <= 150; CrewAI adds about 217)`);

@@ -57,7 +57,27 @@ export function isContextLengthRefusal(code: string | undefined, serverMessage: 
   return code === 'context_length_exceeded' || /context[_ ](length|window)|maximum context|too many tokens/i.test(serverMessage);
 }
 
-/** About four characters a token: close enough to decide when to summarise, and free. */
+/**
+ * About four characters a token (of the request as JSON): close enough to decide when to summarise,
+ * and free. Each message's length is remembered, so a long conversation is not serialized again
+ * before every call; messages are never changed once in a conversation.
+ */
 export function estimateTokens(messages: ChatMessage[], tools?: ToolSpec[] | undefined): number {
-  return Math.ceil((JSON.stringify(messages).length + (tools ? JSON.stringify(tools).length : 0)) / 4);
+  return Math.ceil((jsonArrayLength(messages) + (tools ? jsonArrayLength(tools) : 0)) / 4);
+}
+
+const jsonLengths = new WeakMap<object, number>();
+
+/** JSON.stringify(items).length, from the remembered length of each item. */
+function jsonArrayLength(items: ReadonlyArray<object>): number {
+  let length = 2 + Math.max(0, items.length - 1);
+  for (const item of items) {
+    let known = jsonLengths.get(item);
+    if (known === undefined) {
+      known = JSON.stringify(item).length;
+      jsonLengths.set(item, known);
+    }
+    length += known;
+  }
+  return length;
 }
