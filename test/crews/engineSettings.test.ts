@@ -21,4 +21,13 @@ describe("CrewAI's engine settings in the YAML files", () => {
     // max_retries is CrewAI's older name of guardrail_max_retries.
     expect(crew.spec.tasks[0]).toMatchObject({ maxRetries: 1 });
   });
+
+  it('warns when a task sets both max_retries and guardrail_max_retries', async () => {
+    const crew = await loadCrew('test/fixtures/crews/engine_settings_both_retries', options);
+
+    expect(crew.warnings).toEqual([
+      "tasks.yaml: research_task sets both max_retries and guardrail_max_retries; max_retries (CrewAI's older name) wins",
+    ]);
+    expect(crew.spec.tasks[0]).toMatchObject({ maxRetries: 1, guardrailMaxRetries: 5 });
+  });
 });
