@@ -89,6 +89,36 @@ describe('max_retry_limit: a failed task is tried again from its last checkpoint
     expect(renderProgressText(view, 0)).toContain('retrying, attempt 3 of 3');
   });
 
+  it('retries malformed output that repair could not fix, without asking the agent for its answer again', async () => {
+    const spec = crew({
+      agents: [agent('writer')],
+      tasks: [
+        task('facts', {
+          agent: 'writer',
+          outputSchema: {
+            name: 'facts',
+            jsonSchema: { type: 'object', properties: { count: { type: 'integer' } }, required: ['count'] },
+            zod: z.object({ count: z.number().int() }),
+          },
+        }),
+      ],
+    });
+    server.enqueue(
+      { content: 'There are three facts.' },
+      // The conversion to JSON, and its repair, both fail: the task's first execution fails.
+      { content: 'three' },
+      { content: 'still three' },
+      { content: '{"count": 3}' },
+    );
+    const events: CrewEvent[] = [];
+    const output = await new Crew(spec).kickoff({}, { llm: llmFor(server), onEvent: (event) => events.push(event), sleep: async () => undefined });
+
+    expect(output.json).toEqual({ count: 3 });
+    expect(server.requests.filter((req) => req.lastUser.includes('Do facts.'))).toHaveLength(1);
+    expect(server.requests).toHaveLength(4);
+    expect(events.find((event) => event.type === 'task_retry')).toMatchObject({ taskId: 'facts', attempt: 2, error: expect.stringMatching(/did not return JSON matching the schema "facts"/) });
+  });
+
   it('then fails as before, naming the task, the attempts and the last error', async () => {
     const spec = crew({ agents: [agent('writer', { maxRetryLimit: 1 })], tasks: [task('only', { agent: 'writer' })] });
     server.setDefault({ status: 503 });
