@@ -46,8 +46,10 @@ export async function recoverFromContextRefusal(
   const size = estimateTokens(conversation.messages, tools);
   const stated = statedContextWindow(error.serverMessage);
   if (agent.respectContextWindow === false) throw exceeded(agent.role, model, size, stated);
-  // Without a stated size, aim at half of what was refused.
-  const budget = stated ? Math.floor(stated * CONTEXT_WINDOW_USAGE_RATIO) : Math.floor(size / 2);
+  // Always well below what was refused, so a server that counts more tokens than the estimate
+  // cannot keep the run summarising in a loop: each refusal shrinks the target, until it cannot fit.
+  const shrunk = Math.floor(size * (stated ? 0.75 : 0.5));
+  const budget = stated ? Math.min(Math.floor(stated * CONTEXT_WINDOW_USAGE_RATIO), shrunk) : shrunk;
   await summarizeConversation(ctx, execution, conversation, { budget, tools, model: model ?? 'the default model' });
   return true;
 }
