@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { completeStructured } from '../llm/structuredOutput.ts';
+import { completeStructured, jsonSchemaOf } from '../llm/structuredOutput.ts';
 import type { CallSite, RunContext } from './runContext.ts';
 
 /** CrewAI's planner agent; its call is booked under this role. */
@@ -11,11 +11,7 @@ const PlanSchema = z.object({
   plans: z.array(z.object({ task: z.string().describe('The task id'), plan: z.string().describe('Short step-by-step plan') })),
 });
 
-const PLAN_JSON_SCHEMA = (() => {
-  const schema = z.toJSONSchema(PlanSchema, { target: 'draft-7' }) as Record<string, unknown>;
-  delete schema.$schema;
-  return schema;
-})();
+const PLAN_JSON_SCHEMA = jsonSchemaOf(PlanSchema);
 
 /**
  * planning: true — one call before the first task writes a short plan for each task, kept in the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { completeStructured } from '../llm/structuredOutput.ts';
+import { completeStructured, jsonSchemaOf } from '../llm/structuredOutput.ts';
 import { systemPrompt, taskPrompt, type TaskPromptParts } from './prompts.ts';
 import type { RunContext } from './runContext.ts';
 import type { AgentSpec } from './spec.ts';
@@ -12,11 +12,7 @@ const ReasoningSchema = z.object({
   ready: z.boolean().describe('Whether this plan is good enough to start'),
 });
 
-const REASONING_JSON_SCHEMA = (() => {
-  const schema = z.toJSONSchema(ReasoningSchema, { target: 'draft-7' }) as Record<string, unknown>;
-  delete schema.$schema;
-  return schema;
-})();
+const REASONING_JSON_SCHEMA = jsonSchemaOf(ReasoningSchema);
 
 /**
  * reasoning: true — before an agent starts a task it writes how it will approach it and whether
