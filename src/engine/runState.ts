@@ -41,6 +41,20 @@ export const ConversationSchema = z.object({
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
+/**
+ * One `run(taskId)` of a custom process, keyed by task and occurrence (the third `answer_task`
+ * is `answer_task#3`), so a process re-run from the top gets finished steps back without paying again.
+ */
+export const ProcessStepSchema = z.object({
+  key: z.string(),
+  task: z.string(),
+  occurrence: z.number().int().positive(),
+  feedback: z.string().optional(),
+  status: z.enum(['running', 'completed']),
+  output: TaskOutputSchema.optional(),
+});
+export type ProcessStep = z.infer<typeof ProcessStepSchema>;
+
 export const RunStateSchema = z.object({
   version: z.literal(RUN_STATE_VERSION),
   runId: z.string(),
@@ -64,6 +78,8 @@ export const RunStateSchema = z.object({
   plans: z.record(z.string(), z.string()).optional(),
   /** Tool results by tool and arguments (the agents' `cache`). */
   toolCache: z.record(z.string(), z.string()).default({}),
+  /** Custom process only: every step it asked for, in the order it first asked. */
+  steps: z.array(ProcessStepSchema).default([]),
 });
 export type RunState = z.infer<typeof RunStateSchema>;
 
@@ -83,6 +99,7 @@ export function newRunState(runId: string, crew: string, inputs: Record<string, 
     usageByAgent: {},
     usageByTask: {},
     toolCache: {},
+    steps: [],
   };
 }
 

@@ -1,5 +1,5 @@
 import { LlmAbortedError, LlmAuthError, LlmRequestError } from '../llm/errors.ts';
-import { ContextWindowExceededError, MissingInputError, RunCancelledError, RunLimitError, RunStateError, TaskFailedError, errorMessage } from './errors.ts';
+import { ContextWindowExceededError, CustomProcessError, MissingInputError, NonDeterminismError, RunCancelledError, RunLimitError, RunStateError, TaskFailedError, errorMessage } from './errors.ts';
 import { HumanInputRequired } from './humanRequest.ts';
 import { managerFor } from './manager.ts';
 import type { RunContext } from './runContext.ts';
@@ -24,6 +24,8 @@ const FINAL_ERRORS = [
   MissingInputError,
   TaskFailedError,
   ContextWindowExceededError,
+  CustomProcessError,
+  NonDeterminismError,
   LlmAuthError,
   LlmRequestError,
   LlmAbortedError,
