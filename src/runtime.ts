@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from './config.ts';
 import { listCrews, loadCrew, type LoadCrewOptions, type LoadedCrew } from './crews/index.ts';
-import { OpenAiLlm } from './llm/openaiLlm.ts';
+import { DeferredLlm } from './llm/deferredLlm.ts';
 import type { LlmClient } from './llm/types.ts';
 import { openRunStore } from './runs/openRunStore.ts';
 import { Runner, type RunnerOptions } from './runs/runner.ts';
@@ -22,11 +22,14 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
   const cwd = overrides.cwd ?? process.cwd();
   const llm =
     overrides.llm ??
-    new OpenAiLlm({
-      apiKey: config.OPENAI_API_KEY,
-      baseURL: config.OPENAI_BASE_URL,
-      defaultModel: config.OPENAI_MODEL,
-      timeoutMs: config.OPENAI_TIMEOUT_MS,
+    new DeferredLlm(async () => {
+      const { OpenAiLlm } = await import('./llm/openaiLlm.ts');
+      return new OpenAiLlm({
+        apiKey: config.OPENAI_API_KEY,
+        baseURL: config.OPENAI_BASE_URL,
+        defaultModel: config.OPENAI_MODEL,
+        timeoutMs: config.OPENAI_TIMEOUT_MS,
+      });
     });
   const loadOptions: LoadCrewOptions = {
     crewsDir: path.resolve(cwd, config.CREWBOT_CREWS_DIR),
