@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { contextWindowCheck } from './contextWindowCheck.ts';
 import { engineOverhead } from './engineOverhead.ts';
 import { parallelEfficiency } from './parallelEfficiency.ts';
 import { promptOverhead } from './promptOverhead.ts';
@@ -11,6 +12,12 @@ for (const line of formatStartup(await startup())) console.log(line);
 
 const overhead = await engineOverhead();
 console.log(`engine overhead per LLM step: ${overhead.msPerStep.toFixed(3)} ms over ${overhead.steps} steps (target < 1 ms)`);
+
+const window = await contextWindowCheck();
+console.log(
+  `context-window check per LLM step: ${window.checkedMsPerStep.toFixed(3)} ms with a known window, ` +
+    `${window.uncheckedMsPerStep.toFixed(3)} ms without (target: difference < 0.1 ms)`,
+);
 
 const prompt = await promptOverhead();
 console.log(`fixed prompt characters per task (no tools): ${prompt.fixedChars} (target <= 150; CrewAI adds about 217)`);

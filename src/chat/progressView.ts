@@ -6,7 +6,7 @@ export type TaskMark = 'waiting' | 'running' | 'needs_input' | 'done' | 'skipped
 export interface ProgressView {
   crew: string;
   status: 'running' | 'awaiting_input' | 'completed' | 'failed' | 'cancelled';
-  tasks: Array<{ id: string; mark: TaskMark; agent?: string | undefined }>;
+  tasks: Array<{ id: string; mark: TaskMark; agent?: string | undefined; plan?: string | undefined }>;
   /** What is happening right now, e.g. "Senior Researcher is calling web_search". */
   step?: string | undefined;
   startedAt: number;
@@ -62,6 +62,20 @@ export function applyEvent(view: ProgressView, event: CrewEvent): ProgressView {
       break;
     case 'task_skipped':
       mark(event.taskId, 'skipped');
+      break;
+    case 'task_retry':
+      mark(event.taskId, 'running');
+      next.step = `${event.taskId} failed (${event.error}); retrying, attempt ${event.attempt} of ${event.maxRetryLimit + 1}`;
+      break;
+    case 'crew_planning_completed':
+      next.tasks = next.tasks.map((task) => ({ ...task, plan: event.plans[task.id] ?? task.plan }));
+      next.step = `planned ${Object.keys(event.plans).length} tasks`;
+      break;
+    case 'agent_reasoning_completed':
+      next.step = `${event.agent} planned its approach to ${event.taskId}${event.ready ? '' : ' (not yet sure it is ready)'}`;
+      break;
+    case 'context_summarized':
+      next.step = `${event.agent} summarised earlier work to fit ${event.model}'s context window`;
       break;
     case 'loop_iteration':
       next.step = `${event.taskId} sent the work back to ${event.backTo} (pass ${event.iteration})`;
@@ -126,9 +140,18 @@ const MARKS: Record<TaskMark, string> = { waiting: '[ ]', running: '[~]', needs_
 
 /** Plain-text rendering (terminal and logs). */
 export function renderProgressText(view: ProgressView, now: number): string {
-  const lines = view.tasks.map((task) => `  ${MARKS[task.mark]} ${task.id}${task.agent ? ` — ${task.agent}` : ''}`);
+  const lines = view.tasks.flatMap((task) => [
+    `  ${MARKS[task.mark]} ${task.id}${task.agent ? ` — ${task.agent}` : ''}`,
+    ...(task.plan ? [`      plan: ${planLine(task.plan)}`] : []),
+  ]);
   const elapsed = Math.round((now - view.startedAt) / 1000);
   const tokens = view.usage.promptTokens + view.usage.completionTokens;
   const header = `${view.crew}: ${view.status} · ${elapsed}s · ${view.usage.llmCalls} LLM calls · ${tokens} tokens`;
   return [header, ...lines, ...(view.step ? [`  → ${view.step}`] : [])].join('\n');
+}
+
+/** A task's plan on one line, short enough for a checklist (the full plan is in the run's events). */
+export function planLine(plan: string, max = 200): string {
+  const flat = plan.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -16,25 +16,31 @@ export const AgentEntrySchema = z.object({
   /** Seconds. */
   max_execution_time: z.number().positive().optional(),
   verbose: z.boolean().default(false),
+  /** A failed execution is tried again this many times (CrewAI's default 2). */
+  max_retry_limit: z.int().nonnegative().default(2),
+  /** Summarise older turns past the model's context window; false fails instead. */
+  respect_context_window: z.boolean().default(true),
+  /** Tokens; overrides crewbot's table of model context windows. */
+  context_window: z.int().positive().optional(),
+  /** Plan the approach before each task. */
+  reasoning: z.boolean().default(false),
+  max_reasoning_attempts: z.int().positive().optional(),
+  /** Identical tool calls within a run return the recorded result. */
+  cache: z.boolean().default(true),
 });
 export type AgentEntry = z.infer<typeof AgentEntrySchema>;
 
 /** CrewAI agent settings a CrewAI project may carry: accepted with a warning each. */
 export const UNSUPPORTED_AGENT_KEYS = [
   'memory',
-  'cache',
   'allow_code_execution',
   'code_execution_mode',
-  'max_retry_limit',
-  'respect_context_window',
   'function_calling_llm',
   'step_callback',
   'system_template',
   'prompt_template',
   'response_template',
   'use_system_prompt',
-  'reasoning',
-  'max_reasoning_attempts',
   'multimodal',
   'knowledge',
   'knowledge_sources',

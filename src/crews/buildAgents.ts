@@ -29,6 +29,12 @@ export function buildAgents(entries: YamlEntries, catalog: ToolCatalog, found: C
       maxRpm: value.max_rpm,
       maxExecutionTime: value.max_execution_time,
       verbose: value.verbose,
+      maxRetryLimit: value.max_retry_limit,
+      respectContextWindow: value.respect_context_window,
+      contextWindow: value.context_window,
+      reasoning: value.reasoning,
+      maxReasoningAttempts: value.max_reasoning_attempts,
+      cache: value.cache,
     });
   }
   return agents;

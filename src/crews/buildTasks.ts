@@ -5,7 +5,7 @@ import { LOCAL_TOOLS_FILE, type LocalTools } from './localTools.ts';
 import { toOutputSchema } from './outputSchema.ts';
 import { FUNCTION_NAME, TaskEntrySchema, UNSUPPORTED_TASK_KEYS, type ConditionEntry, type TaskEntry } from './tasksFile.ts';
 import type { ToolCatalog } from './toolCatalog.ts';
-import { validateEntry } from './validateEntry.ts';
+import { isRecord, validateEntry } from './validateEntry.ts';
 import type { YamlEntries } from './yamlFile.ts';
 
 const FILE = 'tasks.yaml';
@@ -19,6 +19,9 @@ export function buildTasks(entries: YamlEntries, catalog: ToolCatalog, local: Lo
     found.problems.push(...problems);
     found.warnings.push(...warnings);
     if (value) tasks.push(buildTask(id, value, catalog, local, found));
+    if (value?.max_retries !== undefined && isRecord(raw) && raw.guardrail_max_retries != null) {
+      found.warnings.push(`${FILE}: ${id} sets both max_retries and guardrail_max_retries; max_retries (CrewAI's older name) wins`);
+    }
   }
   return tasks;
 }
@@ -37,6 +40,7 @@ function buildTask(id: string, entry: TaskEntry, catalog: ToolCatalog, local: Lo
     markdown: entry.markdown,
     guardrail: entry.guardrail === undefined ? undefined : guardrailOf(id, entry.guardrail, local, found),
     guardrailMaxRetries: entry.guardrail_max_retries,
+    maxRetries: entry.max_retries,
     callback: entry.callback === undefined ? undefined : callbackOf(id, entry.callback, local, found),
     tools: entry.tools && resolveTools(FILE, `${id}.tools`, entry.tools, catalog, found),
     priority: entry.priority,

@@ -56,6 +56,17 @@ export const CrewFileSchema = z.object({
       question: z.string().min(1).optional(),
     })
     .optional(),
+  /** One planning call before the first task writes a short plan for each task. */
+  planning: z.boolean().default(false),
+  /** Model of the planning call (OPENAI_MODEL when absent). */
+  planning_llm: modelName().optional(),
+  /** Crew-wide switch of the agents' tool-result cache. */
+  cache: z.boolean().default(true),
+  /** The run's events as JSON lines under the output directory; true writes logs.jsonl. */
+  output_log_file: z
+    .union([z.boolean(), z.string().min(1)])
+    .transform((value) => (value === true ? 'logs.jsonl' : value === false ? undefined : value))
+    .optional(),
   /** Schedules, webhooks and other crews' results that start this crew. */
   triggers: z.array(TriggerSchema).default([]),
   /** Chat surface settings, read by the surfaces themselves. */
@@ -68,16 +79,12 @@ export type CrewFileEntry = z.infer<typeof CrewFileSchema>;
 export const UNSUPPORTED_CREW_KEYS = [
   'name',
   'memory',
-  'planning',
-  'planning_llm',
-  'cache',
   'embedder',
   'function_calling_llm',
   'step_callback',
   'task_callback',
   'manager_callbacks',
   'share_crew',
-  'output_log_file',
   'prompt_file',
   'knowledge_sources',
   'max_rpm',

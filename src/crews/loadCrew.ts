@@ -87,6 +87,7 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
       if (crew[key] !== undefined) found.warnings.push(`crew.yaml: ${key} is only used by the hierarchical process and is ignored`);
     }
   }
+  if (!crew.planning && crew.planning_llm !== undefined) found.warnings.push('crew.yaml: planning_llm is only used when planning is true and is ignored');
   const inputs = collectInputs(crew.inputs, agents, tasks, found);
   checkTriggers(crew.triggers, inputs, found);
   if (found.problems.length > 0) throw new CrewFileError(shownDir, found.problems);
@@ -112,6 +113,10 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
       approval: crew.request_timeout.approval,
       question: crew.request_timeout.question,
     },
+    planning: crew.planning,
+    planningLlm: crew.planning_llm,
+    cache: crew.cache,
+    outputLogFile: crew.output_log_file,
   };
   return { spec, dir, warnings: found.warnings, inputs, surfaces: surfacesOf(crew), triggers: crew.triggers };
 }

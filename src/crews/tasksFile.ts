@@ -63,6 +63,8 @@ export const TaskEntrySchema = z.object({
    */
   guardrail: z.string().trim().min(1).optional(),
   guardrail_max_retries: z.int().nonnegative().default(3),
+  /** CrewAI's older name for guardrail_max_retries; wins when both are given, as in CrewAI. */
+  max_retries: z.int().nonnegative().optional(),
   /** Tool names that replace the agent's tools for this task. */
   tools: z.array(z.string()).optional(),
   /** Higher runs first among tasks ready at the same time (parallel process). */
@@ -83,7 +85,6 @@ export const UNSUPPORTED_TASK_KEYS = [
   'name',
   'converter_cls',
   'guardrails',
-  'max_retries',
   'security_config',
   'allow_crewai_trigger_context',
 ] as const;

@@ -101,7 +101,7 @@ function valueAt(root: unknown, keys: readonly PropertyKey[]): unknown {
   return value;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

@@ -1,4 +1,4 @@
-import type { ChatMessage, ToolCall } from '../llm/types.ts';
+import type { ChatMessage, LlmResponse, ToolCall } from '../llm/types.ts';
 import type { Tool } from '../tools/defineTool.ts';
 import { describeAnswer } from './answers.ts';
 import { errorMessage } from './errors.ts';
@@ -6,6 +6,8 @@ import { HumanInputRequired } from './humanRequest.ts';
 import { EMPTY_ANSWER_NUDGE, FINAL_ANSWER_NOW } from './prompts.ts';
 import type { CallSite, RunContext } from './runContext.ts';
 import type { Conversation } from './runState.ts';
+import { fitContextWindow, recoverFromContextRefusal } from './contextWindow.ts';
+import { cachedToolResult, recordToolResult, toolCacheKey } from './toolCache.ts';
 
 /** Tool output beyond this is cut (with a marker) so one page cannot flood the context window. */
 const MAX_TOOL_RESULT_CHARS = 30_000;
@@ -63,14 +65,16 @@ async function callModel(ctx: RunContext, execution: AgentExecution, conversatio
     conversation.messages.push({ role: 'user', content: FINAL_ANSWER_NOW });
   }
   const offerTools = !outOfSteps && execution.tools.length > 0;
-  const response = await ctx.callLlm(
-    execution.site,
-    {
-      messages: conversation.messages,
-      tools: offerTools ? execution.tools.map((tool) => tool.spec()) : undefined,
-    },
-    execution.signal,
-  );
+  const tools = offerTools ? execution.tools.map((tool) => tool.spec()) : undefined;
+  await fitContextWindow(ctx, execution, conversation, tools);
+  let response: LlmResponse;
+  try {
+    response = await ctx.callLlm(execution.site, { messages: conversation.messages, tools }, execution.signal);
+  } catch (error) {
+    // Summarised to fit: the agent loop makes the call again.
+    if (await recoverFromContextRefusal(ctx, execution, conversation, tools, error)) return;
+    throw error;
+  }
   conversation.iterations += 1;
   // Once out of steps the answer is final even if the model still asks for tools.
   const toolCalls = outOfSteps ? [] : response.toolCalls;
@@ -137,7 +141,14 @@ async function runOneTool(
     return `Error: ${error}`;
   }
   const slot = `${execution.key}/${call.id}`;
-  if (tool.requiresApproval || ctx.spec.requireApproval?.includes(tool.name)) {
+  const needsApproval = tool.requiresApproval || (ctx.spec.requireApproval?.includes(tool.name) ?? false);
+  const cacheKey = toolCacheKey(ctx, execution.site.agent, tool, call.arguments, needsApproval);
+  const cached = cachedToolResult(ctx, cacheKey);
+  if (cached !== undefined) {
+    ctx.emit({ type: 'tool_usage_finished', taskId, agent, tool: call.name, output: cached, fromCache: true });
+    return cached;
+  }
+  if (needsApproval) {
     const { answer, by } = await ctx.requireHuman({
       slot: `${slot}/approval`,
       kind: 'approval',
@@ -167,6 +178,7 @@ async function runOneTool(
         },
       }),
     );
+    recordToolResult(ctx, cacheKey, output);
     ctx.emit({ type: 'tool_usage_finished', taskId, agent, tool: call.name, output });
     return output;
   } catch (error) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { completeStructured } from '../llm/structuredOutput.ts';
+import { completeStructured, jsonSchemaOf } from '../llm/structuredOutput.ts';
 import type { CallSite, RunContext } from './runContext.ts';
 
 /** Role under which the engine's own short decisions are booked in usage. */
@@ -31,8 +31,7 @@ export async function askCoordinator<T>(
     const known = question.schema.safeParse(ctx.state.decisions[decisionKey]);
     if (known.success) return known.data;
   }
-  const jsonSchema = z.toJSONSchema(question.schema, { target: 'draft-7' }) as Record<string, unknown>;
-  delete jsonSchema.$schema;
+  const jsonSchema = jsonSchemaOf(question.schema);
   const { value } = await completeStructured(
     ctx.llmFor(coordinatorSite(taskId)),
     {

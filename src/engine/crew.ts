@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CustomProcessError, RunCancelledError, RunStateError, errorMessage } from './errors.ts';
-import { CrewEventBus, type CrewEventListener } from './events.ts';
+import { CrewEventBus, type CrewEvent, type CrewEventListener } from './events.ts';
 import { assertInputsPresent, interpolate } from './interpolate.ts';
 import type { CrewOutput, TaskOutput } from './output.ts';
 import { runCustom } from './process/custom.ts';
@@ -8,6 +8,8 @@ import { runParallel } from './process/parallel.ts';
 import { runSequential } from './process/sequential.ts';
 import { RunContext, type RunEnvironment } from './runContext.ts';
 import { newRunState, type RunState } from './runState.ts';
+import { EventLogFile } from './eventLogFile.ts';
+import { planTasks } from './planning.ts';
 import type { CrewSpec } from './spec.ts';
 
 export interface KickoffOptions extends RunEnvironment {
@@ -54,11 +56,29 @@ export class Crew {
     const resumed = Object.values(state.tasks).some((task) => task.status !== 'pending');
     // A task cut off mid-way, failed, or waiting for a person continues from its saved conversation.
     for (const task of Object.values(state.tasks)) {
+      // A person resuming a failed run gives its task a fresh set of retries.
+      if (task.status === 'failed') task.retries = 0;
       if (task.status === 'running' || task.status === 'failed' || task.status === 'awaiting_input') task.status = 'pending';
     }
-    const ctx = new RunContext(withInputs(this.spec, state.inputs), state, options, this.#events);
+    const log = this.spec.outputLogFile ? EventLogFile.open(this.spec.outputLogFile, state.inputs, options.outputDir ?? process.cwd()) : undefined;
+    const onEvent = (event: CrewEvent) => {
+      log?.write(event);
+      options.onEvent?.(event);
+    };
+    const env: RunEnvironment = log ? { ...options, onEvent } : options;
+    const ctx = new RunContext(withInputs(this.spec, state.inputs), state, env, this.#events);
+    try {
+      return await this.#runIn(ctx, resumed);
+    } finally {
+      await log?.flush();
+    }
+  }
+
+  async #runIn(ctx: RunContext, resumed: boolean): Promise<CrewOutput> {
+    const state = ctx.state;
     ctx.emit({ type: 'crew_kickoff_started', crew: this.spec.name, inputs: state.inputs, resumed });
     try {
+      await planTasks(ctx);
       switch (this.spec.process) {
         case 'parallel':
           await runParallel(ctx);
@@ -110,6 +130,7 @@ function textsOf(spec: CrewSpec): string[] {
   return [
     ...spec.agents.flatMap((agent) => [agent.role, agent.goal, agent.backstory]),
     ...spec.tasks.flatMap((task) => [task.description, task.expectedOutput, task.outputFile ?? '']),
+    spec.outputLogFile ?? '',
   ];
 }
 

@@ -26,9 +26,20 @@ export class TaskFailedError extends Error {
   constructor(
     readonly taskId: string,
     reason: string,
+    /** Executions tried when max_retry_limit allowed more than one. */
+    readonly attempts?: { made: number; maxRetryLimit: number },
   ) {
-    super(`Task ${taskId} failed: ${reason}`);
+    super(
+      attempts && attempts.made > 1
+        ? `Task ${taskId} failed after ${attempts.made} attempts (max_retry_limit: ${attempts.maxRetryLimit}): ${reason}`
+        : `Task ${taskId} failed: ${reason}`,
+    );
   }
+}
+
+/** The next request cannot fit the model's context window, and nothing may be summarised to make it fit. */
+export class ContextWindowExceededError extends Error {
+  override name = 'ContextWindowExceededError';
 }
 
 /** A custom process that threw, or asked for something it cannot have. */

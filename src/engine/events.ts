@@ -22,6 +22,14 @@ export type CrewEvent = EventBase &
     | { type: 'task_started'; taskId: string; description: string }
     | { type: 'task_completed'; taskId: string; output: TaskOutput }
     | { type: 'task_failed'; taskId: string; error: string }
+    /** max_retry_limit: the task's execution failed and is tried again (attempt counts from 1) after `delayMs`. */
+    | { type: 'task_retry'; taskId: string; attempt: number; maxRetryLimit: number; error: string; delayMs: number }
+    /** planning: the plan written for each task before the first one started. */
+    | { type: 'crew_planning_completed'; crew: string; plans: Record<string, string> }
+    /** reasoning: the agent's approach to the task, and whether it judged itself ready. */
+    | { type: 'agent_reasoning_completed'; taskId: string; agent: string; plan: string; ready: boolean; attempt: number }
+    /** respect_context_window: older turns and long tool results were summarised to fit the model's window. */
+    | { type: 'context_summarized'; taskId: string; agent: string; model: string; tokensBefore: number; tokensAfter: number }
     | { type: 'task_skipped'; taskId: string; reason: string }
     | { type: 'task_allocated'; taskId: string; agent: string; reason: string }
     | { type: 'agent_execution_started'; taskId: string; agent: string }
@@ -30,7 +38,8 @@ export type CrewEvent = EventBase &
     | { type: 'llm_call_completed'; model: string; usage: Usage }
     | { type: 'llm_call_failed'; error: string }
     | { type: 'tool_usage_started'; tool: string; arguments: string }
-    | { type: 'tool_usage_finished'; tool: string; output: string }
+    /** `fromCache`: the recorded result of an identical earlier call, not a new run of the tool. */
+    | { type: 'tool_usage_finished'; tool: string; output: string; fromCache?: boolean }
     | { type: 'tool_usage_error'; tool: string; error: string }
     | { type: 'delegation_started'; kind: 'delegate' | 'ask'; coworker: string; request: string }
     | { type: 'delegation_completed'; kind: 'delegate' | 'ask'; coworker: string; output: string }

@@ -24,6 +24,10 @@ export interface TaskPromptParts {
   context?: string | undefined;
   /** What a review loop asked to change. */
   feedback?: string | undefined;
+  /** The crew's plan for this task (planning: true). */
+  plan?: string | undefined;
+  /** The agent's own approach, written before it started (reasoning: true). */
+  approach?: string | undefined;
 }
 
 export function taskPrompt(parts: TaskPromptParts): string {
@@ -31,6 +35,8 @@ export function taskPrompt(parts: TaskPromptParts): string {
   if (parts.markdown) text += '\nFormat it in Markdown.';
   if (parts.jsonSchema) text += `\nAnswer with JSON only, matching this JSON schema: ${JSON.stringify(parts.jsonSchema)}`;
   if (parts.context) text += `\n\nContext:\n${parts.context}`;
+  if (parts.plan) text += `\n\nPlan for this task:\n${parts.plan}`;
+  if (parts.approach) text += `\n\nYour approach, as you planned it:\n${parts.approach}`;
   if (parts.feedback) text += `\n\nFeedback on the previous attempt, to address now:\n${parts.feedback}`;
   return text;
 }

@@ -1,5 +1,6 @@
 import type { LlmClient, LlmRequest, LlmResponse } from '../llm/types.ts';
 import { RpmLimiter, Semaphore, type RpmLimiterClock } from '../llm/rateLimiter.ts';
+import { abortableSleep, type Sleep } from '../llm/retry.ts';
 import { RunCancelledError, RunLimitError, errorMessage } from './errors.ts';
 import type { CrewEvent, CrewEventBus } from './events.ts';
 import { addUsage, type TaskOutput, type Usage } from './output.ts';
@@ -27,6 +28,8 @@ export interface RunEnvironment extends RunHooks {
   now?: (() => number) | undefined;
   /** The clock max_rpm waits on (tests give a fake one). */
   rpmClock?: RpmLimiterClock | undefined;
+  /** How the engine waits before retrying a failed task (max_retry_limit); tests give one that does not wait. */
+  sleep?: Sleep | undefined;
 }
 
 /** Event fields the run context fills in itself. */
@@ -36,7 +39,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 /** Who an LLM call is for: usage is booked to this agent and task. */
 export interface CallSite {
-  agent: AgentSpec | { role: string; llm?: string | undefined; maxRpm?: number | undefined };
+  agent: AgentSpec | (Pick<AgentSpec, 'role' | 'llm' | 'maxRpm'> & Partial<Pick<AgentSpec, 'cache' | 'contextWindow' | 'respectContextWindow'>>);
   taskId: string;
 }
 
@@ -75,6 +78,15 @@ export class RunContext {
 
   throwIfCancelled(): void {
     if (this.env.signal?.aborted) throw new RunCancelledError();
+  }
+
+  /** Waits `ms` on the run's clock; a cancelled run stops waiting at once. */
+  async sleep(ms: number): Promise<void> {
+    try {
+      await (this.env.sleep ?? abortableSleep)(ms, this.env.signal);
+    } finally {
+      this.throwIfCancelled();
+    }
   }
 
   /** Checkpoints are written one after another, in order, and each finishes before the run moves on. */

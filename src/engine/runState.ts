@@ -23,6 +23,12 @@ export const TaskStateSchema = z.object({
   reviewRounds: z.number().int().nonnegative().default(0),
   /** Output of the loop task that sent the run back here, to be addressed on the next pass. */
   feedback: z.string().optional(),
+  /** Failed executions retried so far (max_retry_limit). */
+  retries: z.number().int().nonnegative().default(0),
+  /** The agent's reasoning before it started (reasoning: true), kept so a resume does not reason again. */
+  reasoning: z
+    .object({ plan: z.string(), ready: z.boolean(), attempts: z.number().int().positive() })
+    .optional(),
 });
 export type TaskState = z.infer<typeof TaskStateSchema>;
 
@@ -68,6 +74,10 @@ export const RunStateSchema = z.object({
   usage: UsageSchema,
   usageByAgent: z.record(z.string(), UsageSchema),
   usageByTask: z.record(z.string(), UsageSchema),
+  /** The crew's plan per task id (planning: true); present once planned, so a resume does not plan again. */
+  plans: z.record(z.string(), z.string()).optional(),
+  /** Tool results by tool and arguments (the agents' `cache`). */
+  toolCache: z.record(z.string(), z.string()).default({}),
   /** Custom process only: every step it asked for, in the order it first asked. */
   steps: z.array(ProcessStepSchema).default([]),
 });
@@ -88,12 +98,13 @@ export function newRunState(runId: string, crew: string, inputs: Record<string, 
     usage: emptyUsage(),
     usageByAgent: {},
     usageByTask: {},
+    toolCache: {},
     steps: [],
   };
 }
 
 export function freshTaskState(): TaskState {
-  return { status: 'pending', guardrailFailures: 0, reviewRounds: 0 };
+  return { status: 'pending', guardrailFailures: 0, reviewRounds: 0, retries: 0 };
 }
 
 /** Validate a stored checkpoint. Never guesses: an unknown version or a damaged record is refused. */

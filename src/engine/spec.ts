@@ -30,6 +30,14 @@ export interface CrewSpec {
   maxReviewRounds?: number | undefined;
   /** Requests nobody answers within `afterMs` get the outcome given for their kind (none: they keep waiting). */
   requestTimeout?: RequestTimeout | undefined;
+  /** CrewAI's `planning`: one call before the first task writes a short plan for each task. */
+  planning?: boolean | undefined;
+  /** Model of the planning call (OPENAI_MODEL when absent). */
+  planningLlm?: string | undefined;
+  /** CrewAI's crew-wide tool-result cache switch; default true (each agent's `cache` decides too). */
+  cache?: boolean | undefined;
+  /** The run's events as JSON lines, to this path (with {input} placeholders) under the output directory. */
+  outputLogFile?: string | undefined;
 }
 
 export interface RequestTimeout {
@@ -69,6 +77,18 @@ export interface AgentSpec {
   /** Seconds. */
   maxExecutionTime?: number | undefined;
   verbose: boolean;
+  /** CrewAI's max_retry_limit: a failed execution is tried again this many times (default 2). */
+  maxRetryLimit?: number | undefined;
+  /** Default true: past the model's context window, older turns are summarised; false fails instead. */
+  respectContextWindow?: boolean | undefined;
+  /** Tokens; overrides the built-in table of model context windows. */
+  contextWindow?: number | undefined;
+  /** The agent writes its approach (and whether it is ready) before executing a task. */
+  reasoning?: boolean | undefined;
+  /** Rounds of refining that approach until ready (default 3). */
+  maxReasoningAttempts?: number | undefined;
+  /** Identical tool calls within a run return the recorded result (default true). */
+  cache?: boolean | undefined;
 }
 
 /** A condition on an earlier task's output: a regex test, or a yes/no question the LLM answers. */
@@ -109,6 +129,8 @@ export interface TaskSpec {
   /** A function, or a sentence an LLM checks the output against. */
   guardrail?: GuardrailFunction | string | undefined;
   guardrailMaxRetries: number;
+  /** CrewAI's older name for guardrailMaxRetries; wins when given, as in CrewAI. */
+  maxRetries?: number | undefined;
   callback?: ((output: TaskOutput) => void | Promise<void>) | undefined;
   /** Replace the agent's tools for this task. */
   tools?: Tool[] | undefined;

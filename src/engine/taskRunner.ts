@@ -13,33 +13,45 @@ import type { AgentSpec, TaskSpec } from './spec.ts';
 import { checkGuardrail } from './guardrail.ts';
 import { structuredAnswer } from './structuredAnswer.ts';
 import { forgetWorkingMemory } from './workingMemory.ts';
+import { maxRetryLimitOf, retryAfterFailure } from './taskRetry.ts';
+import { reasonBeforeTask } from './reasoning.ts';
 
-/** Runs one task to a validated output and records it; throws TaskFailedError when it cannot. */
+/**
+ * Runs one task to a validated output and records it; throws TaskFailedError when it cannot. A
+ * failed execution is tried again (max_retry_limit) from the task's last checkpoint.
+ */
 export async function runTask(ctx: RunContext, task: TaskSpec): Promise<TaskOutput> {
   const state = ctx.state.tasks[task.id]!;
   state.status = 'running';
   ctx.emit({ type: 'task_started', taskId: task.id, description: task.description });
-  try {
-    const agent = await chooseAgent(ctx, task);
-    state.agent = agent.id;
-    const output = await produceOutput(ctx, task, agent);
-    await finishTask(ctx, task, output);
-    return output;
-  } catch (error) {
-    if (error instanceof HumanInputRequired) {
-      state.status = 'awaiting_input';
-      throw error;
+  for (;;) {
+    try {
+      return await attemptTask(ctx, task);
+    } catch (error) {
+      if (error instanceof HumanInputRequired) {
+        state.status = 'awaiting_input';
+        throw error;
+      }
+      ctx.throwIfCancelled();
+      if (await retryAfterFailure(ctx, task, error)) continue;
+      const reason = errorMessage(error);
+      state.status = 'failed';
+      state.error = reason;
+      ctx.emit({ type: 'task_failed', taskId: task.id, error: reason });
+      await ctx.checkpoint();
+      // Run-wide stops keep their own type; anything else is this task's failure.
+      if (error instanceof TaskFailedError || error instanceof RunLimitError) throw error;
+      throw new TaskFailedError(task.id, reason, { made: state.retries + 1, maxRetryLimit: maxRetryLimitOf(ctx, task) });
     }
-    ctx.throwIfCancelled();
-    const reason = errorMessage(error);
-    state.status = 'failed';
-    state.error = reason;
-    ctx.emit({ type: 'task_failed', taskId: task.id, error: reason });
-    await ctx.checkpoint();
-    // Run-wide stops keep their own type; anything else is this task's failure.
-    if (error instanceof TaskFailedError || error instanceof RunLimitError) throw error;
-    throw new TaskFailedError(task.id, reason);
   }
+}
+
+async function attemptTask(ctx: RunContext, task: TaskSpec): Promise<TaskOutput> {
+  const agent = await chooseAgent(ctx, task);
+  ctx.state.tasks[task.id]!.agent = agent.id;
+  const output = await produceOutput(ctx, task, agent);
+  await finishTask(ctx, task, output);
+  return output;
 }
 
 async function chooseAgent(ctx: RunContext, task: TaskSpec): Promise<AgentSpec> {
@@ -54,12 +66,14 @@ async function produceOutput(ctx: RunContext, task: TaskSpec, agent: AgentSpec):
   const state = ctx.state.tasks[task.id]!;
   const key = task.id;
   ctx.emit({ type: 'agent_execution_started', taskId: task.id, agent: agent.role });
+  const parts = promptParts(ctx, task);
+  const approach = await reasonBeforeTask(ctx, task.id, agent, parts);
   for (;;) {
     const answer = await runAgentLoop(ctx, {
       key,
       site: { agent, taskId: task.id },
       tools: toolsFor(ctx, task, agent, key),
-      opening: () => openingMessages(agent, promptParts(ctx, task)),
+      opening: () => openingMessages(agent, { ...parts, approach }),
       signal: executionSignal(ctx, agent),
     }).catch((error: unknown) => {
       if (agent.maxExecutionTime && !ctx.env.signal?.aborted && isAbort(error)) {
@@ -88,10 +102,11 @@ async function produceOutput(ctx: RunContext, task: TaskSpec, agent: AgentSpec):
     }
     state.guardrailFailures += 1;
     ctx.emit({ type: 'guardrail_failed', taskId: task.id, agent: agent.role, attempt: state.guardrailFailures, feedback: verdict.feedback });
-    if (state.guardrailFailures > task.guardrailMaxRetries) {
+    const maxRetries = task.maxRetries ?? task.guardrailMaxRetries;
+    if (state.guardrailFailures > maxRetries) {
       throw new TaskFailedError(
         task.id,
-        `the output failed its guardrail ${state.guardrailFailures} times (guardrail_max_retries: ${task.guardrailMaxRetries}). Last feedback: ${verdict.feedback}`,
+        `the output failed its guardrail ${state.guardrailFailures} times (guardrail_max_retries: ${maxRetries}). Last feedback: ${verdict.feedback}`,
       );
     }
     ctx.state.conversations[key]!.messages.push({ role: 'user', content: guardrailRetryPrompt(verdict.feedback) });
@@ -143,6 +158,7 @@ function promptParts(ctx: RunContext, task: TaskSpec): TaskPromptParts {
     jsonSchema: task.outputSchema?.jsonSchema,
     context: context || undefined,
     feedback: ctx.state.tasks[task.id]?.feedback,
+    plan: ctx.state.plans?.[task.id],
   };
 }
 

@@ -43,6 +43,7 @@ export function toLlmError(error: unknown, endpoint: string, redact: (text: stri
     `LLM endpoint ${endpoint} rejected the request (${status}): ${serverMessage}`,
     status,
     serverMessage,
+    typeof error.code === 'string' ? error.code : undefined,
   );
 }
 

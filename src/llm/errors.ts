@@ -39,6 +39,8 @@ export class LlmRequestError extends LlmError {
     readonly status: number,
     /** The server's own explanation, as it sent it. */
     readonly serverMessage: string,
+    /** The server's error code when it sent one (e.g. `context_length_exceeded`). */
+    readonly code?: string | undefined,
   ) {
     super(message);
   }

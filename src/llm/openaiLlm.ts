@@ -25,7 +25,7 @@ const PLACEHOLDER_API_KEY = 'not-set';
 export class OpenAiLlm implements LlmClient {
   readonly #client: OpenAI;
   readonly #apiKey: string;
-  readonly #defaultModel: string;
+  readonly defaultModel: string;
   readonly #timeoutMs: number;
   readonly #policy: RetryPolicy;
   readonly #sleep: Sleep | undefined;
@@ -35,7 +35,7 @@ export class OpenAiLlm implements LlmClient {
 
   constructor(options: OpenAiLlmOptions) {
     this.#apiKey = options.apiKey || PLACEHOLDER_API_KEY;
-    this.#defaultModel = options.defaultModel;
+    this.defaultModel = options.defaultModel;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#policy = { ...DEFAULT_RETRY_POLICY, ...definedOnly(options.retry ?? {}) };
     this.#sleep = options.sleep;
@@ -51,7 +51,7 @@ export class OpenAiLlm implements LlmClient {
   }
 
   async chat(request: LlmRequest): Promise<LlmResponse> {
-    const model = request.model || this.#defaultModel;
+    const model = request.model || this.defaultModel;
     const params = toCompletionParams(request, model);
     const signal = request.signal;
     const redact = (text: string) => redactSecret(text, this.#apiKey);

@@ -16,6 +16,13 @@ export interface StructuredResult<T> {
   responses: LlmResponse[];
 }
 
+/** A zod schema as the draft-7 JSON schema a server is sent (without the `$schema` marker). */
+export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const json = z.toJSONSchema(schema, { target: 'draft-7' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json;
+}
+
 /**
  * Asks for JSON matching `schema`: with response_format where the server supports it, otherwise with
  * the schema in the prompt. A reply that does not parse or validate is sent back once with the error.

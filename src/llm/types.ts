@@ -61,5 +61,7 @@ export interface LlmResponse {
 
 /** The LLM port the engine depends on. src/llm/openaiLlm.ts implements it over the `openai` package. */
 export interface LlmClient {
+  /** The model used when a request names none (the engine looks up its context window). */
+  readonly defaultModel?: string | undefined;
   chat(request: LlmRequest): Promise<LlmResponse>;
 }

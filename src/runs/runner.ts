@@ -4,6 +4,7 @@ import { describeAnswer } from '../engine/answers.ts';
 import { Crew } from '../engine/crew.ts';
 import { RunCancelledError, RunStateError, errorMessage } from '../engine/errors.ts';
 import type { CrewEvent } from '../engine/events.ts';
+import type { RunEnvironment } from '../engine/runContext.ts';
 import { allowedAnswers, answerFits, type HumanAnswer, type HumanRequest, type Responder } from '../engine/humanRequest.ts';
 import { parseRunState, type RunState } from '../engine/runState.ts';
 import { replayFrom } from '../engine/workingMemory.ts';
@@ -43,6 +44,8 @@ export interface RunnerOptions {
   schedule?: ((runId: string) => void) | undefined;
   /** Runs the in-process queue advances at once (CREWBOT_MAX_RUNS). */
   maxConcurrentRuns?: number | undefined;
+  /** How the engine waits between a failed task's tries (max_retry_limit); tests give one that does not wait. */
+  sleep?: RunEnvironment['sleep'];
 }
 
 export type RunListener = (run: RunRecord, event: CrewEvent) => void;
@@ -321,6 +324,7 @@ export class Runner {
             onEvent: (event) => events.write(event),
             onTaskCompleted: (task) => this.store.saveTaskOutput(runId, task.taskId, task),
             checkpoint: (snapshot) => this.store.saveCheckpoint(runId, snapshot),
+            sleep: this.#options.sleep,
           });
           if (output.status === 'completed') {
             await events.flush();

@@ -22,6 +22,11 @@ export interface ToolDefinition<P extends z.ZodType> {
   parameters: P;
   /** When true the run asks a person before the tool runs (durable runs). */
   requiresApproval?: boolean;
+  /**
+   * Default true: an identical call (same arguments) later in the same run gets the recorded result
+   * (agents' `cache`). Set false for tools whose answer changes from call to call or that act on the world.
+   */
+  cacheable?: boolean;
   run(args: z.infer<P>, context: ToolContext): Promise<unknown> | unknown;
 }
 
@@ -29,6 +34,8 @@ export interface Tool {
   readonly name: string;
   readonly description: string;
   readonly requiresApproval: boolean;
+  /** False: never answered from the run's tool-result cache. Absent means true. */
+  readonly cacheable?: boolean;
   readonly parameters: z.ZodType;
   /** The tool as the model sees it. */
   spec(): ToolSpec;
@@ -53,6 +60,7 @@ export function defineTool<P extends z.ZodType>(definition: ToolDefinition<P>): 
     name: definition.name,
     description: definition.description,
     requiresApproval: definition.requiresApproval ?? false,
+    cacheable: definition.cacheable ?? true,
     parameters: definition.parameters,
     spec() {
       cachedSpec ??= {

@@ -10,9 +10,7 @@ describe('a CrewAI project', () => {
 
     expect(crew.warnings).toEqual([
       'agents.yaml: researcher.memory is not supported yet and is ignored',
-      'agents.yaml: researcher.cache is not supported yet and is ignored',
       'agents.yaml: researcher.allow_delgation is not a known key (did you mean allow_delegation?) and is ignored',
-      'agents.yaml: reporting_analyst.respect_context_window is not supported yet and is ignored',
       'tasks.yaml: reporting_task.create_directory is not supported yet and is ignored',
       'tasks.yaml: reporting_task.output_pydantic is not supported yet and is ignored',
     ]);
@@ -32,6 +30,8 @@ describe('a CrewAI project', () => {
     expect(crew.spec.name).toBe('crewai_project');
     expect(crew.spec.process).toBe('sequential');
     expect(crew.spec.agents[1]).toMatchObject({ allowDelegation: false, maxIter: 25, verbose: false, tools: [] });
+    expect(crew.spec.agents[1]).toMatchObject({ maxRetryLimit: 2, respectContextWindow: true, reasoning: false, cache: true });
+    expect(crew.spec).toMatchObject({ planning: false, cache: true });
     expect(crew.spec.tasks[1]).toMatchObject({ asyncExecution: false, humanInput: false, guardrailMaxRetries: 3, priority: 0, outputFile: 'report.md' });
     expect(crew.inputs).toEqual({ topic: { required: true }, current_year: { required: true } });
   });

@@ -22,7 +22,7 @@ describe('a checkpoint that cannot be trusted', () => {
     const run = await h.store.createRun({ crew: 'three_steps', inputs: { topic: 'tides' }, requester: { platform: 'cli', userId: 'fault-test' } });
     const outline = { taskId: 'outline_task', agent: 'Writer', description: 'Step one', raw: 'Outline.', usage: { llmCalls: 1, promptTokens: 50, completionTokens: 5 } };
     const state = newRunState(run.id, 'three_steps', { topic: 'tides' }, TASKS);
-    state.tasks.outline_task = { status: 'completed', agent: 'writer', output: outline, guardrailFailures: 0, reviewRounds: 0 };
+    state.tasks.outline_task = { status: 'completed', agent: 'writer', output: outline, guardrailFailures: 0, reviewRounds: 0, retries: 0 };
     state.usage = { ...outline.usage };
     await h.store.saveTaskOutput(run.id, 'outline_task', outline);
     const saved = checkpoint(state);

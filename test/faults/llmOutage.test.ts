@@ -44,14 +44,19 @@ describe('the LLM endpoint goes down', () => {
   it('for good: the run fails with a reason naming the endpoint and the attempts, keeps its finished work, and is never restarted', async () => {
     h.server.once((req) => (req.lastUser.includes('Step one') ? { content: 'Outline.' } : undefined));
     h.server.setDefault({ status: 503 });
-    const runner = h.anotherRunner({ llm: llmFor(h.server, { maxAttempts: 3 }) });
+    const waits: number[] = [];
+    const runner = h.anotherRunner({ llm: llmFor(h.server, { maxAttempts: 3 }), sleep: async (ms) => void waits.push(ms) });
     const run = await runToRest(runner);
 
     expect(run.status).toBe('failed');
-    expect(run.error).toMatch(new RegExp(`^Task draft_task failed: LLM endpoint ${escaped(h.server.url)} failed after 3 attempts over [\\d.]+s: .*503.*Check OPENAI_BASE_URL`));
+    // The client's own 3 attempts, then the task itself tried twice more (max_retry_limit 2) after a backoff.
+    expect(run.error).toMatch(
+      new RegExp(`^Task draft_task failed after 3 attempts \\(max_retry_limit: 2\\): LLM endpoint ${escaped(h.server.url)} failed after 3 attempts over [\\d.]+s: .*503.*Check OPENAI_BASE_URL`),
+    );
+    expect(waits).toEqual([2_000, 4_000]);
     expect(run.error).not.toContain('sk-test-not-a-real-key');
     expect(run.finishedAt).toBeDefined();
-    expect(h.server.requests).toHaveLength(1 + 3);
+    expect(h.server.requests).toHaveLength(1 + 3 * 3);
     // Task 1's work is kept (a replay from task 2 would not pay for it again).
     expect(await h.store.getTaskOutputs(run.id)).toMatchObject({ outline_task: { raw: 'Outline.' } });
     expect(parseRunState(await h.store.getCheckpoint(run.id)).tasks.outline_task?.status).toBe('completed');
@@ -60,15 +65,15 @@ describe('the LLM endpoint goes down', () => {
     expect(await runner.recover()).toEqual([]);
     expect(await h.anotherRunner().recover()).toEqual([]);
     expect((await runner.advance(run.id)).status).toBe('failed');
-    expect(h.server.requests).toHaveLength(4);
+    expect(h.server.requests).toHaveLength(10);
   });
 
   it('unreachable (connection refused): the reason says so', async () => {
     const gone = await startScriptedOpenAI();
     await gone.close();
-    const run = await runToRest(h.anotherRunner({ llm: llmFor(gone, { maxAttempts: 2 }) }));
+    const run = await runToRest(h.anotherRunner({ llm: llmFor(gone, { maxAttempts: 2 }), sleep: async () => undefined }));
 
     expect(run.status).toBe('failed');
-    expect(run.error).toMatch(new RegExp(`^Task outline_task failed: LLM endpoint ${escaped(gone.url)} failed after 2 attempts .*connection failed \\(ECONNREFUSED\\)`));
+    expect(run.error).toMatch(new RegExp(`^Task outline_task failed after 3 attempts \\(max_retry_limit: 2\\): LLM endpoint ${escaped(gone.url)} failed after 2 attempts .*connection failed \\(ECONNREFUSED\\)`));
   });
 });

@@ -64,6 +64,13 @@ export interface ScriptedOpenAI {
   once(match: ReplyFn): void;
   /** The reply when no rule matches and the queue is empty. */
   setDefault(reply: ScriptedReply | ReplyFn | undefined): void;
+  /**
+   * Refuse requests longer than this many tokens (estimated as for usage: characters / 4 of the
+   * messages and tools) the way OpenAI does: 400 with code `context_length_exceeded`. Undefined: no limit.
+   */
+  setContextWindow(tokens: number | undefined): void;
+  /** Requests refused for their length so far. */
+  refusedForLength: number;
   close(): Promise<void>;
 }
 
@@ -99,6 +106,7 @@ export async function startScriptedOpenAI(): Promise<ScriptedOpenAI> {
   const rules: Rule[] = [];
   const queue: ScriptedReply[] = [];
   let fallback: ScriptedReply | ReplyFn | undefined;
+  let contextWindow: number | undefined;
   let inFlight = 0;
   let nextCallId = 1;
   let nextCompletionId = 1;
@@ -120,6 +128,10 @@ export async function startScriptedOpenAI(): Promise<ScriptedOpenAI> {
     setDefault: (reply) => {
       fallback = reply;
     },
+    setContextWindow: (tokens) => {
+      contextWindow = tokens;
+    },
+    refusedForLength: 0,
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
@@ -164,6 +176,14 @@ export async function startScriptedOpenAI(): Promise<ScriptedOpenAI> {
 
     if (body['stream'] === true) {
       sendJson(res, 400, errorBody('the scripted server supports stream: false only', 'invalid_request_error'));
+      return;
+    }
+
+    const size = requestTokens(body);
+    if (contextWindow !== undefined && size > contextWindow) {
+      state.refusedForLength += 1;
+      const message = `This model's maximum context length is ${contextWindow} tokens. However, your messages resulted in ${size} tokens. Please reduce the length of the messages.`;
+      sendJson(res, 400, { error: { message, type: 'invalid_request_error', code: 'context_length_exceeded', param: 'messages' } });
       return;
     }
 
@@ -288,6 +308,13 @@ function recordRequest(body: Record<string, unknown>, httpReq: IncomingMessage):
     headers: { ...httpReq.headers },
     startedAt: Date.now(),
   };
+}
+
+/** The size the scripted server counts for a request: characters / 4 of its messages and tools. */
+export function requestTokens(body: Record<string, unknown>): number {
+  const messages = JSON.stringify(body['messages'] ?? []).length;
+  const tools = body['tools'] === undefined ? 0 : JSON.stringify(body['tools']).length;
+  return Math.ceil((messages + tools) / 4);
 }
 
 function errorType(status: number): string {

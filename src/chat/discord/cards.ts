@@ -9,7 +9,7 @@ import type { CrewListing } from '../../crews/listCrews.ts';
 import type { HumanRequest } from '../../engine/humanRequest.ts';
 import type { RunRecord, RunStatus } from '../../runs/runRecord.ts';
 import { describeInput } from '../kickoffText.ts';
-import type { TaskMark } from '../progressView.ts';
+import { planLine, type TaskMark } from '../progressView.ts';
 import { describeRequest, type PromptBlock, type RequestAction } from '../requestPrompt.ts';
 import type { AnsweredRequest, StatusContext } from '../threadPort.ts';
 import { answeredCustomId, requestCustomId } from './customIds.ts';
@@ -46,7 +46,10 @@ export type Row = APIActionRowComponent<APIButtonComponentWithCustomId>;
 
 /** The status message: one embed edited in place as the run moves. */
 export function statusEmbed({ run, view }: StatusContext, now: number): APIEmbed {
-  const lines = view.tasks.map((task) => `${MARKS[task.mark]} \`${task.id}\`${task.agent ? ` — ${escapeMarkdown(task.agent)}` : ''}`);
+  const lines = view.tasks.flatMap((task) => [
+    `${MARKS[task.mark]} \`${task.id}\`${task.agent ? ` — ${escapeMarkdown(task.agent)}` : ''}`,
+    ...(task.plan ? [`↳ *plan: ${escapeMarkdown(planLine(task.plan))}*`] : []),
+  ]);
   const running = run.status === 'running' || run.status === 'queued';
   if (view.step && running) lines.push('', `→ ${clip(view.step, 300)}`);
   if (view.error && run.status === 'failed') lines.push('', `**Stopped:** ${clip(view.error, 1_000)}`);

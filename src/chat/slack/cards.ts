@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { CrewListing } from '../../crews/listCrews.ts';
 import type { Requester, RunRecord } from '../../runs/runRecord.ts';
 import { describeInput, needsValue, KICKOFF_USAGE, type KickoffCrew } from '../kickoffText.ts';
-import type { ProgressView, TaskMark } from '../progressView.ts';
+import { planLine, type ProgressView, type TaskMark } from '../progressView.ts';
 import type { RequestAction, RequestPrompt } from '../requestPrompt.ts';
 import type { AnsweredRequest, StatusContext } from '../threadPort.ts';
 import { escapeMrkdwn } from './markdown.ts';
@@ -111,7 +111,7 @@ export function statusMessage({ run, view }: StatusContext, now: number): SlackM
   const tokens = (view.usage.promptTokens + view.usage.completionTokens).toLocaleString('en-US');
   const header = `*${escapeMrkdwn(view.crew)}* · ${statusLabel(run, view)} · ${took} · ${view.usage.llmCalls} LLM calls · ${tokens} tokens`;
   const checklist = view.tasks
-    .map((task) => `${MARKS[task.mark]} \`${escapeMrkdwn(task.id)}\`${task.agent ? ` — ${escapeMrkdwn(task.agent)}` : ''}`)
+    .map((task) => `${MARKS[task.mark]} \`${escapeMrkdwn(task.id)}\`${task.agent ? ` — ${escapeMrkdwn(task.agent)}` : ''}${task.plan ? `\n↳ _plan: ${escapeMrkdwn(planLine(task.plan))}_` : ''}`)
     .join('\n');
   const blocks: Block[] = [section(header), section(clip(checklist, SECTION_LIMIT))];
   const step = view.error ? `:warning: ${escapeMrkdwn(view.error)}` : view.step && !done ? `→ ${escapeMrkdwn(view.step)}` : undefined;
