@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from './config.ts';
 import { listCrews, loadCrew, type LoadCrewOptions, type LoadedCrew } from './crews/index.ts';
-import { OpenAiLlm } from './llm/openaiLlm.ts';
+import { llmFromConfig } from './llm/configuredLlm.ts';
 import type { LlmClient } from './llm/types.ts';
 import { openRunStore } from './runs/openRunStore.ts';
 import { Runner, type RunnerOptions } from './runs/runner.ts';
@@ -20,14 +20,7 @@ export interface Runtime {
 
 export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?: string } = {}): Runtime {
   const cwd = overrides.cwd ?? process.cwd();
-  const llm =
-    overrides.llm ??
-    new OpenAiLlm({
-      apiKey: config.OPENAI_API_KEY,
-      baseURL: config.OPENAI_BASE_URL,
-      defaultModel: config.OPENAI_MODEL,
-      timeoutMs: config.OPENAI_TIMEOUT_MS,
-    });
+  const llm = overrides.llm ?? llmFromConfig(config);
   const loadOptions: LoadCrewOptions = {
     crewsDir: path.resolve(cwd, config.CREWBOT_CREWS_DIR),
     builtinTools: createBuiltinTools({

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { GuardrailFunction, GuardrailResult, TaskSpec } from '../engine/spec.ts';
 import { errorMessage } from '../engine/errors.ts';
-import type { Tool } from '../tools/defineTool.ts';
+import { isTool, type Tool } from '../tools/defineTool.ts';
 import type { CrewProblem } from './errors.ts';
 
 export type TaskCallback = NonNullable<TaskSpec['callback']>;
@@ -46,7 +46,7 @@ export async function loadLocalTools(dir: string): Promise<{ local: LocalTools; 
   const exported = module[exportName];
   for (const { where, value } of members(isTool(exported) ? [exported] : exported, exportName, problems)) {
     if (!isTool(value)) {
-      problems.push(problem(where, 'is not a tool: make it with defineTool from src/tools/defineTool.ts'));
+      problems.push(problem(where, "is not a tool: make it with defineTool from 'crewbot/tools'"));
     } else if (local.tools.has(value.name)) {
       problems.push(problem(where, `is a second tool named "${value.name}"; tool names must be unique`));
     } else {
@@ -76,19 +76,6 @@ function members(value: unknown, exportName: string, problems: CrewProblem[], re
   }
   problems.push(problem(exportName, `must be ${recordOnly ? 'a record of functions by name' : 'an array or a record of tools'}`));
   return [];
-}
-
-function isTool(value: unknown): value is Tool {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'name' in value &&
-    typeof value.name === 'string' &&
-    'spec' in value &&
-    typeof value.spec === 'function' &&
-    'invoke' in value &&
-    typeof value.invoke === 'function'
-  );
 }
 
 /** A guardrail that returns the wrong shape fails with a message that names it and the right shape. */
