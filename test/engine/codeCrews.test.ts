@@ -216,3 +216,17 @@ describe('a crew written in code', () => {
     expect(result.raw).toBe('It said HI.');
   });
 });
+
+describe('a crew written in code, tested without a server', () => {
+  it('runs on the scripted model from crewbot/testing, which keeps every request', async () => {
+    const { ScriptedLlm } = await import('crewbot/testing');
+    const llm = new ScriptedLlm((request) => ({ content: request.messages.some((message) => message.content?.includes('Wasm')) ? 'About Wasm.' : 'Unsure.' }));
+    const a = researcher();
+    const crew = new Crew({ agents: [a], tasks: [new Task({ description: 'Explain {topic}', expectedOutput: 'One line', agent: a })], llm });
+
+    const result = await crew.kickoff({ topic: 'Wasm' });
+
+    expect(result.raw).toBe('About Wasm.');
+    expect(llm.requests).toHaveLength(1);
+  });
+});
