@@ -230,3 +230,16 @@ describe('a crew written in code, tested without a server', () => {
     expect(llm.requests).toHaveLength(1);
   });
 });
+
+describe('code crews for a Runner', () => {
+  it('are found by name, and an unknown name lists the ones given', async () => {
+    const { crewsInCode, UnknownCodeCrewError } = await import('crewbot');
+    const a = researcher();
+    const briefing = new Crew({ name: 'briefing', agents: [a], tasks: [new Task({ description: 'Brief', expectedOutput: 'x', agent: a })] });
+    const load = crewsInCode(briefing);
+
+    expect((await load('briefing')).spec).toBe(briefing.spec);
+    await expect(load('brefing')).rejects.toThrow(UnknownCodeCrewError);
+    await expect(load('brefing')).rejects.toThrow('No crew named "brefing" was given to the runner (it has briefing)');
+  });
+});
