@@ -155,7 +155,7 @@ export class Crew {
     if (missing.length > 0 || added.length > 0) {
       throw new RunStateError(
         `Run ${state.runId} no longer matches crew "${this.spec.name}" (tasks ${[...missing, ...added].join(', ')} changed since it started). ` +
-          'Restore the crew files it ran with, or start a new run.',
+          'Restore the crew as it was when the run started, or start a new run.',
       );
     }
   }
