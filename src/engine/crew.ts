@@ -3,11 +3,12 @@ import type { LlmClient } from '../llm/types.ts';
 import { answerRequest } from './answers.ts';
 import { Agent } from './agent.ts';
 import { codeCrew, type CodeCrew, type CrewOptions } from './crewOptions.ts';
-import { CrewDefinitionError, NoModelError, RunCancelledError, RunStateError, errorMessage } from './errors.ts';
+import { CrewDefinitionError, CustomProcessError, NoModelError, RunCancelledError, RunStateError, errorMessage } from './errors.ts';
 import { CrewEventBus, type CrewEventListener } from './events.ts';
 import type { HumanAnswer, Responder } from './humanRequest.ts';
 import { assertInputsPresent, interpolate } from './interpolate.ts';
 import type { CrewOutput, TaskOutput } from './output.ts';
+import { runCustom } from './process/custom.ts';
 import { runParallel } from './process/parallel.ts';
 import { runSequential } from './process/sequential.ts';
 import { findCrewProblems, type ReferenceProblem } from './references.ts';
@@ -108,6 +109,10 @@ export class Crew {
         case 'sequential':
         case 'hierarchical':
           await runSequential(ctx, { allowAsync: this.spec.process === 'sequential' });
+          break;
+        case 'custom':
+          if (!this.spec.customProcess) throw new CustomProcessError(`Crew "${this.spec.name}" has process custom but no process function; give it one (customProcess).`);
+          await runCustom(ctx, this.spec.customProcess);
           break;
         default: {
           const never: never = this.spec.process;

@@ -3,6 +3,7 @@ import type { LlmClient } from '../llm/types.ts';
 import { isTool, type Tool } from '../tools/defineTool.ts';
 import { Agent } from './agent.ts';
 import { parseOptions, slug, text } from './codeOptions.ts';
+import { isCustomProcess, type CustomProcess } from './customProcess.ts';
 import type { CrewEvent } from './events.ts';
 import type { TaskOutput } from './output.ts';
 import type { ConditionSpec, CrewSpec, TaskSpec } from './spec.ts';
@@ -16,7 +17,9 @@ const CrewOptionsSchema = z.strictObject({
   description: text().optional(),
   agents: z.array(z.instanceof(Agent, { message: 'must be an Agent' })),
   tasks: z.array(z.instanceof(Task, { message: 'must be a Task' })),
-  process: z.enum(['sequential', 'parallel', 'hierarchical']).default('sequential'),
+  process: z.enum(['sequential', 'parallel', 'hierarchical', 'custom']).default('sequential'),
+  /** process custom: the code that decides which tasks run, in what order and how often (defineProcess). */
+  customProcess: z.custom<CustomProcess>(isCustomProcess, 'must be a function made with defineProcess').optional(),
   /** hierarchical: model name of the built-in manager. */
   managerLlm: text().optional(),
   /** hierarchical: an agent that manages instead of the built-in manager (it need not be in `agents`). */
@@ -77,6 +80,7 @@ export function codeCrew(options: CrewOptions): CodeCrew {
     name: settings.name,
     description: settings.description,
     process: settings.process,
+    customProcess: settings.customProcess,
     agents,
     tasks: settings.tasks.map((task) => taskSpec(task, idOf)),
     managerLlm: settings.managerLlm,

@@ -19,3 +19,4 @@ export { answerRequest, describeAnswer, HumanAnswerError } from './answers.ts';
 export { findCrewProblems, findReferenceProblems, type ReferenceProblem, type ReferenceSubject } from './references.ts';
 export type * from './spec.ts';
 export * from './errors.ts';
+export { defineProcess, type CustomProcess, type ProcessControls, type RunTaskOptions } from './customProcess.ts';

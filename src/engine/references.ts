@@ -76,6 +76,9 @@ export function findCrewProblems(spec: CrewSpec): ReferenceProblem[] {
   const problems: ReferenceProblem[] = [];
   if (spec.agents.length === 0) problems.push({ subject: crew, key: 'agents', message: 'lists no agents; a crew needs at least one' });
   if (spec.tasks.length === 0) problems.push({ subject: crew, key: 'tasks', message: 'lists no tasks; a crew needs at least one' });
+  if (spec.process === 'custom' && !spec.customProcess) {
+    problems.push({ subject: crew, key: 'customProcess', message: 'is missing: process custom needs the code that runs the tasks (defineProcess(async ({ run }) => { … }))' });
+  }
   for (const id of repeated(spec.agents.map((agent) => agent.id))) {
     problems.push({ subject: crew, key: 'agents', message: `has two agents with the id "${id}"; give each its own role or id` });
   }

@@ -243,3 +243,23 @@ describe('code crews for a Runner', () => {
     await expect(load('brefing')).rejects.toThrow('No crew named "brefing" was given to the runner (it has briefing)');
   });
 });
+
+describe('a crew in code with its own process', () => {
+  it('runs the process it is given, and is refused without one before any model call', async () => {
+    const { ScriptedLlm } = await import('crewbot/testing');
+    const { defineProcess } = await import('crewbot');
+    const llm = new ScriptedLlm((_request, index) => ({ content: `answer ${index + 1}` }));
+    const a = researcher();
+    const draft = new Task({ name: 'draft', description: 'Draft', expectedOutput: 'x', agent: a });
+    const twice = defineProcess(async ({ run }) => {
+      await run('draft');
+      await run('draft', { feedback: 'Again, better.' });
+    });
+
+    expect(() => new Crew({ agents: [a], tasks: [draft], process: 'custom' })).toThrow(/- customProcess: is missing: process custom needs the code/);
+    const result = await new Crew({ agents: [a], tasks: [draft], process: 'custom', customProcess: twice, llm }).kickoff({ topic: 'x' });
+
+    expect(llm.requests).toHaveLength(2);
+    expect(result.raw).toBe('answer 2');
+  });
+});
