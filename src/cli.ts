@@ -73,9 +73,16 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
         throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
     }
   } catch (error) {
-    io.err(errorMessage(error));
+    io.err(error instanceof MissingInputError ? withInputFlags(error) : errorMessage(error));
     return isUsageProblem(error) ? EXIT.usage : EXIT.failed;
   }
+}
+
+/** The engine says an input is missing; on the command line that means these flags. */
+function withInputFlags(error: MissingInputError): string {
+  const names = error.missing.map((name) => `"${name}"`).join(', ');
+  const flags = error.missing.map((name) => `--input ${name}=...`).join(' ');
+  return `Missing input${error.missing.length > 1 ? 's' : ''} ${names}: pass ${flags} (or declare a default in crew.yaml inputs).`;
 }
 
 function isUsageProblem(error: unknown): boolean {

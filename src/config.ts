@@ -11,11 +11,17 @@ const optionalText = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
-const EnvSchema = z.object({
+/** The model settings: all the package needs to run a crew written in code. */
+const LlmEnvSchema = z.object({
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.pipe(z.url({ message: 'OPENAI_BASE_URL must be a URL such as http://localhost:11434/v1' }).optional()),
   OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().positive().default(120_000),
+});
+
+export type LlmConfig = z.infer<typeof LlmEnvSchema>;
+
+const EnvSchema = LlmEnvSchema.extend({
   SERPER_API_KEY: optionalText,
   SERPER_API_URL: optionalText.pipe(z.url({ message: 'SERPER_API_URL must be a URL' }).optional()),
   FETCH_ALLOW_PRIVATE: flag,
@@ -42,7 +48,16 @@ export class ConfigError extends Error {
 /** Reads the environment once (with .env from the working directory, which never overrides real variables). */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, options: { dotenv?: boolean } = {}): Config {
   if (options.dotenv ?? true) loadDotenv({ quiet: true });
-  const parsed = EnvSchema.safeParse(env);
+  return parseEnv(EnvSchema, env);
+}
+
+/** Only the OPENAI_* settings, read from `env` as it is (no .env file): what a crew in code runs with by default. */
+export function loadLlmConfig(env: NodeJS.ProcessEnv): LlmConfig {
+  return parseEnv(LlmEnvSchema, env);
+}
+
+function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `- ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid environment (see .env.example):\n${lines.join('\n')}`);

@@ -20,17 +20,8 @@ export interface Runtime {
 
 export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?: string } = {}): Runtime {
   const cwd = overrides.cwd ?? process.cwd();
-  const llm =
-    overrides.llm ??
-    new DeferredLlm(async () => {
-      const { OpenAiLlm } = await import('./llm/openaiLlm.ts');
-      return new OpenAiLlm({
-        apiKey: config.OPENAI_API_KEY,
-        baseURL: config.OPENAI_BASE_URL,
-        defaultModel: config.OPENAI_MODEL,
-        timeoutMs: config.OPENAI_TIMEOUT_MS,
-      });
-    });
+  // The SDK is imported on the first model call: list, validate, runs and show never need it.
+  const llm = overrides.llm ?? new DeferredLlm(async () => (await import('./llm/configuredLlm.ts')).llmFromConfig(config), config.OPENAI_MODEL);
   const loadOptions: LoadCrewOptions = {
     crewsDir: path.resolve(cwd, config.CREWBOT_CREWS_DIR),
     builtinTools: createBuiltinTools({

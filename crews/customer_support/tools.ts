@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../../src/tools/defineTool.ts';
+import { defineTool } from 'crewbot/tools';
 
 interface Article {
   id: string;

@@ -1,4 +1,4 @@
-import { defineProcess } from 'crewbot';
+import { defineProcess } from 'crewbot/tools';
 
 /**
  * Urgent tickets are escalated and acknowledged side by side; the rest are answered, reviewed and

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AGENT_DEFAULTS } from '../engine/defaults.ts';
 import { modelName, promptText } from './textFields.ts';
 
 /** One entry of agents.yaml, keyed by the agent's id (CrewAI's classic format). */
@@ -10,12 +11,12 @@ export const AgentEntrySchema = z.object({
   llm: modelName().optional(),
   /** Tool names: crew-local (tools.ts) first, then built-in tools, then their aliases. */
   tools: z.array(z.string()).default([]),
-  allow_delegation: z.boolean().default(false),
-  max_iter: z.int().positive().default(25),
+  allow_delegation: z.boolean().default(AGENT_DEFAULTS.allowDelegation),
+  max_iter: z.int().positive().default(AGENT_DEFAULTS.maxIter),
   max_rpm: z.int().positive().optional(),
   /** Seconds. */
   max_execution_time: z.number().positive().optional(),
-  verbose: z.boolean().default(false),
+  verbose: z.boolean().default(AGENT_DEFAULTS.verbose),
   /** A failed execution is tried again this many times (CrewAI's default 2). */
   max_retry_limit: z.int().nonnegative().default(2),
   /** Summarise older turns past the model's context window; false fails instead. */

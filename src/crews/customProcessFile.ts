@@ -20,8 +20,8 @@ export function checkCustomProcess(process: ProcessKind, local: LocalTools, task
       file: local.present ? LOCAL_TOOLS_FILE : 'crew.yaml',
       path: local.present ? 'customProcess' : 'process',
       message: local.present
-        ? "is missing: process custom needs tools.ts to export customProcess = defineProcess(async ({ run }) => { … }) (defineProcess from 'crewbot')"
-        : "custom needs a tools.ts beside crew.yaml that exports customProcess = defineProcess(async ({ run }) => { … }) (defineProcess from 'crewbot')",
+        ? "is missing: process custom needs tools.ts to export customProcess = defineProcess(async ({ run }) => { … }) (defineProcess from 'crewbot/tools')"
+        : "custom needs a tools.ts beside crew.yaml that exports customProcess = defineProcess(async ({ run }) => { … }) (defineProcess from 'crewbot/tools')",
     });
     return;
   }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { isCustomProcess, type CustomProcess } from '../engine/customProcess.ts';
 import type { GuardrailFunction, GuardrailResult, TaskSpec } from '../engine/spec.ts';
 import { errorMessage } from '../engine/errors.ts';
-import type { Tool } from '../tools/defineTool.ts';
+import { isTool, type Tool } from '../tools/defineTool.ts';
 import type { CrewProblem } from './errors.ts';
 import { importTypeScript } from './typescriptLoader.ts';
 
@@ -51,7 +51,7 @@ export async function loadLocalTools(dir: string): Promise<{ local: LocalTools; 
   const exported = module[exportName];
   for (const { where, value } of members(isTool(exported) ? [exported] : exported, exportName, problems)) {
     if (!isTool(value)) {
-      problems.push(problem(where, 'is not a tool: make it with defineTool from src/tools/defineTool.ts'));
+      problems.push(problem(where, "is not a tool: make it with defineTool from 'crewbot/tools'"));
     } else if (local.tools.has(value.name)) {
       problems.push(problem(where, `is a second tool named "${value.name}"; tool names must be unique`));
     } else {
@@ -69,7 +69,7 @@ export async function loadLocalTools(dir: string): Promise<{ local: LocalTools; 
   }
   if (module.customProcess !== undefined) {
     if (isCustomProcess(module.customProcess)) local.customProcess = module.customProcess;
-    else problems.push(problem('customProcess', "is not a function: export const customProcess = defineProcess(async ({ run }) => { … }) with defineProcess from 'crewbot'"));
+    else problems.push(problem('customProcess', "is not a function: export const customProcess = defineProcess(async ({ run }) => { … }) with defineProcess from 'crewbot/tools'"));
   }
   local.source = await readFile(file, 'utf8').catch(() => undefined);
   return { local, problems };
@@ -86,19 +86,6 @@ function members(value: unknown, exportName: string, problems: CrewProblem[], re
   }
   problems.push(problem(exportName, `must be ${recordOnly ? 'a record of functions by name' : 'an array or a record of tools'}`));
   return [];
-}
-
-function isTool(value: unknown): value is Tool {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    'name' in value &&
-    typeof value.name === 'string' &&
-    'spec' in value &&
-    typeof value.spec === 'function' &&
-    'invoke' in value &&
-    typeof value.invoke === 'function'
-  );
 }
 
 /** A guardrail that returns the wrong shape fails with a message that names it and the right shape. */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { LOOP_MAX_DEFAULT, TASK_DEFAULTS } from '../engine/defaults.ts';
+import { regexProblem } from '../engine/references.ts';
 import { promptText } from './textFields.ts';
 
 /**
@@ -14,8 +16,8 @@ export const ConditionSchema = z
       .min(1)
       .transform((source) => source.replace(/^\(\?i\)/, ''))
       .check((ctx) => {
-        const problem = regexProblem(ctx.value);
-        if (problem) ctx.issues.push({ code: 'custom', input: ctx.value, message: `"${ctx.value}" is not a valid regular expression: ${problem}` });
+        const message = regexProblem(ctx.value);
+        if (message) ctx.issues.push({ code: 'custom', input: ctx.value, message });
       })
       .optional(),
     ask: promptText().optional(),
@@ -25,21 +27,11 @@ export const ConditionSchema = z
   });
 export type ConditionEntry = z.infer<typeof ConditionSchema>;
 
-function regexProblem(source: string): string | undefined {
-  try {
-    new RegExp(source, 'i');
-    return undefined;
-  } catch (error) {
-    // V8 says "Invalid regular expression: /(a/i: Unterminated group"; the source is quoted already.
-    return error instanceof Error ? (error.message.split(': ').at(-1) ?? error.message) : String(error);
-  }
-}
-
 /** Run again from `back_to` while the condition holds, at most `max` extra rounds so a loop always ends. */
 export const LoopSchema = z.strictObject({
   back_to: z.string().min(1),
   while: ConditionSchema,
-  max: z.int().positive().default(3),
+  max: z.int().positive().default(LOOP_MAX_DEFAULT),
 });
 
 /** One entry of tasks.yaml, keyed by the task's id; tasks run in file order (sequential). */
@@ -50,25 +42,25 @@ export const TaskEntrySchema = z.object({
   agent: z.string().min(1).optional(),
   /** Task ids whose outputs this task sees. */
   context: z.array(z.string()).optional(),
-  async_execution: z.boolean().default(false),
-  human_input: z.boolean().default(false),
+  async_execution: z.boolean().default(TASK_DEFAULTS.asyncExecution),
+  human_input: z.boolean().default(TASK_DEFAULTS.humanInput),
   /** A JSON schema given inline; the task's answer is validated against it. */
   output_json: z.record(z.string(), z.unknown()).optional(),
   /** Path with {input} placeholders; the output is written there. */
   output_file: z.string().min(1).optional(),
-  markdown: z.boolean().default(false),
+  markdown: z.boolean().default(TASK_DEFAULTS.markdown),
   /**
    * A single identifier names a function exported from tools.ts under `guardrails`; anything else
    * is a rule in plain words that an LLM checks the output against.
    */
   guardrail: z.string().trim().min(1).optional(),
-  guardrail_max_retries: z.int().nonnegative().default(3),
+  guardrail_max_retries: z.int().nonnegative().default(TASK_DEFAULTS.guardrailMaxRetries),
   /** CrewAI's older name for guardrail_max_retries; wins when both are given, as in CrewAI. */
   max_retries: z.int().nonnegative().optional(),
   /** Tool names that replace the agent's tools for this task. */
   tools: z.array(z.string()).optional(),
   /** Higher runs first among tasks ready at the same time (parallel process). */
-  priority: z.int().default(0),
+  priority: z.int().default(TASK_DEFAULTS.priority),
   /** Run the task only when this holds; otherwise it is skipped. */
   condition: ConditionSchema.optional(),
   loop: LoopSchema.optional(),

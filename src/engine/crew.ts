@@ -1,26 +1,56 @@
 import { randomUUID } from 'node:crypto';
-import { CustomProcessError, RunCancelledError, RunStateError, errorMessage } from './errors.ts';
+import type { LlmClient } from '../llm/types.ts';
+import { answerRequest } from './answers.ts';
+import { Agent } from './agent.ts';
+import { codeCrew, type CodeCrew, type CrewOptions } from './crewOptions.ts';
+import { CrewDefinitionError, CustomProcessError, NoModelError, RunCancelledError, RunStateError, errorMessage } from './errors.ts';
 import { CrewEventBus, type CrewEvent, type CrewEventListener } from './events.ts';
+import type { HumanAnswer, Responder } from './humanRequest.ts';
 import { assertInputsPresent, interpolate } from './interpolate.ts';
 import type { CrewOutput, TaskOutput } from './output.ts';
 import { runCustom } from './process/custom.ts';
 import { runParallel } from './process/parallel.ts';
 import { runSequential } from './process/sequential.ts';
+import { findCrewProblems, type ReferenceProblem } from './references.ts';
 import { RunContext, type RunEnvironment } from './runContext.ts';
-import { newRunState, type RunState } from './runState.ts';
+import { newRunState, parseRunState, type RunState } from './runState.ts';
 import { EventLogFile } from './eventLogFile.ts';
 import { planTasks } from './planning.ts';
 import type { CrewSpec } from './spec.ts';
+import { Task } from './task.ts';
 
-export interface KickoffOptions extends RunEnvironment {
+/** How a run is carried out; the model comes from here, from the crew, or from the package's default. */
+export type RunOptions = Omit<RunEnvironment, 'llm'> & { llm?: LlmClient | undefined };
+
+export interface KickoffOptions extends RunOptions {
   runId?: string | undefined;
 }
 
-/** A crew ready to run: kickoff starts a run, run continues one from its RunState. */
-export class Crew {
-  readonly #events = new CrewEventBus();
+export interface ResumeOptions extends RunOptions {
+  /** Who answered, as kept in the run state; "code" when absent. */
+  answeredBy?: Responder | undefined;
+}
 
-  constructor(readonly spec: CrewSpec) {}
+/**
+ * A crew ready to run: kickoff starts a run, run continues one from its RunState, resume answers
+ * what a run waits for and continues it. Built from a spec (crew files) or from Agent and Task
+ * objects (code); either way every reference is checked here, before any model call.
+ */
+export class Crew {
+  readonly spec: CrewSpec;
+  readonly #events = new CrewEventBus();
+  readonly #code: Omit<CodeCrew, 'spec'>;
+
+  constructor(definition: CrewSpec | CrewOptions) {
+    const code = isSpec(definition) ? { spec: definition } : codeCrew(definition);
+    const { spec, ...environment } = code;
+    const problems = findCrewProblems(spec);
+    if (problems.length > 0) throw new CrewDefinitionError(spec.name, problems.map(describeProblem));
+    this.spec = spec;
+    this.#code = environment;
+    // Through the event bus, so a callback that throws never breaks a run.
+    if (environment.stepCallback) this.#events.subscribe(environment.stepCallback);
+  }
 
   /** Subscribe to every event of every run of this crew. */
   subscribe(listener: CrewEventListener): () => void {
@@ -46,13 +76,26 @@ export class Crew {
     return newRunState(runId, this.spec.name, this.resolveInputs(inputs), this.spec.tasks.map((task) => task.id));
   }
 
-  async kickoff(inputs: Record<string, string>, options: KickoffOptions): Promise<CrewOutput> {
+  /** Starts a run. When it ends waiting for people, answer `output.pending` with resume. */
+  async kickoff(inputs: Record<string, string> = {}, options: KickoffOptions = {}): Promise<CrewOutput> {
     return this.run(this.newState(inputs, options.runId), options);
   }
 
+  /**
+   * Records answers to the requests a run waits for (by request id) and continues it. `state` is
+   * the output's state, or the same read back from JSON in another process.
+   */
+  async resume(state: unknown, answers: Record<string, HumanAnswer>, options: ResumeOptions = {}): Promise<CrewOutput> {
+    const restored = parseRunState(state);
+    const by = options.answeredBy ?? { userId: 'code' };
+    for (const [requestId, answer] of Object.entries(answers)) answerRequest(restored, requestId, answer, by, options.now?.() ?? Date.now());
+    return this.run(restored, options);
+  }
+
   /** Runs (or continues) the run held in `state`, which is updated in place as the run goes. */
-  async run(state: RunState, options: RunEnvironment): Promise<CrewOutput> {
+  async run(state: RunState, options: RunOptions = {}): Promise<CrewOutput> {
     this.#assertStateFits(state);
+    const environment = this.#environment(options);
     const resumed = Object.values(state.tasks).some((task) => task.status !== 'pending');
     // A task cut off mid-way, failed, or waiting for a person continues from its saved conversation.
     for (const task of Object.values(state.tasks)) {
@@ -60,12 +103,12 @@ export class Crew {
       if (task.status === 'failed') task.retries = 0;
       if (task.status === 'running' || task.status === 'failed' || task.status === 'awaiting_input') task.status = 'pending';
     }
-    const log = this.spec.outputLogFile ? EventLogFile.open(this.spec.outputLogFile, state.inputs, options.outputDir ?? process.cwd()) : undefined;
+    const log = this.spec.outputLogFile ? EventLogFile.open(this.spec.outputLogFile, state.inputs, environment.outputDir ?? process.cwd()) : undefined;
     const onEvent = (event: CrewEvent) => {
       log?.write(event);
-      options.onEvent?.(event);
+      environment.onEvent?.(event);
     };
-    const env: RunEnvironment = log ? { ...options, onEvent } : options;
+    const env: RunEnvironment = log ? { ...environment, onEvent } : environment;
     const ctx = new RunContext(withInputs(this.spec, state.inputs), state, env, this.#events);
     try {
       return await this.#runIn(ctx, resumed);
@@ -111,6 +154,23 @@ export class Crew {
     return output;
   }
 
+  /** The model the package entry falls back on (OPENAI_* there); the engine itself reads no environment. */
+  protected defaultLlm(): LlmClient | undefined {
+    return undefined;
+  }
+
+  #environment(options: RunOptions): RunEnvironment {
+    const llm = options.llm ?? this.#code.llm ?? this.defaultLlm();
+    if (!llm) throw new NoModelError();
+    const { taskCallback, outputDir } = this.#code;
+    return {
+      ...options,
+      llm,
+      outputDir: options.outputDir ?? outputDir,
+      onTaskCompleted: inTurn(taskCallback, options.onTaskCompleted),
+    };
+  }
+
   #assertStateFits(state: RunState): void {
     if (state.crew !== this.spec.name) {
       throw new RunStateError(`Run ${state.runId} belongs to crew "${state.crew}", not "${this.spec.name}".`);
@@ -120,10 +180,32 @@ export class Crew {
     if (missing.length > 0 || added.length > 0) {
       throw new RunStateError(
         `Run ${state.runId} no longer matches crew "${this.spec.name}" (tasks ${[...missing, ...added].join(', ')} changed since it started). ` +
-          'Restore the crew files it ran with, or start a new run.',
+          'Restore the crew as it was when the run started, or start a new run.',
       );
     }
   }
+}
+
+function isSpec(definition: CrewSpec | CrewOptions): definition is CrewSpec {
+  // A crew in code holds Agent and Task objects; a spec (from crew files) plain records.
+  const items: unknown[] = [...definition.agents, ...definition.tasks];
+  return items.length > 0 && !items.some((item) => item instanceof Agent || item instanceof Task);
+}
+
+function describeProblem(problem: ReferenceProblem): string {
+  return problem.subject.kind === 'crew' ? `${problem.key}: ${problem.message}` : `task ${problem.subject.id}: ${problem.key} ${problem.message}`;
+}
+
+/** The crew's task callback, then the run's. */
+function inTurn(
+  first: ((output: TaskOutput) => void | Promise<void>) | undefined,
+  second: ((output: TaskOutput) => void | Promise<void>) | undefined,
+): ((output: TaskOutput) => Promise<void>) | undefined {
+  if (!first && !second) return undefined;
+  return async (output) => {
+    await first?.(output);
+    await second?.(output);
+  };
 }
 
 function textsOf(spec: CrewSpec): string[] {
@@ -169,5 +251,6 @@ function crewOutput(spec: CrewSpec, state: RunState): CrewOutput {
     usage: state.usage,
     usageByAgent: state.usageByAgent,
     usageByTask: state.usageByTask,
+    state,
   };
 }

@@ -5,8 +5,33 @@ export class MissingInputError extends Error {
   constructor(readonly missing: string[]) {
     super(
       `Missing input${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}: ` +
-        `pass ${missing.map((m) => `--input ${m}=...`).join(' ')} (or declare a default in crew.yaml inputs).`,
+        `give ${missing.length > 1 ? 'them values' : 'it a value'} when the crew is kicked off, or declare a default in the crew's inputs.`,
     );
+  }
+}
+
+/** A crew whose agents and tasks do not fit together; found when it is built, before any model call. */
+export class CrewDefinitionError extends Error {
+  override name = 'CrewDefinitionError';
+  constructor(
+    readonly crew: string,
+    /** One line per problem, each naming the task or setting. */
+    readonly problems: string[],
+  ) {
+    super(`Crew "${crew}" cannot run until ${problems.length > 1 ? 'these are' : 'this is'} fixed:\n${problems.map((line) => `- ${line}`).join('\n')}`);
+  }
+}
+
+/** new Agent, new Task or new Crew got an option of the wrong kind; the message lists each one. */
+export class CrewOptionsError extends Error {
+  override name = 'CrewOptionsError';
+}
+
+/** No model to run with: the crew needs an LLM client. */
+export class NoModelError extends Error {
+  override name = 'NoModelError';
+  constructor() {
+    super('The crew has no model: pass { llm } to new Crew or to kickoff (for example new OpenAiLlm({ baseURL, apiKey, defaultModel })).');
   }
 }
 

@@ -1,3 +1,4 @@
+import { AGENT_DEFAULTS } from './defaults.ts';
 import type { AgentSpec, CrewSpec } from './spec.ts';
 
 /** CrewAI's built-in manager for hierarchical crews, unless the crew names its own. */
@@ -15,7 +16,7 @@ export function managerFor(spec: CrewSpec): AgentSpec {
     llm: spec.managerLlm,
     tools: [],
     allowDelegation: true,
-    maxIter: 25,
-    verbose: false,
+    maxIter: AGENT_DEFAULTS.maxIter,
+    verbose: AGENT_DEFAULTS.verbose,
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { HumanRequest } from './humanRequest.ts';
+import type { RunState } from './runState.ts';
 
 export const UsageSchema = z.object({
   llmCalls: z.number().int().nonnegative(),
@@ -41,4 +42,6 @@ export interface CrewOutput {
   usage: Usage;
   usageByAgent: Record<string, Usage>;
   usageByTask: Record<string, Usage>;
+  /** The run as it stands (plain JSON): keep it to answer `pending` with Crew.resume, here or in another process. */
+  state: RunState;
 }

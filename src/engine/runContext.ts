@@ -154,12 +154,12 @@ export class RunContext {
     const { llmCalls, promptTokens, completionTokens } = this.state.usage;
     if (limits.maxLlmCalls !== undefined && llmCalls >= limits.maxLlmCalls) {
       throw new RunLimitError(
-        `The run reached limits.max_llm_calls (${limits.maxLlmCalls}) from crew.yaml. Raise the limit, or simplify the crew.`,
+        `The run reached the crew's limit of ${limits.maxLlmCalls} LLM calls (max_llm_calls). Raise the limit, or simplify the crew.`,
       );
     }
     if (limits.maxTokens !== undefined && promptTokens + completionTokens >= limits.maxTokens) {
       throw new RunLimitError(
-        `The run reached limits.max_tokens (${limits.maxTokens}) from crew.yaml with ${promptTokens + completionTokens} tokens used. Raise the limit, or simplify the crew.`,
+        `The run reached the crew's limit of ${limits.maxTokens} tokens (max_tokens) with ${promptTokens + completionTokens} used. Raise the limit, or simplify the crew.`,
       );
     }
   }

@@ -77,7 +77,7 @@ async function produceOutput(ctx: RunContext, task: TaskSpec, agent: AgentSpec):
       signal: executionSignal(ctx, agent),
     }).catch((error: unknown) => {
       if (agent.maxExecutionTime && !ctx.env.signal?.aborted && isAbort(error)) {
-        throw new TaskFailedError(task.id, `${agent.role} exceeded max_execution_time (${agent.maxExecutionTime} s).`);
+        throw new TaskFailedError(task.id, `${agent.role} exceeded its max execution time (${agent.maxExecutionTime} s).`);
       }
       throw error;
     });
@@ -106,7 +106,7 @@ async function produceOutput(ctx: RunContext, task: TaskSpec, agent: AgentSpec):
     if (state.guardrailFailures > maxRetries) {
       throw new TaskFailedError(
         task.id,
-        `the output failed its guardrail ${state.guardrailFailures} times (guardrail_max_retries: ${maxRetries}). Last feedback: ${verdict.feedback}`,
+        `the output failed its guardrail ${state.guardrailFailures} times (guardrail max retries: ${maxRetries}). Last feedback: ${verdict.feedback}`,
       );
     }
     ctx.state.conversations[key]!.messages.push({ role: 'user', content: guardrailRetryPrompt(verdict.feedback) });

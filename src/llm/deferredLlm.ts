@@ -8,7 +8,11 @@ export class DeferredLlm implements LlmClient {
   readonly #make: () => Promise<LlmClient>;
   #client: Promise<LlmClient> | undefined;
 
-  constructor(make: () => Promise<LlmClient>) {
+  constructor(
+    make: () => Promise<LlmClient>,
+    /** The model the client will use by default, known before it is made (the context-window table needs it). */
+    readonly defaultModel?: string | undefined,
+  ) {
     this.#make = make;
   }
 

@@ -94,3 +94,21 @@ function toolParametersJsonSchema(parameters: z.ZodType): Record<string, unknown
   delete schema.$schema;
   return schema;
 }
+
+/** A tool made with defineTool (or shaped like one: a crew may load a second copy of this module). */
+export function isTool(value: unknown): value is Tool {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'name' in value &&
+    typeof value.name === 'string' &&
+    'spec' in value &&
+    typeof value.spec === 'function' &&
+    'invoke' in value &&
+    typeof value.invoke === 'function'
+  );
+}
+
+// A crew's tools.ts imports everything it defines from 'crewbot/tools', its custom process included,
+// without loading the rest of the package.
+export { defineProcess, type CustomProcess, type ProcessControls, type RunTaskOptions } from '../engine/customProcess.ts';

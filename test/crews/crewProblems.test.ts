@@ -22,8 +22,8 @@ describe('a crew with mistakes', () => {
 
     expect(problems).toEqual(
       expect.arrayContaining([
-        { file: 'tasks.yaml', path: 'write_task.agent', message: '"ghost" is not an agent in agents.yaml (agents: researcher, writer)' },
-        { file: 'tasks.yaml', path: 'write_task.context', message: '"outline_task" is not a task in tasks.yaml' },
+        { file: 'tasks.yaml', path: 'write_task.agent', message: '"ghost" is not an agent of this crew (agents: researcher, writer)' },
+        { file: 'tasks.yaml', path: 'write_task.context', message: '"outline_task" is not a task of this crew (tasks: research_task, write_task, review_task)' },
         { file: 'agents.yaml', path: 'researcher.tools', message: '"serper_search" is not a tool; available: web_search, fetch_url, ask_human (built in)' },
         {
           file: 'tasks.yaml',
@@ -42,7 +42,7 @@ describe('a crew with mistakes', () => {
     const lines = error.message.split('\n');
 
     expect(lines[0]).toBe('test/fixtures/crews/many_mistakes/agents.yaml: researcher.tools "serper_search" is not a tool; available: web_search, fetch_url, ask_human (built in)');
-    expect(lines).toContain('test/fixtures/crews/many_mistakes/tasks.yaml: write_task.agent "ghost" is not an agent in agents.yaml (agents: researcher, writer)');
+    expect(lines).toContain('test/fixtures/crews/many_mistakes/tasks.yaml: write_task.agent "ghost" is not an agent of this crew (agents: researcher, writer)');
     expect(lines).toHaveLength(6);
   });
 
@@ -92,7 +92,7 @@ describe('a crew with mistakes', () => {
     const { problems } = await problemsOf('bad_references');
 
     expect(problems.map((problem) => [problem.file, problem.path, problem.message])).toEqual([
-      ['crew.yaml', 'manager_agent', '"boss" is not an agent in agents.yaml (agents: writer)'],
+      ['crew.yaml', 'manager_agent', '"boss" is not an agent of this crew (agents: writer)'],
       ['tasks.yaml', 'outline_task.context', expect.stringContaining('"draft_task" comes after outline_task')],
       ['tasks.yaml', 'outline_task.context', expect.stringContaining('"outline_task" is this task itself')],
       ['tasks.yaml', 'draft_task.condition.task', expect.stringContaining('"review_task" comes after draft_task')],

@@ -35,7 +35,7 @@ describe('process: custom in crew.yaml', () => {
 
   it('takes the process from tools.ts', async () => {
     const crewDir = await crewWith({
-      'tools.ts': "import { defineProcess } from 'crewbot';\nexport const customProcess = defineProcess(async ({ run }) => { await run('second'); });\n",
+      'tools.ts': "import { defineProcess } from 'crewbot/tools';\nexport const customProcess = defineProcess(async ({ run }) => { await run('second'); });\n",
     });
     const loaded = await loadCrew(crewDir, { builtinTools: {} });
     expect(loaded.spec.process).toBe('custom');
@@ -52,7 +52,7 @@ describe('process: custom in crew.yaml', () => {
 
   it('names a task the process runs that tasks.yaml does not have', async () => {
     const crewDir = await crewWith({
-      'tools.ts': "import { defineProcess } from 'crewbot';\nexport const customProcess = defineProcess(async ({ run }) => { await run('first'); await run(\"secnd\"); });\n",
+      'tools.ts': "import { defineProcess } from 'crewbot/tools';\nexport const customProcess = defineProcess(async ({ run }) => { await run('first'); await run(\"secnd\"); });\n",
     });
     expect(await problemsOf(crewDir)).toEqual(['tools.ts: customProcess runs "secnd", which is not a task in tasks.yaml (tasks: first, second)']);
   });

@@ -122,7 +122,7 @@ describe('run state: checkpoints, resume, limits and cancel', () => {
     const spec = { ...twoTasks(), limits: { maxLlmCalls: 3 } };
     const run = new Crew(spec).kickoff({}, { llm: llmFor(server) });
     await expect(run).rejects.toBeInstanceOf(RunLimitError);
-    await expect(run).rejects.toThrow(/limits\.max_llm_calls \(3\) from crew\.yaml\. Raise the limit/);
+    await expect(run).rejects.toThrow(/limit of 3 LLM calls \(max_llm_calls\)\. Raise the limit/);
     expect(server.requests).toHaveLength(3);
   });
 

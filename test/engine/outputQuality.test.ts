@@ -80,7 +80,7 @@ describe('output quality: structured output, guardrails and output files', () =>
       tasks: [task('t', { agent: 'a', guardrailMaxRetries: 1, guardrail: () => ({ ok: false, feedback: 'never good' }) })],
     });
     await expect(new Crew(spec).kickoff({}, { llm: llmFor(server) })).rejects.toThrow(
-      /failed its guardrail 2 times \(guardrail_max_retries: 1\)\. Last feedback: never good/,
+      /failed its guardrail 2 times \(guardrail max retries: 1\)\. Last feedback: never good/,
     );
     expect(server.requests).toHaveLength(2);
   });
