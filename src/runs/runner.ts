@@ -17,7 +17,7 @@ import { TIMEOUT_RESPONDER, timeoutOutcome } from './requestTimeout.ts';
 import { requesterOrLocal, type Actor, type AnswerPolicy } from './answerPolicy.ts';
 import { LeaseKeeper } from './leaseKeeper.ts';
 import { NotAllowedError, RunBusyError, RunStateConflictError } from './runErrors.ts';
-import { FINISHED_STATUSES, type Requester, type RunRecord, type ThreadRef } from './runRecord.ts';
+import { FINISHED_STATUSES, type Requester, type RunPatch, type RunRecord, type ThreadRef } from './runRecord.ts';
 import { RunNotFoundError, type RunStore } from './runStore.ts';
 
 export interface KickoffRequest {
@@ -238,9 +238,8 @@ export class Runner {
       const raw = await this.store.getCheckpoint(runId);
       const state = raw === undefined ? new Crew(loaded.spec).newState(run.inputs, runId) : parseRunState(raw);
       replayFrom(state, ids, fromTaskId);
-      await this.store.saveCheckpoint(runId, state);
-      const queued = await this.store.updateRun(runId, { status: 'queued', pending: state.pending, error: undefined, finishedAt: undefined });
-      return queued;
+      await lease.fenced(this.store.saveCheckpoint(runId, state, lease.fence));
+      return await lease.fenced(this.store.updateRun(runId, { status: 'queued', pending: state.pending, error: undefined, finishedAt: undefined }, lease.fence));
     } finally {
       await lease.stop();
       this.#schedule(runId);
@@ -285,6 +284,9 @@ export class Runner {
     if (!lease) return this.#getRun(runId);
     const cancel = new AbortController();
     this.#active.set(runId, cancel);
+    // Every write below belongs to the run's owner: it lands only while this grant is live.
+    const { fence } = lease;
+    const update = (patch: RunPatch) => lease.fenced(this.store.updateRun(runId, patch, fence));
     try {
       let run = await this.#getRun(runId);
       if (FINISHED_STATUSES.includes(run.status)) return run;
@@ -300,10 +302,15 @@ export class Runner {
         state = raw === undefined ? crew.newState(run.inputs, runId) : parseRunState(raw);
       } catch (error) {
         // Never restart silently from scratch: the run fails and says why.
-        return await this.store.updateRun(runId, { status: 'failed', error: errorMessage(error), finishedAt: Date.now() });
+        return await update({ status: 'failed', error: errorMessage(error), finishedAt: Date.now() });
       }
-      run = await this.store.updateRun(runId, { status: 'running', error: undefined });
-      const events = new EventWriter(this.store, runId, (event) => this.#notify(run, event));
+      run = await update({ status: 'running', error: undefined });
+      const events = new EventWriter(
+        (event) => lease.fenced(this.store.appendEvent(runId, event, fence)),
+        runId,
+        // A fenced-out pass says nothing more to listeners (chat threads): the new owner speaks now.
+        (event) => lease.lost || this.#notify(run, event),
+      );
       const signal = AbortSignal.any([cancel.signal, lease.signal, this.#shutdown.signal]);
       // A cancel from another process also aborts an LLM call in flight here, not only the next step.
       const watch = setInterval(() => void this.#stopIfCancelledElsewhere(runId, cancel).catch(() => undefined), CANCEL_POLL_MS);
@@ -316,31 +323,36 @@ export class Runner {
             llm: this.#options.llm,
             signal,
             onEvent: (event) => events.write(event),
-            onTaskCompleted: (task) => this.store.saveTaskOutput(runId, task.taskId, task),
-            checkpoint: (snapshot) => this.store.saveCheckpoint(runId, snapshot),
+            onTaskCompleted: (task) => lease.fenced(this.store.saveTaskOutput(runId, task.taskId, task, fence)),
+            checkpoint: (snapshot) => lease.fenced(this.store.saveCheckpoint(runId, snapshot, fence)),
           });
           if (output.status === 'completed') {
             await events.flush();
-            return await this.store.updateRun(runId, { status: 'completed', pending: [], usage: state.usage, finishedAt: Date.now() });
+            return await update({ status: 'completed', pending: [], usage: state.usage, finishedAt: Date.now() });
           }
           // Answers that arrived while this pass ran are applied now rather than left waiting.
           if ((await applyInbox(this.store, state)) === 0) {
-            await this.store.saveCheckpoint(runId, state);
+            await lease.fenced(this.store.saveCheckpoint(runId, state, fence));
             await events.flush();
-            const waiting = await this.store.updateRun(runId, { status: 'awaiting_input', pending: state.pending, usage: state.usage });
+            const waiting = await update({ status: 'awaiting_input', pending: state.pending, usage: state.usage });
             // An answer posted while the status changed would otherwise wait for nobody.
             if ((await applyInbox(this.store, state)) === 0) return waiting;
-            run = await this.store.updateRun(runId, { status: 'running', pending: state.pending });
+            run = await update({ status: 'running', pending: state.pending });
           }
         }
       } catch (error) {
         await events.flush();
         // Another process owns the run now, or this one is leaving: the run stays resumable as it is.
         if (lease.lost || this.#shutdown.signal.aborted) return await this.#getRun(runId);
-        if (error instanceof RunCancelledError) {
-          return await this.store.updateRun(runId, { status: 'cancelled', pending: [], usage: state.usage, finishedAt: Date.now() });
+        try {
+          if (error instanceof RunCancelledError) {
+            return await update({ status: 'cancelled', pending: [], usage: state.usage, finishedAt: Date.now() });
+          }
+          return await update({ status: 'failed', error: errorMessage(error), usage: state.usage, finishedAt: Date.now() });
+        } catch (writeError) {
+          if (lease.lost) return await this.#getRun(runId);
+          throw writeError;
         }
-        return await this.store.updateRun(runId, { status: 'failed', error: errorMessage(error), usage: state.usage, finishedAt: Date.now() });
       }
     } finally {
       cancel.abort(); // stops the cancel watch; the run is over here either way
