@@ -13,6 +13,7 @@ import type { AgentSpec, TaskSpec } from './spec.ts';
 import { checkGuardrail } from './guardrail.ts';
 import { structuredAnswer } from './structuredAnswer.ts';
 import { forgetWorkingMemory } from './workingMemory.ts';
+import { ToolCallInterruptedError } from './toolDeadline.ts';
 
 /** Runs one task to a validated output and records it; throws TaskFailedError when it cannot. */
 export async function runTask(ctx: RunContext, task: TaskSpec): Promise<TaskOutput> {
@@ -62,8 +63,9 @@ async function produceOutput(ctx: RunContext, task: TaskSpec, agent: AgentSpec):
       opening: () => openingMessages(agent, promptParts(ctx, task)),
       signal: executionSignal(ctx, agent),
     }).catch((error: unknown) => {
-      if (agent.maxExecutionTime && !ctx.env.signal?.aborted && isAbort(error)) {
-        throw new TaskFailedError(task.id, `${agent.role} exceeded max_execution_time (${agent.maxExecutionTime} s).`);
+      const inTool = error instanceof ToolCallInterruptedError ? ` while tool ${error.tool} was running` : '';
+      if (agent.maxExecutionTime && !ctx.env.signal?.aborted && (isAbort(error) || inTool)) {
+        throw new TaskFailedError(task.id, `${agent.role} exceeded max_execution_time (${agent.maxExecutionTime} s)${inTool}.`);
       }
       throw error;
     });
