@@ -18,15 +18,29 @@ export function chatSurfacesConfigured(runtime: Runtime): boolean {
  * stopped process are taken over, overdue requests get their crew's default outcome, and the
  * surfaces run until `signal` aborts (Ctrl-C, SIGTERM).
  */
-export async function runChatServers(runtime: Runtime, io: ChatServersIo, signal: AbortSignal): Promise<void> {
+export async function runChatServers(
+  runtime: Runtime,
+  io: ChatServersIo,
+  signal: AbortSignal,
+  options: { work?: boolean } = {},
+): Promise<void> {
   const { config } = runtime;
   const answerPolicy = policyByPlatform({
     ...(config.SLACK_BOT_TOKEN ? { slack: slackAnswerPolicy(runtime) } : {}),
     ...(config.DISCORD_TOKEN ? { discord: discordAnswerPolicy({ config, loadCrew: runtime.loadCrew }) } : {}),
   });
-  const { runner, store } = await runtime.openRunner({ answerPolicy });
+  const { runner, queue, close } = await runtime.openRunner({ answerPolicy });
   const stops: Array<() => Promise<void>> = [];
   try {
+    // With a queue this process only acknowledges, claims and enqueues; workers advance the runs.
+    if (queue && options.work) {
+      const { startFleetWorker } = await import('../runs/fleetWorker.ts');
+      const worker = await startFleetWorker({ runner, queue, concurrency: config.CREWBOT_MAX_RUNS, warn: io.err });
+      stops.push(() => worker.stop());
+      io.err(`Queue: this process also works runs (--work), up to ${config.CREWBOT_MAX_RUNS} at once.`);
+    } else if (queue) {
+      io.err('Queue: runs are enqueued for `crewbot worker` processes.');
+    }
     if (config.SLACK_BOT_TOKEN) {
       const slack = await startSlack({ config, runtime, runner });
       stops.push(() => slack.stop());
@@ -37,15 +51,17 @@ export async function runChatServers(runtime: Runtime, io: ChatServersIo, signal
       stops.push(() => discord.stop());
       io.err(`Discord: connected${discord.messageContent ? '' : ' (without the Message Content intent: replies in threads are not read; buttons, forms and mentions work)'}.`);
     }
-    const taken = await runner.recover();
-    if (taken.length) io.err(`Took over ${taken.length} run(s) left by a stopped process.`);
-    const stopSweep = runner.startTimeoutSweep();
-    stops.push(async () => stopSweep());
+    if (!queue) {
+      const taken = await runner.recover();
+      if (taken.length) io.err(`Took over ${taken.length} run(s) left by a stopped process.`);
+      const stopSweep = runner.startTimeoutSweep();
+      stops.push(async () => stopSweep());
+    }
     io.err('crewbot is running. Ctrl-C stops it; runs in progress are saved and continue at the next start.');
     if (!signal.aborted) await once(signal, 'abort');
   } finally {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => io.err(`while stopping: ${String(error)}`));
     await runner.shutdown();
-    await store.close();
+    await close();
   }
 }

@@ -5,7 +5,7 @@ import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { listCommand } from './listCommand.ts';
 
-const USAGE = 'crewbot start [--interactive]';
+const USAGE = 'crewbot start [--interactive] [--work]';
 
 /**
  * `npm start`: Slack and/or Discord when their tokens are set; otherwise the terminal session when a person is at the keyboard (or --interactive is given),
@@ -13,10 +13,10 @@ const USAGE = 'crewbot start [--interactive]';
  * and without the flag it lists the crews and returns, so CI and `< /dev/null` never wait for input.
  */
 export async function startCommand(runtime: Runtime, io: CliIo, args: string[] = [], signal?: AbortSignal): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { interactive: { type: 'boolean' } }, USAGE);
+  const { values, positionals } = parseCommandArgs(args, { interactive: { type: 'boolean' }, work: { type: 'boolean' } }, USAGE);
   if (positionals.length > 0) throw new UsageError(`crewbot start takes no arguments.\nUsage: ${USAGE}`);
   if (chatSurfacesConfigured(runtime) && !values.interactive) {
-    await runChatServers(runtime, io, signal ?? new AbortController().signal);
+    await runChatServers(runtime, io, signal ?? new AbortController().signal, { work: values.work ?? false });
     return EXIT.ok;
   }
   if (!values.interactive && !process.stdin.isTTY) return listCrews(runtime, io);

@@ -115,6 +115,16 @@ export class RedisAtomic implements RunStoreAtomics {
     return true;
   }
 
+  async deleteRunData(runId: string, extraEventLogs: string[]): Promise<void> {
+    const statusSets = RunStatusSchema.options.map((status) => this.#statusSet(status));
+    await this.client
+      .multi()
+      .zRem(this.#allRuns(), runId)
+      .eval(`for i = 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end return 1`, { keys: statusSets, arguments: [runId] })
+      .del([this.#events(runId), ...extraEventLogs.map((log) => this.#events(log)), this.#outputs(runId), this.#lease(runId), this.#epoch(runId)])
+      .exec();
+  }
+
   readEvents(runId: string, since: number): Promise<string[]> {
     return this.client.lRange(this.#events(runId), since, -1);
   }

@@ -70,6 +70,12 @@ export interface RunStore {
   /** Runs marked `running` whose lease is gone: their process died, so another may take them over. */
   findExpiredRunning(): Promise<RunRecord[]>;
 
+  /**
+   * Removes a finished run and everything kept about it (record, checkpoint, outputs, events,
+   * answers, thread state and link, lease). Refuses (RunStillActiveError) a run that is not finished.
+   */
+  deleteRun(id: string): Promise<void>;
+
   close(): Promise<void>;
 }
 
@@ -85,6 +91,8 @@ export interface RunStoreAtomics {
   /** Newest first; every status when `statuses` is undefined. */
   listRunIds(limit: number, statuses: readonly RunStatus[] | undefined): Promise<string[]>;
   runningWithoutLease(): Promise<string[]>;
+  /** Drops the run from the index and removes its events (also `extraEventLogs`), outputs and lease. */
+  deleteRunData(runId: string, extraEventLogs: string[]): Promise<void>;
   /** The fenced writes below return false, having written nothing, when the fence's grant is not live. */
   appendEvent(runId: string, json: string, fence?: Fence): Promise<boolean>;
   readEvents(runId: string, since: number): Promise<string[]>;
@@ -128,6 +136,13 @@ export class FencedOutError extends Error {
       `Run "${fence.runId}": "${fence.owner}" no longer holds the lease it was granted (epoch ${fence.epoch}), ` +
         'so its write was refused. Another process owns the run now; this one stops working on it.',
     );
+  }
+}
+
+export class RunStillActiveError extends Error {
+  override name = 'RunStillActiveError';
+  constructor(readonly runId: string, status: RunStatus) {
+    super(`Run "${runId}" is ${status}; only completed, failed or cancelled runs are deleted. Cancel it first if it should go.`);
   }
 }
 
@@ -282,6 +297,19 @@ export class KeyvRunStore implements RunStore {
   async findExpiredRunning(): Promise<RunRecord[]> {
     const records = await this.#loadRuns(await this.#atomics.runningWithoutLease());
     return records.filter((run) => run.status === 'running');
+  }
+
+  deleteRun(id: string): Promise<void> {
+    return this.#serially(id, async () => {
+      const run = await this.getRun(id);
+      if (run === undefined) return;
+      if (!FINISHED_STATUSES.includes(run.status)) throw new RunStillActiveError(id, run.status);
+      if (run.thread && (await this.runForThread(run.thread)) === id) await this.#kv.delete(threadKey(run.thread));
+      await this.#kv.deleteMany([checkpointKey(id), threadStateKey(id)]);
+      await this.#atomics.deleteRunData(id, [`${id}:answers`]);
+      // The record goes last: a prune stopped half-way leaves a run that a second prune finds again.
+      await this.#kv.delete(runKey(id));
+    });
   }
 
   async close(): Promise<void> {

@@ -10,6 +10,7 @@ import { replayFrom } from '../engine/workingMemory.ts';
 import type { LlmClient } from '../llm/types.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
 import { applyInbox, postAnswer } from './answerInbox.ts';
+import { storedEvent } from './eventLog.ts';
 import { EventWriter } from './eventWriter.ts';
 import { pickRequest } from './pendingRequest.ts';
 import { RunQueue } from './runQueue.ts';
@@ -37,8 +38,12 @@ export interface RunnerOptions {
   owner?: string | undefined;
   leaseTtlMs?: number | undefined;
   answerPolicy?: AnswerPolicy | undefined;
-  /** Starts advancing a run somewhere else (a distributed queue); by default the in-process queue. */
-  schedule?: ((runId: string) => void) | undefined;
+  /**
+   * Starts advancing a run somewhere else (a distributed queue); by default the in-process queue.
+   * `work` names the piece of work (`kickoff`, `answer-<requestId>`, `takeover-<version>` …), so a
+   * queue can make a second enqueue of the same work a no-op.
+   */
+  schedule?: ((runId: string, work: string) => void | Promise<void>) | undefined;
   /** Runs the in-process queue advances at once (CREWBOT_MAX_RUNS). */
   maxConcurrentRuns?: number | undefined;
 }
@@ -97,7 +102,7 @@ export class Runner {
     // Every run has a checkpoint from the start, so a missing one always means damage, never "new".
     await this.store.saveCheckpoint(run.id, new Crew(loaded.spec).newState(inputs, run.id));
     if (request.thread) await this.store.indexThread(request.thread, run.id);
-    this.#schedule(run.id);
+    await this.#schedule(run.id, 'kickoff');
     return run;
   }
 
@@ -205,7 +210,7 @@ export class Runner {
     if (current.status === 'awaiting_input') {
       await this.store.updateRun(run.id, { status: 'queued', pending: (current.pending as HumanRequest[]).filter((p) => p.id !== request.id) });
     }
-    this.#schedule(run.id);
+    await this.#schedule(run.id, `answer-${request.id}`);
     return true;
   }
 
@@ -242,18 +247,21 @@ export class Runner {
       return await lease.fenced(this.store.updateRun(runId, { status: 'queued', pending: state.pending, error: undefined, finishedAt: undefined }, lease.fence));
     } finally {
       await lease.stop();
-      this.#schedule(runId);
+      await this.#schedule(runId, `replay-${fromTaskId}-${Date.now()}`);
     }
   }
 
-  /** Runs left `running` by a process that died (its lease expired) are taken over here. */
-  async recover(): Promise<string[]> {
+  /**
+   * Runs left `running` by a process that died (its lease expired) are taken over here. With
+   * `queued` (the default) so are runs left queued: with the in-process queue nobody else would
+   * advance them; a durable queue (BullMQ) still holds their jobs, so workers pass false.
+   */
+  async recover(options: { queued?: boolean } = {}): Promise<string[]> {
     const running = await this.store.findExpiredRunning();
-    // A run queued (kicked off or answered) when its process stopped has no one to advance it either.
-    const queued = await this.store.listRuns({ status: ['queued'], limit: 100_000 });
+    const queued = options.queued === false ? [] : await this.store.listRuns({ status: ['queued'], limit: 100_000 });
     const unleased = await Promise.all(queued.map(async (run) => ((await this.store.leaseHolder(run.id)) ? undefined : run)));
     const orphans = [...running, ...unleased.filter((run): run is RunRecord => run !== undefined)];
-    for (const run of orphans) this.#schedule(run.id);
+    for (const run of orphans) await this.#schedule(run.id, `takeover-${run.version}`);
     return orphans.map((run) => run.id);
   }
 
@@ -273,9 +281,9 @@ export class Runner {
     }
   }
 
-  #schedule(runId: string): void {
+  async #schedule(runId: string, work: string): Promise<void> {
     if (this.#shutdown.signal.aborted) return;
-    if (this.#options.schedule) this.#options.schedule(runId);
+    if (this.#options.schedule) await this.#options.schedule(runId, work);
     else this.#queue.enqueue(runId);
   }
 
@@ -306,7 +314,7 @@ export class Runner {
       }
       run = await update({ status: 'running', error: undefined });
       const events = new EventWriter(
-        (event) => lease.fenced(this.store.appendEvent(runId, event, fence)),
+        (event) => lease.fenced(this.store.appendEvent(runId, storedEvent(event), fence)),
         runId,
         // A fenced-out pass says nothing more to listeners (chat threads): the new owner speaks now.
         (event) => lease.lost || this.#notify(run, event),

@@ -144,6 +144,15 @@ export class SqliteAtomic implements RunStoreAtomics {
     return changes === 1;
   }
 
+  async deleteRunData(runId: string, extraEventLogs: string[]): Promise<void> {
+    const logs = JSON.stringify([runId, ...extraEventLogs]);
+    // Each delete stands alone; the caller removes the run record last, so a repeat finishes the job.
+    await this.#run('DELETE FROM crewbot_events WHERE ns = ? AND run_id IN (SELECT value FROM json_each(?))', [this.ns, logs]);
+    await this.#run('DELETE FROM crewbot_task_outputs WHERE ns = ? AND run_id = ?', [this.ns, runId]);
+    await this.#run('DELETE FROM crewbot_leases WHERE ns = ? AND run_id = ?', [this.ns, runId]);
+    await this.#run('DELETE FROM crewbot_runs WHERE ns = ? AND id = ?', [this.ns, runId]);
+  }
+
   async readEvents(runId: string, since: number): Promise<string[]> {
     const rows = await this.#all(
       'SELECT body FROM crewbot_events WHERE ns = ? AND run_id = ? AND seq >= ? ORDER BY seq',

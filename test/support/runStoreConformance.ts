@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewRun } from '../../src/runs/runRecord.ts';
-import { FencedOutError, RunAlreadyExistsError, RunNotFoundError, type Fence, type RunStore } from '../../src/runs/runStore.ts';
+import { FencedOutError, RunAlreadyExistsError, RunNotFoundError, RunStillActiveError, type Fence, type RunStore } from '../../src/runs/runStore.ts';
 
 export type RunStoreUnderTest = {
   store: RunStore;
@@ -383,6 +383,34 @@ export function describeRunStoreConformance(name: string, makeStore: () => Promi
         await expect(store.appendEvent(run.id, { n: 1 }, first)).rejects.toBeInstanceOf(FencedOutError);
         await store.appendEvent(run.id, { n: 2 }, second);
         expect(await store.getEvents(run.id)).toEqual([{ n: 2 }]);
+      });
+    });
+
+    describe('deleting runs', () => {
+      it('removes a finished run and everything kept about it, and refuses a run still active', async () => {
+        const done = await store.createRun(newRun({ thread: { platform: 'slack', id: 'slack:C9:1.1' } }));
+        const active = await store.createRun(newRun());
+        await store.saveCheckpoint(done.id, { step: 2 });
+        await store.saveTaskOutput(done.id, 'research', { raw: 'x' });
+        await store.appendEvent(done.id, { n: 1 });
+        await store.appendEvent(`${done.id}:answers`, { requestId: 'r1' });
+        await store.saveThreadState(done.id, { status: { ts: '1' } });
+        await store.indexThread({ platform: 'slack', id: 'slack:C9:1.1' }, done.id);
+        await store.updateRun(done.id, { status: 'completed' });
+        await store.updateRun(active.id, { status: 'awaiting_input' });
+
+        await store.deleteRun(done.id);
+        await expect(store.deleteRun(active.id)).rejects.toBeInstanceOf(RunStillActiveError);
+        expect(await store.getRun(done.id)).toBeUndefined();
+        expect(await store.getCheckpoint(done.id)).toBeUndefined();
+        expect(await store.getTaskOutputs(done.id)).toEqual({});
+        expect(await store.getEvents(done.id)).toEqual([]);
+        expect(await store.getEvents(`${done.id}:answers`)).toEqual([]);
+        expect(await store.getThreadState(done.id)).toBeUndefined();
+        expect(await store.runForThread({ platform: 'slack', id: 'slack:C9:1.1' })).toBeUndefined();
+        expect((await store.listRuns()).map((run) => run.id)).toEqual([active.id]);
+        expect((await store.listRuns({ status: ['completed'] })).map((run) => run.id)).toEqual([]);
+        expect((await store.getRun(active.id))?.status).toBe('awaiting_input');
       });
     });
 
