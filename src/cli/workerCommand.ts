@@ -28,6 +28,10 @@ export async function workerCommand(args: string[], runtime: Runtime, io: CliIo,
   if (!concurrency.success) throw new UsageError(`--concurrency takes a whole number of runs, at least 1.\nUsage: ${USAGE}`);
   if (!runtime.config.CREWBOT_QUEUE) throw new QueueNotConfiguredError('crewbot worker');
   const { runner, queue, close } = await runtime.openRunner();
+  // Progress goes into Slack threads through the outgoing half only (the bot token).
+  const stopSlack = runtime.config.SLACK_BOT_TOKEN
+    ? (await import('../chat/slack/outbound.ts')).startSlackOutbound(runtime, runner, io.err)
+    : undefined;
   try {
     const worker = await startFleetWorker({ runner, queue: queue!, concurrency: concurrency.data, takeoverEveryMs: runtime.config.CREWBOT_LEASE_TTL_MS / 2, warn: io.err });
     io.err(`crewbot worker: advancing up to ${concurrency.data} run(s) at once from the queue. SIGTERM drains and leaves.`);
@@ -36,6 +40,7 @@ export async function workerCommand(args: string[], runtime: Runtime, io: CliIo,
     await worker.stop();
     return EXIT.ok;
   } finally {
+    await stopSlack?.();
     await close();
   }
 }

@@ -8,6 +8,7 @@ import { openRunStore } from '../../src/runs/openRunStore.ts';
 import type { RunStore } from '../../src/runs/runStore.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { lastJsonLine, runCli, startCli, type CliProcess } from '../support/runCli.ts';
+import { startFakeSlackApi } from '../support/fakeSlackApi.ts';
 import { startScriptedOpenAI, type RecordedRequest, type ScriptedOpenAI } from '../support/scriptedOpenAI.ts';
 
 const REDIS = 'redis://127.0.0.1:6379';
@@ -110,6 +111,43 @@ describe('a fleet: a front end that enqueues, workers in other processes that ad
       expect(server.requests).toHaveLength(2);
     } finally {
       await frontEnd.close();
+    }
+  }, 300_000);
+
+  it('a worker posts a Slack run’s progress and result into its thread with the bot token only', async () => {
+    const slack = await startFakeSlackApi();
+    try {
+      server.on(step('Step one', 'Outline.'));
+      server.on(step('Step two', 'Draft.'));
+      server.on(step('Step three', 'Tides, polished for Slack.'));
+      const posting = await worker({ SLACK_BOT_TOKEN: 'xoxb-worker-token', SLACK_API_URL: slack.url });
+      const frontEnd = await createRuntime(loadConfig({ ...env }, { dotenv: false })).openRunner();
+      let runId: string;
+      try {
+        const run = await frontEnd.runner.kickoff({
+          crew: 'three_steps',
+          inputs: { topic: 'tides' },
+          requester: { platform: 'slack', userId: 'U_ADA' },
+          thread: { platform: 'slack', id: 'slack:C_FLEET:1700000000.0001' },
+        });
+        runId = run!.id;
+      } finally {
+        await frontEnd.close();
+      }
+      await vi.waitFor(async () => expect((await store.getRun(runId))?.status).toBe('completed'), { timeout: 120_000, interval: 100 });
+      await vi.waitFor(
+        () =>
+          expect(
+            slack.messages.some((m) => m.channel === 'C_FLEET' && JSON.stringify(m).includes('Tides, polished for Slack.')),
+            `${JSON.stringify(slack.calls.map((c) => [c.method, c.error]))}\n${posting.stderr()}`,
+          ).toBe(true),
+        { timeout: 30_000, interval: 100 },
+      );
+      const inThread = slack.messages.filter((m) => m.channel === 'C_FLEET');
+      expect(inThread.every((m) => m.threadTs === '1700000000.0001')).toBe(true);
+      expect(new Set(inThread.map((m) => m.text)).size).toBe(inThread.length); // nothing posted twice
+    } finally {
+      await slack.close();
     }
   }, 300_000);
 
