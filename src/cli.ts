@@ -35,6 +35,10 @@ Usage:
   crewbot replay <runId> --from <taskId> [--json]        run again from a task, keeping earlier outputs
   crewbot start [--interactive]                          npm start: Slack/Discord when their tokens are set,
                                                          else the terminal session
+  crewbot serve                                          chat surfaces, webhooks and schedules, no terminal
+  crewbot triggers [--json]                              every crew's triggers, with each schedule's next time
+  crewbot trigger <crew> [--event file.json] [--index N] [--json]
+                                                         fire a crew's trigger by hand and follow the run
   crewbot discord register [--guild ID]                  register the /crew command with Discord
   crewbot worker [--concurrency N]                       advance runs from the CREWBOT_QUEUE queue (a fleet)
   crewbot wait <runId> [--json]                          wait for a run (e.g. run --detach) and print its result
@@ -78,6 +82,12 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
         return await (await import('./cli/waitCommand.ts')).waitCommand(args, runtime, io, signal);
       case 'prune':
         return await (await import('./cli/pruneCommand.ts')).pruneCommand(args, runtime, io);
+      case 'serve':
+        return await (await import('./cli/serveCommand.ts')).serveCommand(args, runtime, io, signal);
+      case 'triggers':
+        return await (await import('./cli/triggersCommand.ts')).triggersCommand(args, runtime, io);
+      case 'trigger':
+        return await (await import('./cli/triggerCommand.ts')).triggerCommand(args, runtime, io, signal);
       default:
         throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
     }
