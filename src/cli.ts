@@ -16,6 +16,7 @@ Usage:
   crewbot list [--json]                                  crews with their description and inputs
   crewbot validate [<crew|dir>...]                       check crew files; exit 2 naming every problem
   crewbot run <crew|dir> [--input key=value]... [--json] run a crew; progress on stderr
+                         [--detach]                      with CREWBOT_QUEUE: enqueue, print the id, return
   crewbot resume <runId> [--approve | --deny [reason] | --feedback TEXT | --answer TEXT] [--request ID] [--json]
                                                          answer a waiting run and continue it
   crewbot runs [--status S]... [--limit N] [--json]      recent runs: status, crew, age, tokens
@@ -29,6 +30,9 @@ Usage:
   crewbot trigger <crew> [--event file.json] [--index N] [--json]
                                                          fire a crew's trigger by hand and follow the run
   crewbot discord register [--guild ID]                  register the /crew command with Discord
+  crewbot worker [--concurrency N]                       advance runs from the CREWBOT_QUEUE queue (a fleet)
+  crewbot wait <runId> [--json]                          wait for a run (e.g. run --detach) and print its result
+  crewbot prune --older-than 30d [--status S,...] [--dry-run]  delete finished runs older than that
 
 Exit codes: 0 completed, 1 failed or cancelled, 2 bad usage or invalid crew,
 10 waiting for input (answer with crewbot resume), 130 interrupted (the run stays resumable).`;
@@ -63,6 +67,12 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
         return await (await import('./cli/startCommand.ts')).startCommand(runtime, io, args, signal);
       case 'discord':
         return await (await import('./cli/discordCommand.ts')).discordCommand(args, runtime, io);
+      case 'worker':
+        return await (await import('./cli/workerCommand.ts')).workerCommand(args, runtime, io, signal);
+      case 'wait':
+        return await (await import('./cli/waitCommand.ts')).waitCommand(args, runtime, io, signal);
+      case 'prune':
+        return await (await import('./cli/pruneCommand.ts')).pruneCommand(args, runtime, io);
       case 'serve':
         return await (await import('./cli/serveCommand.ts')).serveCommand(args, runtime, io, signal);
       case 'triggers':

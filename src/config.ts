@@ -28,6 +28,10 @@ const EnvSchema = LlmEnvSchema.extend({
   CREWBOT_CREWS_DIR: z.string().trim().min(1).default('crews'),
   CREWBOT_STORE: z.string().trim().min(1).default('sqlite://.crewbot/crewbot.sqlite'),
   CREWBOT_MAX_RUNS: z.coerce.number().int().positive().default(8),
+  /** Empty: runs advance in this process. redis://…: run work goes to BullMQ for `crewbot worker`s. */
+  CREWBOT_QUEUE: optionalText,
+  /** How long a run's lease lasts without renewal: a dead process's runs are taken over after this. */
+  CREWBOT_LEASE_TTL_MS: z.coerce.number().int().min(100).default(30_000),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,

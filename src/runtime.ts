@@ -6,6 +6,7 @@ import type { LlmClient } from './llm/types.ts';
 import { openRunStore } from './runs/openRunStore.ts';
 import { Runner, type RunnerOptions } from './runs/runner.ts';
 import type { RunStore } from './runs/runStore.ts';
+import type { BullRunQueue } from './runs/bullRunQueue.ts';
 import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from './tools/builtinTools.ts';
 
 /** What every surface needs to run crews, built once from the configuration. */
@@ -14,8 +15,20 @@ export interface Runtime {
   llm: LlmClient;
   loadCrew(nameOrDir: string): Promise<LoadedCrew>;
   listCrews(): ReturnType<typeof listCrews>;
-  /** The run store named by CREWBOT_STORE and a Runner on it; close the store when done. */
-  openRunner(options?: Partial<RunnerOptions>): Promise<{ runner: Runner; store: RunStore }>;
+  /**
+   * The run store named by CREWBOT_STORE and a Runner on it. With CREWBOT_QUEUE set (and no
+   * `schedule` given) the runner enqueues its work on BullMQ instead of advancing runs here.
+   * `close` closes the queue and the store.
+   */
+  openRunner(options?: Partial<RunnerOptions>): Promise<OpenedRunner>;
+}
+
+export interface OpenedRunner {
+  runner: Runner;
+  store: RunStore;
+  /** The BullMQ queue when CREWBOT_QUEUE is set and no `schedule` was given. */
+  queue?: BullRunQueue | undefined;
+  close(): Promise<void>;
 }
 
 export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?: string } = {}): Runtime {
@@ -38,8 +51,23 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
     loadCrew: load,
     listCrews: () => listCrews(loadOptions),
     openRunner: async (options = {}) => {
+      // Only a process that uses the queue loads BullMQ.
+      const queue =
+        config.CREWBOT_QUEUE && options.schedule === undefined
+          ? new (await import('./runs/bullRunQueue.ts')).BullRunQueue(config.CREWBOT_QUEUE)
+          : undefined;
       const store = await openRunStore(config.CREWBOT_STORE, { cwd });
-      return { store, runner: new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, ...options }) };
+      const schedule = queue ? (runId: string, work: string) => queue.enqueue({ runId }, work) : undefined;
+      const runner = new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, leaseTtlMs: config.CREWBOT_LEASE_TTL_MS, ...(schedule ? { schedule } : {}), ...options });
+      return {
+        store,
+        runner,
+        queue,
+        close: async () => {
+          await queue?.close();
+          await store.close();
+        },
+      };
     },
   };
 }

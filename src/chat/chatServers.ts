@@ -21,7 +21,12 @@ export function chatSurfacesConfigured(runtime: Runtime): boolean {
  * taken over, overdue requests get their crew's default outcome, and it all runs until `signal`
  * aborts (Ctrl-C, SIGTERM). `crewbot serve` and `npm start` with chat tokens run this.
  */
-export async function runChatServers(runtime: Runtime, io: ChatServersIo, signal: AbortSignal): Promise<void> {
+export async function runChatServers(
+  runtime: Runtime,
+  io: ChatServersIo,
+  signal: AbortSignal,
+  options: { work?: boolean } = {},
+): Promise<void> {
   const { config } = runtime;
   // Only the configured surfaces are loaded: Bolt and discord.js are the slowest imports crewbot has.
   const [slackSurface, discordSurface] = await Promise.all([
@@ -32,9 +37,18 @@ export async function runChatServers(runtime: Runtime, io: ChatServersIo, signal
   const slackAccess = slackSurface?.createSlackAccess(runtime);
   const discordAccess = discordSurface && new discordSurface.DiscordAccess({ config, loadCrew: runtime.loadCrew });
   const answerPolicy = answerPolicyOf([slackAccess, discordAccess].filter((access) => access !== undefined));
-  const { runner, store } = await runtime.openRunner({ answerPolicy });
+  const { runner, queue, close } = await runtime.openRunner({ answerPolicy });
   const stops: Array<() => Promise<void>> = [];
   try {
+    // With a queue this process only acknowledges, claims and enqueues; workers advance the runs.
+    if (queue && options.work) {
+      const { startFleetWorker } = await import('../runs/fleetWorker.ts');
+      const worker = await startFleetWorker({ runner, queue, concurrency: config.CREWBOT_MAX_RUNS, warn: io.err });
+      stops.push(() => worker.stop());
+      io.err(`Queue: this process also works runs (--work), up to ${config.CREWBOT_MAX_RUNS} at once.`);
+    } else if (queue) {
+      io.err('Queue: runs are enqueued for `crewbot worker` processes.');
+    }
     const triggers = await createTriggerService({ runtime, runner, openers: await threadOpeners(config), log: (text) => io.err(text) });
     const webhookRoute = triggers.webhooks && { path: `${WEBHOOK_PATH_PREFIX}:crew`, method: 'POST', handler: triggers.webhooks };
     let webhookPort: number | undefined;
@@ -57,17 +71,20 @@ export async function runChatServers(runtime: Runtime, io: ChatServersIo, signal
       }
       io.err(`Webhooks: listening on :${webhookPort}${WEBHOOK_PATH_PREFIX}<crew>.`);
     }
-    const taken = await runner.recover();
-    if (taken.length) io.err(`Took over ${taken.length} run(s) left by a stopped process.`);
+    // With a queue, workers take over dead processes' runs and apply request timeouts.
+    if (!queue) {
+      const taken = await runner.recover();
+      if (taken.length) io.err(`Took over ${taken.length} run(s) left by a stopped process.`);
+      const stopSweep = runner.startTimeoutSweep();
+      stops.push(async () => stopSweep());
+    }
     triggers.start();
     stops.push(async () => triggers.stop());
-    const stopSweep = runner.startTimeoutSweep();
-    stops.push(async () => stopSweep());
     io.err('crewbot is running. Ctrl-C stops it; runs in progress are saved and continue at the next start.');
     if (!signal.aborted) await once(signal, 'abort');
   } finally {
     for (const stop of stops.reverse()) await stop().catch((error: unknown) => io.err(`while stopping: ${String(error)}`));
     await runner.shutdown();
-    await store.close();
+    await close();
   }
 }

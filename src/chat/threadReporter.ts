@@ -1,3 +1,4 @@
+import { readEventLog } from '../runs/eventLog.ts';
 import { z } from 'zod';
 import { errorMessage } from '../engine/errors.ts';
 import type { CrewEvent } from '../engine/events.ts';
@@ -148,7 +149,7 @@ export class ThreadReporter {
     const [loaded, saved, events] = await Promise.all([
       loadCrew(run),
       runner.store.getThreadState(run.id),
-      runner.store.getEvents(run.id),
+      readEventLog(runner.store, run.id),
     ]);
     let view = initialProgress(loaded.spec.name, loaded.spec.tasks.map((task) => task.id), run.createdAt);
     for (const event of events) view = applyEvent(view, event as CrewEvent);

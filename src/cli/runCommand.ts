@@ -1,22 +1,24 @@
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, parseInputs, UsageError } from './cliArgs.ts';
-import type { CliIo } from './io.ts';
+import { EXIT, type CliIo } from './io.ts';
 import { localActor } from './localActor.ts';
 import { advanceAndReport } from './runOutcome.ts';
+import { QueueNotConfiguredError } from './workerCommand.ts';
 
-const USAGE = 'crewbot run <crew|dir> [--input key=value]... [--json]';
+const USAGE = 'crewbot run <crew|dir> [--input key=value]... [--detach] [--json]';
 
 /** Starts a run in the store and advances it here; it can be resumed from anywhere later. */
 export async function runCommand(args: string[], runtime: Runtime, io: CliIo, signal?: AbortSignal): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     args,
-    { input: { type: 'string', multiple: true, short: 'i' }, json: { type: 'boolean' } },
+    { input: { type: 'string', multiple: true, short: 'i' }, json: { type: 'boolean' }, detach: { type: 'boolean' } },
     USAGE,
   );
   const [crewName, ...extra] = positionals;
   if (!crewName || extra.length > 0) throw new UsageError(`Name one crew.\nUsage: ${USAGE}`);
   const loaded = await runtime.loadCrew(crewName);
   for (const warning of loaded.warnings) io.err(`warning: ${warning}`);
+  if (values.detach) return detach(runtime, crewName, parseInputs(values.input ?? []), io, values.json ?? false);
   const { runner, store } = await runtime.openRunner({ schedule: () => undefined });
   try {
     const actor = localActor();
@@ -29,5 +31,21 @@ export async function runCommand(args: string[], runtime: Runtime, io: CliIo, si
     return await advanceAndReport(runner, runtime, run!.id, io, values.json ?? false, signal);
   } finally {
     await store.close();
+  }
+}
+
+/** Enqueues the run for the fleet's workers and returns at once; `crewbot wait` follows it. */
+async function detach(runtime: Runtime, crew: string, inputs: Record<string, string>, io: CliIo, json: boolean): Promise<number> {
+  if (!runtime.config.CREWBOT_QUEUE) throw new QueueNotConfiguredError('crewbot run --detach');
+  const { runner, close } = await runtime.openRunner();
+  try {
+    const actor = localActor();
+    const run = await runner.kickoff({ crew, inputs, requester: { platform: actor.platform, userId: actor.userId, name: actor.name } });
+    if (json) io.out(JSON.stringify({ runId: run!.id, status: 'queued' }));
+    else io.out(run!.id);
+    io.err(`Run ${run!.id} queued. Follow it with: crewbot wait ${run!.id}`);
+    return EXIT.ok;
+  } finally {
+    await close();
   }
 }

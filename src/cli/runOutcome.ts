@@ -48,14 +48,15 @@ export async function advanceAndReport(
       io.err(`Interrupted. Run ${runId} is saved; continue it with: crewbot resume ${runId}`);
       return EXIT_INTERRUPTED;
     }
-    return await report(runner, loaded, finished, io, json);
+    return await reportRun(runner, loaded, finished, io, json);
   } finally {
     unsubscribe();
     signal?.removeEventListener('abort', interrupt);
   }
 }
 
-async function report(runner: Runner, loaded: LoadedCrew, run: RunRecord, io: CliIo, json: boolean): Promise<number> {
+/** Prints a run that finished or waits for a person (`--json`: the RunResultJson line) and returns its exit code. */
+export async function reportRun(runner: Runner, loaded: LoadedCrew, run: RunRecord, io: CliIo, json: boolean): Promise<number> {
   const result = await resultJson(runner, loaded, run);
   if (run.status === 'failed') io.err(`Run ${run.id} failed: ${run.error ?? 'unknown reason'}`);
   if (run.status === 'awaiting_input') {

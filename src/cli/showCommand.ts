@@ -1,3 +1,4 @@
+import { readEventLog } from '../runs/eventLog.ts';
 import type { CrewEvent } from '../engine/events.ts';
 import type { HumanRequest } from '../engine/humanRequest.ts';
 import { describeRequest } from '../chat/requestPrompt.ts';
@@ -18,7 +19,7 @@ export async function showCommand(args: string[], runtime: Runtime, io: CliIo): 
   try {
     const run = await store.getRun(runId);
     if (!run) throw new RunNotFoundError(runId);
-    const [outputs, events] = await Promise.all([store.getTaskOutputs(runId), store.getEvents(runId)]);
+    const [outputs, events] = await Promise.all([store.getTaskOutputs(runId), readEventLog(store, runId)]);
     if (values.json) {
       io.out(JSON.stringify({ run, outputs, events }));
       return EXIT.ok;

@@ -7,7 +7,7 @@ import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { listCommand } from './listCommand.ts';
 
-const USAGE = 'crewbot start [--interactive]';
+const USAGE = 'crewbot start [--interactive] [--work]';
 
 /**
  * `npm start`: Slack and/or Discord when their tokens are set (with the crews' triggers, as
@@ -17,11 +17,11 @@ const USAGE = 'crewbot start [--interactive]';
  * wait for input.
  */
 export async function startCommand(runtime: Runtime, io: CliIo, args: string[] = [], signal?: AbortSignal): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { interactive: { type: 'boolean' } }, USAGE);
+  const { values, positionals } = parseCommandArgs(args, { interactive: { type: 'boolean' }, work: { type: 'boolean' } }, USAGE);
   if (positionals.length > 0) throw new UsageError(`crewbot start takes no arguments.\nUsage: ${USAGE}`);
   const terminal = values.interactive || process.stdin.isTTY;
   if ((chatSurfacesConfigured(runtime) && !values.interactive) || (!terminal && (await anyTriggers(runtime)))) {
-    await runChatServers(runtime, io, signal ?? new AbortController().signal);
+    await runChatServers(runtime, io, signal ?? new AbortController().signal, { work: values.work ?? false });
     return EXIT.ok;
   }
   if (!terminal) return listCrews(runtime, io);

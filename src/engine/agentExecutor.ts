@@ -4,6 +4,7 @@ import { describeAnswer } from './answers.ts';
 import { errorMessage } from './errors.ts';
 import { HumanInputRequired } from './humanRequest.ts';
 import { EMPTY_ANSWER_NUDGE, FINAL_ANSWER_NOW } from './prompts.ts';
+import { callWithDeadline, DEFAULT_TOOL_TIMEOUT_MS, ToolCallInterruptedError } from './toolDeadline.ts';
 import type { CallSite, RunContext } from './runContext.ts';
 import type { Conversation } from './runState.ts';
 import { fitContextWindow, recoverFromContextRefusal } from './contextWindow.ts';
@@ -165,25 +166,31 @@ async function runOneTool(
     }
   }
   try {
-    const output = capToolResult(
-      await tool.invoke(call.arguments, {
+    // Raced against the run's signal, max_execution_time and the tool's timeout: a call that never
+    // settles cannot hang the run, its queue slot or the process's shutdown.
+    const timeoutMs = tool.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+    const result = await callWithDeadline(tool.name, timeoutMs, execution.signal ?? ctx.env.signal, (signal) =>
+      tool.invoke(call.arguments, {
         runId: ctx.runId,
         taskId,
         agentRole: agent,
         toolCallId: call.id,
-        signal: execution.signal ?? ctx.env.signal,
+        signal,
         askHuman: async (question) => {
           const { answer } = await ctx.requireHuman({ slot: `${slot}/question`, kind: 'question', taskId, agent, question });
           return answer.type === 'answer' ? answer.text : describeAnswer(answer);
         },
       }),
     );
+    const output = capToolResult(result);
     recordToolResult(ctx, cacheKey, output);
     ctx.emit({ type: 'tool_usage_finished', taskId, agent, tool: call.name, output });
     return output;
   } catch (error) {
     if (error instanceof HumanInputRequired) throw error;
     ctx.throwIfCancelled();
+    // max_execution_time ran out during the call: the task fails (naming the tool), not the tool.
+    if (error instanceof ToolCallInterruptedError) throw error;
     const message = errorMessage(error);
     ctx.emit({ type: 'tool_usage_error', taskId, agent, tool: call.name, error: message });
     return `Error: ${message}`;

@@ -15,6 +15,7 @@ import { structuredAnswer } from './structuredAnswer.ts';
 import { forgetWorkingMemory } from './workingMemory.ts';
 import { maxRetryLimitOf, retryAfterFailure } from './taskRetry.ts';
 import { reasonBeforeTask } from './reasoning.ts';
+import { ToolCallInterruptedError } from './toolDeadline.ts';
 
 /**
  * Runs one task to a validated output and records it; throws TaskFailedError when it cannot. A
@@ -76,8 +77,9 @@ async function produceOutput(ctx: RunContext, task: TaskSpec, agent: AgentSpec):
       opening: () => openingMessages(agent, { ...parts, approach }),
       signal: executionSignal(ctx, agent),
     }).catch((error: unknown) => {
-      if (agent.maxExecutionTime && !ctx.env.signal?.aborted && isAbort(error)) {
-        throw new TaskFailedError(task.id, `${agent.role} exceeded its max execution time (${agent.maxExecutionTime} s).`);
+      const inTool = error instanceof ToolCallInterruptedError ? ` while tool ${error.tool} was running` : '';
+      if (agent.maxExecutionTime && !ctx.env.signal?.aborted && (isAbort(error) || inTool)) {
+        throw new TaskFailedError(task.id, `${agent.role} exceeded its max execution time (${agent.maxExecutionTime} s)${inTool}.`);
       }
       throw error;
     });

@@ -1,4 +1,4 @@
-import type { RunStore } from './runStore.ts';
+import { FencedOutError, type Fence, type RunStore } from './runStore.ts';
 
 export class LeaseLostError extends Error {
   override name = 'LeaseLostError';
@@ -36,16 +36,20 @@ export class LeaseKeeper {
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> = Promise.resolve();
   #stopped = false;
+  /** The grant's fencing token: every write of the run's owner carries it. */
+  readonly fence: Fence;
 
   /** Takes the lease and starts renewing it; undefined when another owner holds it. */
   static async acquire(opts: LeaseKeeperOptions): Promise<LeaseKeeper | undefined> {
     const startedAt = Date.now();
-    if (!(await opts.store.acquireLease(opts.runId, opts.owner, opts.ttlMs))) return undefined;
-    return new LeaseKeeper(opts, startedAt + opts.ttlMs);
+    const fence = await opts.store.acquireLease(opts.runId, opts.owner, opts.ttlMs);
+    if (!fence) return undefined;
+    return new LeaseKeeper(opts, fence, startedAt + opts.ttlMs);
   }
 
-  private constructor(opts: LeaseKeeperOptions, expiresAt: number) {
+  private constructor(opts: LeaseKeeperOptions, fence: Fence, expiresAt: number) {
     this.#opts = opts;
+    this.fence = fence;
     this.#intervalMs = Math.max(1, Math.floor(opts.ttlMs / 3));
     this.#expiresAt = expiresAt;
     this.#schedule();
@@ -58,6 +62,22 @@ export class LeaseKeeper {
 
   get lost(): boolean {
     return this.#controller.signal.aborted;
+  }
+
+  /**
+   * Passes a fenced write through. Refused (FencedOutError) means the lease is gone even if no
+   * renewal has noticed yet: the work stops at once, as on any other loss.
+   */
+  async fenced<T>(write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } catch (error) {
+      if (error instanceof FencedOutError && !this.lost) {
+        clearTimeout(this.#timer);
+        this.#lose(error);
+      }
+      throw error;
+    }
   }
 
   /** Stops renewing and releases the lease (unless it was already lost). */

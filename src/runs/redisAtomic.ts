@@ -1,7 +1,7 @@
 import type { RedisClientType } from '@keyv/redis';
 import { z } from 'zod';
 import { RunStatusSchema, type RunStatus } from './runRecord.ts';
-import type { LeaseHolder, RunStoreAtomics } from './runStore.ts';
+import type { Fence, LeaseHolder, RunStoreAtomics } from './runStore.ts';
 
 export type RedisClient = RedisClientType;
 
@@ -24,13 +24,32 @@ for i = 4, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end
 redis.call('ZADD', KEYS[3], seq, ARGV[1])
 return 1`;
 
+// KEYS[2] holds the run's lease epoch; it outlives the lease so every new grant gets a higher one.
+// A live grant to the same owner keeps its epoch.
 const ACQUIRE_LEASE = `
 local holder = redis.call('GET', KEYS[1])
-if holder == false or holder == ARGV[1] then
-  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-  return 1
-end
-return 0`;
+if holder ~= false and holder ~= ARGV[1] then return 0 end
+local epoch = tonumber(redis.call('GET', KEYS[2]))
+if holder == false or epoch == nil then epoch = redis.call('INCR', KEYS[2]) end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return epoch`;
+
+// The fence check every fenced write starts with: KEYS[1] the lease, KEYS[2] its epoch,
+// ARGV[1] the owner, ARGV[2] the epoch. The write follows in the same script, so nothing slips between.
+const FENCE_HOLDS = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] or redis.call('GET', KEYS[2]) ~= ARGV[2] then return 0 end`;
+
+const FENCED_SET = `${FENCE_HOLDS}
+redis.call('SET', KEYS[3], ARGV[3])
+return 1`;
+
+const FENCED_RPUSH = `${FENCE_HOLDS}
+redis.call('RPUSH', KEYS[3], ARGV[3])
+return 1`;
+
+const FENCED_HSET = `${FENCE_HOLDS}
+redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
+return 1`;
 
 const RENEW_LEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -90,16 +109,35 @@ export class RedisAtomic implements RunStoreAtomics {
     return running.filter((_, i) => leased[i] === 0);
   }
 
-  async appendEvent(runId: string, json: string): Promise<void> {
+  async appendEvent(runId: string, json: string, fence?: Fence): Promise<boolean> {
+    if (fence) return this.#fenced(FENCED_RPUSH, fence, this.#events(runId), [json]);
     await this.client.rPush(this.#events(runId), json);
+    return true;
+  }
+
+  async deleteRunData(runId: string, extraEventLogs: string[]): Promise<void> {
+    const statusSets = RunStatusSchema.options.map((status) => this.#statusSet(status));
+    await this.client
+      .multi()
+      .zRem(this.#allRuns(), runId)
+      .eval(`for i = 1, #KEYS do redis.call('ZREM', KEYS[i], ARGV[1]) end return 1`, { keys: statusSets, arguments: [runId] })
+      .del([this.#events(runId), ...extraEventLogs.map((log) => this.#events(log)), this.#outputs(runId), this.#lease(runId), this.#epoch(runId)])
+      .exec();
   }
 
   readEvents(runId: string, since: number): Promise<string[]> {
     return this.client.lRange(this.#events(runId), since, -1);
   }
 
-  async saveTaskOutput(runId: string, taskId: string, json: string): Promise<void> {
+  async saveTaskOutput(runId: string, taskId: string, json: string, fence?: Fence): Promise<boolean> {
+    if (fence) return this.#fenced(FENCED_HSET, fence, this.#outputs(runId), [taskId, json]);
     await this.client.hSet(this.#outputs(runId), taskId, json);
+    return true;
+  }
+
+  putFenced(key: string, valueJson: string, fence: Fence): Promise<boolean> {
+    // @keyv/redis's layout: `<namespace>::<key>`, the value wrapped as {"value": …}.
+    return this.#fenced(FENCED_SET, fence, `${this.ns}::${key}`, [`{"value":${valueJson}}`]);
   }
 
   async readTaskOutputs(runId: string): Promise<Array<[string, string]>> {
@@ -115,9 +153,10 @@ export class RedisAtomic implements RunStoreAtomics {
     return reply === 'OK';
   }
 
-  async acquireLease(runId: string, owner: string, ttlMs: number): Promise<boolean> {
-    const reply = await this.client.eval(ACQUIRE_LEASE, { keys: [this.#lease(runId)], arguments: [owner, String(ttlMs)] });
-    return ScriptFlag.parse(reply) === 1;
+  async acquireLease(runId: string, owner: string, ttlMs: number): Promise<number | undefined> {
+    const keys = [this.#lease(runId), this.#epoch(runId)];
+    const epoch = ScriptFlag.parse(await this.client.eval(ACQUIRE_LEASE, { keys, arguments: [owner, String(ttlMs)] }));
+    return epoch === 0 ? undefined : epoch;
   }
 
   async renewLease(runId: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -134,6 +173,12 @@ export class RedisAtomic implements RunStoreAtomics {
     if (reply === null) return undefined;
     const [owner, remainingMs] = reply;
     return { owner, expiresAt: Date.now() + remainingMs };
+  }
+
+  async #fenced(script: string, fence: Fence, target: string, args: string[]): Promise<boolean> {
+    const keys = [this.#lease(fence.runId), this.#epoch(fence.runId), target];
+    const reply = await this.client.eval(script, { keys, arguments: [fence.owner, String(fence.epoch), ...args] });
+    return ScriptFlag.parse(reply) === 1;
   }
 
   #allRuns(): string {
@@ -162,5 +207,9 @@ export class RedisAtomic implements RunStoreAtomics {
 
   #lease(runId: string): string {
     return `${this.ns}:lease:${runId}`;
+  }
+
+  #epoch(runId: string): string {
+    return `${this.ns}:lease-epoch:${runId}`;
   }
 }

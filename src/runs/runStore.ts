@@ -14,6 +14,13 @@ import {
 
 export type LeaseHolder = { owner: string; expiresAt: number };
 
+/**
+ * Proof of one grant of a run's lease (a fencing token). The epoch grows with every new grant, so a
+ * write carrying a fence lands only while that very grant is live: a holder whose lease expired or
+ * was taken over writes nothing, even if it still believes it owns the run.
+ */
+export type Fence = { runId: string; owner: string; epoch: number };
+
 export type ListRunsOptions = { limit?: number; status?: readonly RunStatus[] };
 
 /** Durable home of runs: records, checkpoints, outputs, events, thread links, and the locks around them. */
@@ -21,18 +28,22 @@ export interface RunStore {
   /** Throws RunAlreadyExistsError when an explicit id is taken. */
   createRun(input: NewRun): Promise<RunRecord>;
   getRun(id: string): Promise<RunRecord | undefined>;
-  /** Merges the patch, bumps `updatedAt` and `version`; stamps `finishedAt` on a finished status. */
-  updateRun(id: string, patch: RunPatch): Promise<RunRecord>;
+  /**
+   * Merges the patch, bumps `updatedAt` and `version`; stamps `finishedAt` on a finished status.
+   * With a fence (here and on every write below) the write lands only while the fence's lease
+   * grant is live, checked atomically with the write; otherwise it throws FencedOutError.
+   */
+  updateRun(id: string, patch: RunPatch, fence?: Fence): Promise<RunRecord>;
   /** Newest first. Reads the index, then only the listed records (never checkpoints). */
   listRuns(opts?: ListRunsOptions): Promise<RunRecord[]>;
 
-  saveCheckpoint(runId: string, state: unknown): Promise<void>;
+  saveCheckpoint(runId: string, state: unknown, fence?: Fence): Promise<void>;
   getCheckpoint(runId: string): Promise<unknown>;
 
-  saveTaskOutput(runId: string, taskId: string, output: unknown): Promise<void>;
+  saveTaskOutput(runId: string, taskId: string, output: unknown, fence?: Fence): Promise<void>;
   getTaskOutputs(runId: string): Promise<Record<string, unknown>>;
 
-  appendEvent(runId: string, event: unknown): Promise<void>;
+  appendEvent(runId: string, event: unknown, fence?: Fence): Promise<void>;
   /** `since` is how many events the caller already has: events from that 0-based position on. */
   getEvents(runId: string, opts?: { since?: number }): Promise<unknown[]>;
 
@@ -45,8 +56,11 @@ export interface RunStore {
   /** True for exactly one caller, across processes, until `ttlMs` has passed. */
   claimIdempotencyKey(key: string, ttlMs: number): Promise<boolean>;
 
-  /** True when `owner` now holds the run's lease (also when it already did: the TTL is restarted). */
-  acquireLease(runId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /**
+   * The fence of `owner`'s grant when it now holds the run's lease (also when it already did: the
+   * TTL is restarted and the epoch kept); undefined when another owner holds it.
+   */
+  acquireLease(runId: string, owner: string, ttlMs: number): Promise<Fence | undefined>;
   /** Extends a live lease held by `owner`; false when it expired or belongs to someone else. */
   renewLease(runId: string, owner: string, ttlMs: number): Promise<boolean>;
   /** Releases the lease only if `owner` holds it. */
@@ -55,6 +69,12 @@ export interface RunStore {
 
   /** Runs marked `running` whose lease is gone: their process died, so another may take them over. */
   findExpiredRunning(): Promise<RunRecord[]>;
+
+  /**
+   * Removes a finished run and everything kept about it (record, checkpoint, outputs, events,
+   * answers, thread state and link, lease). Refuses (RunStillActiveError) a run that is not finished.
+   */
+  deleteRun(id: string): Promise<void>;
 
   close(): Promise<void>;
 }
@@ -71,12 +91,18 @@ export interface RunStoreAtomics {
   /** Newest first; every status when `statuses` is undefined. */
   listRunIds(limit: number, statuses: readonly RunStatus[] | undefined): Promise<string[]>;
   runningWithoutLease(): Promise<string[]>;
-  appendEvent(runId: string, json: string): Promise<void>;
+  /** Drops the run from the index and removes its events (also `extraEventLogs`), outputs and lease. */
+  deleteRunData(runId: string, extraEventLogs: string[]): Promise<void>;
+  /** The fenced writes below return false, having written nothing, when the fence's grant is not live. */
+  appendEvent(runId: string, json: string, fence?: Fence): Promise<boolean>;
   readEvents(runId: string, since: number): Promise<string[]>;
-  saveTaskOutput(runId: string, taskId: string, json: string): Promise<void>;
+  saveTaskOutput(runId: string, taskId: string, json: string, fence?: Fence): Promise<boolean>;
   readTaskOutputs(runId: string): Promise<Array<[taskId: string, json: string]>>;
+  /** Writes a keyv value (`{"value": …}` under keyv's own key) only while the fence's grant is live. */
+  putFenced(key: string, valueJson: string, fence: Fence): Promise<boolean>;
   claim(key: string, ttlMs: number): Promise<boolean>;
-  acquireLease(runId: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** The grant's epoch, or undefined when another owner holds the lease. */
+  acquireLease(runId: string, owner: string, ttlMs: number): Promise<number | undefined>;
   renewLease(runId: string, owner: string, ttlMs: number): Promise<boolean>;
   releaseLease(runId: string, owner: string): Promise<void>;
   leaseHolder(runId: string): Promise<LeaseHolder | undefined>;
@@ -100,6 +126,23 @@ export class StoredRunError extends Error {
   override name = 'StoredRunError';
   constructor(runId: string, detail: string) {
     super(`Run "${runId}" in the run store is damaged or from an incompatible crewbot version: ${detail}`);
+  }
+}
+
+export class FencedOutError extends Error {
+  override name = 'FencedOutError';
+  constructor(readonly fence: Fence) {
+    super(
+      `Run "${fence.runId}": "${fence.owner}" no longer holds the lease it was granted (epoch ${fence.epoch}), ` +
+        'so its write was refused. Another process owns the run now; this one stops working on it.',
+    );
+  }
+}
+
+export class RunStillActiveError extends Error {
+  override name = 'RunStillActiveError';
+  constructor(readonly runId: string, status: RunStatus) {
+    super(`Run "${runId}" is ${status}; only completed, failed or cancelled runs are deleted. Cancel it first if it should go.`);
   }
 }
 
@@ -149,7 +192,7 @@ export class KeyvRunStore implements RunStore {
     return parseRun(id, await this.#kv.get(runKey(id)));
   }
 
-  updateRun(id: string, patch: RunPatch): Promise<RunRecord> {
+  updateRun(id: string, patch: RunPatch, fence?: Fence): Promise<RunRecord> {
     return this.#serially(id, async () => {
       const current = await this.getRun(id);
       if (current === undefined) throw new RunNotFoundError(id);
@@ -163,7 +206,8 @@ export class KeyvRunStore implements RunStore {
         version: current.version + 1,
       });
       if (FINISHED_STATUSES.includes(next.status) && next.finishedAt === undefined) next.finishedAt = now;
-      await this.#kv.set(runKey(id), next);
+      if (fence) await this.#fenced(fence, this.#atomics.putFenced(runKey(id), toJson(next, 'run record'), fence));
+      else await this.#kv.set(runKey(id), next);
       if (next.status !== current.status) await this.#atomics.setIndexedStatus(id, next.status);
       return next;
     });
@@ -179,8 +223,9 @@ export class KeyvRunStore implements RunStore {
     return statuses === undefined ? records : records.filter((run) => statuses.includes(run.status));
   }
 
-  async saveCheckpoint(runId: string, state: unknown): Promise<void> {
-    await this.#kv.set(checkpointKey(runId), state);
+  async saveCheckpoint(runId: string, state: unknown, fence?: Fence): Promise<void> {
+    if (fence) await this.#fenced(fence, this.#atomics.putFenced(checkpointKey(runId), toJson(state, 'checkpoint'), fence));
+    else await this.#kv.set(checkpointKey(runId), state);
   }
 
   async getCheckpoint(runId: string): Promise<unknown> {
@@ -192,8 +237,9 @@ export class KeyvRunStore implements RunStore {
     }
   }
 
-  async saveTaskOutput(runId: string, taskId: string, output: unknown): Promise<void> {
-    await this.#atomics.saveTaskOutput(runId, taskId, toJson(output, `output of task "${taskId}"`));
+  async saveTaskOutput(runId: string, taskId: string, output: unknown, fence?: Fence): Promise<void> {
+    const json = toJson(output, `output of task "${taskId}"`);
+    await this.#fenced(fence, this.#atomics.saveTaskOutput(runId, taskId, json, fence));
   }
 
   async getTaskOutputs(runId: string): Promise<Record<string, unknown>> {
@@ -201,8 +247,8 @@ export class KeyvRunStore implements RunStore {
     return Object.fromEntries(entries.map(([taskId, json]) => [taskId, JSON.parse(json) as unknown]));
   }
 
-  async appendEvent(runId: string, event: unknown): Promise<void> {
-    await this.#atomics.appendEvent(runId, toJson(event, 'run event'));
+  async appendEvent(runId: string, event: unknown, fence?: Fence): Promise<void> {
+    await this.#fenced(fence, this.#atomics.appendEvent(runId, toJson(event, 'run event'), fence));
   }
 
   async getEvents(runId: string, opts: { since?: number } = {}): Promise<unknown[]> {
@@ -231,8 +277,9 @@ export class KeyvRunStore implements RunStore {
     return this.#atomics.claim(key, wholeMs(ttlMs));
   }
 
-  acquireLease(runId: string, owner: string, ttlMs: number): Promise<boolean> {
-    return this.#atomics.acquireLease(runId, owner, wholeMs(ttlMs));
+  async acquireLease(runId: string, owner: string, ttlMs: number): Promise<Fence | undefined> {
+    const epoch = await this.#atomics.acquireLease(runId, owner, wholeMs(ttlMs));
+    return epoch === undefined ? undefined : { runId, owner, epoch };
   }
 
   renewLease(runId: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -252,9 +299,26 @@ export class KeyvRunStore implements RunStore {
     return records.filter((run) => run.status === 'running');
   }
 
+  deleteRun(id: string): Promise<void> {
+    return this.#serially(id, async () => {
+      const run = await this.getRun(id);
+      if (run === undefined) return;
+      if (!FINISHED_STATUSES.includes(run.status)) throw new RunStillActiveError(id, run.status);
+      if (run.thread && (await this.runForThread(run.thread)) === id) await this.#kv.delete(threadKey(run.thread));
+      await this.#kv.deleteMany([checkpointKey(id), threadStateKey(id)]);
+      await this.#atomics.deleteRunData(id, [`${id}:answers`]);
+      // The record goes last: a prune stopped half-way leaves a run that a second prune finds again.
+      await this.#kv.delete(runKey(id));
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.allSettled(this.#updateChains.values());
     await this.#close();
+  }
+
+  async #fenced(fence: Fence | undefined, write: Promise<boolean>): Promise<void> {
+    if (!(await write) && fence) throw new FencedOutError(fence);
   }
 
   async #loadRuns(ids: string[]): Promise<RunRecord[]> {

@@ -11,6 +11,7 @@ import { replayFrom } from '../engine/workingMemory.ts';
 import type { LlmClient } from '../llm/types.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
 import { applyInbox, postAnswer } from './answerInbox.ts';
+import { storedEvent } from './eventLog.ts';
 import { EventWriter } from './eventWriter.ts';
 import { pickRequest } from './pendingRequest.ts';
 import { RunQueue } from './runQueue.ts';
@@ -18,7 +19,7 @@ import { TIMEOUT_RESPONDER, timeoutOutcome } from './requestTimeout.ts';
 import { requesterOrLocal, type Actor, type AnswerPolicy } from './answerPolicy.ts';
 import { LeaseKeeper } from './leaseKeeper.ts';
 import { NotAllowedError, RunBusyError, RunStateConflictError } from './runErrors.ts';
-import { FINISHED_STATUSES, type Requester, type RunRecord, type ThreadRef } from './runRecord.ts';
+import { FINISHED_STATUSES, type Requester, type RunPatch, type RunRecord, type ThreadRef } from './runRecord.ts';
 import { RunNotFoundError, type RunStore } from './runStore.ts';
 
 export interface KickoffRequest {
@@ -40,8 +41,12 @@ export interface RunnerOptions {
   owner?: string | undefined;
   leaseTtlMs?: number | undefined;
   answerPolicy?: AnswerPolicy | undefined;
-  /** Starts advancing a run somewhere else (a distributed queue); by default the in-process queue. */
-  schedule?: ((runId: string) => void) | undefined;
+  /**
+   * Starts advancing a run somewhere else (a distributed queue); by default the in-process queue.
+   * `work` names the piece of work (`kickoff`, `answer-<requestId>`, `takeover-<version>` …), so a
+   * queue can make a second enqueue of the same work a no-op.
+   */
+  schedule?: ((runId: string, work: string) => void | Promise<void>) | undefined;
   /** Runs the in-process queue advances at once (CREWBOT_MAX_RUNS). */
   maxConcurrentRuns?: number | undefined;
   /** How the engine waits between a failed task's tries (max_retry_limit); tests give one that does not wait. */
@@ -103,7 +108,7 @@ export class Runner {
     // Every run has a checkpoint from the start, so a missing one always means damage, never "new".
     await this.store.saveCheckpoint(run.id, new Crew(loaded.spec).newState(inputs, run.id));
     if (request.thread) await this.store.indexThread(request.thread, run.id);
-    this.#schedule(run.id);
+    await this.#schedule(run.id, 'kickoff');
     return run;
   }
 
@@ -211,7 +216,7 @@ export class Runner {
     if (current.status === 'awaiting_input') {
       await this.store.updateRun(run.id, { status: 'queued', pending: (current.pending as HumanRequest[]).filter((p) => p.id !== request.id) });
     }
-    this.#schedule(run.id);
+    await this.#schedule(run.id, `answer-${request.id}`);
     return true;
   }
 
@@ -244,23 +249,25 @@ export class Runner {
       const raw = await this.store.getCheckpoint(runId);
       const state = raw === undefined ? new Crew(loaded.spec).newState(run.inputs, runId) : parseRunState(raw);
       replayFrom(state, ids, fromTaskId);
-      await this.store.saveCheckpoint(runId, state);
-      const queued = await this.store.updateRun(runId, { status: 'queued', pending: state.pending, error: undefined, finishedAt: undefined });
-      return queued;
+      await lease.fenced(this.store.saveCheckpoint(runId, state, lease.fence));
+      return await lease.fenced(this.store.updateRun(runId, { status: 'queued', pending: state.pending, error: undefined, finishedAt: undefined }, lease.fence));
     } finally {
       await lease.stop();
-      this.#schedule(runId);
+      await this.#schedule(runId, `replay-${fromTaskId}-${Date.now()}`);
     }
   }
 
-  /** Runs left `running` by a process that died (its lease expired) are taken over here. */
-  async recover(): Promise<string[]> {
+  /**
+   * Runs left `running` by a process that died (its lease expired) are taken over here. With
+   * `queued` (the default) so are runs left queued: with the in-process queue nobody else would
+   * advance them; a durable queue (BullMQ) still holds their jobs, so workers pass false.
+   */
+  async recover(options: { queued?: boolean } = {}): Promise<string[]> {
     const running = await this.store.findExpiredRunning();
-    // A run queued (kicked off or answered) when its process stopped has no one to advance it either.
-    const queued = await this.store.listRuns({ status: ['queued'], limit: 100_000 });
+    const queued = options.queued === false ? [] : await this.store.listRuns({ status: ['queued'], limit: 100_000 });
     const unleased = await Promise.all(queued.map(async (run) => ((await this.store.leaseHolder(run.id)) ? undefined : run)));
     const orphans = [...running, ...unleased.filter((run): run is RunRecord => run !== undefined)];
-    for (const run of orphans) this.#schedule(run.id);
+    for (const run of orphans) await this.#schedule(run.id, `takeover-${run.version}`);
     return orphans.map((run) => run.id);
   }
 
@@ -280,9 +287,9 @@ export class Runner {
     }
   }
 
-  #schedule(runId: string): void {
+  async #schedule(runId: string, work: string): Promise<void> {
     if (this.#shutdown.signal.aborted) return;
-    if (this.#options.schedule) this.#options.schedule(runId);
+    if (this.#options.schedule) await this.#options.schedule(runId, work);
     else this.#queue.enqueue(runId);
   }
 
@@ -291,6 +298,9 @@ export class Runner {
     if (!lease) return this.#getRun(runId);
     const cancel = new AbortController();
     this.#active.set(runId, cancel);
+    // Every write below belongs to the run's owner: it lands only while this grant is live.
+    const { fence } = lease;
+    const update = (patch: RunPatch) => lease.fenced(this.store.updateRun(runId, patch, fence));
     try {
       let run = await this.#getRun(runId);
       if (FINISHED_STATUSES.includes(run.status)) return run;
@@ -306,10 +316,15 @@ export class Runner {
         state = raw === undefined ? crew.newState(run.inputs, runId) : parseRunState(raw);
       } catch (error) {
         // Never restart silently from scratch: the run fails and says why.
-        return await this.store.updateRun(runId, { status: 'failed', error: errorMessage(error), finishedAt: Date.now() });
+        return await update({ status: 'failed', error: errorMessage(error), finishedAt: Date.now() });
       }
-      run = await this.store.updateRun(runId, { status: 'running', error: undefined });
-      const events = new EventWriter(this.store, runId, (event) => this.#notify(run, event));
+      run = await update({ status: 'running', error: undefined });
+      const events = new EventWriter(
+        (event) => lease.fenced(this.store.appendEvent(runId, storedEvent(event), fence)),
+        runId,
+        // A fenced-out pass says nothing more to listeners (chat threads): the new owner speaks now.
+        (event) => lease.lost || this.#notify(run, event),
+      );
       const signal = AbortSignal.any([cancel.signal, lease.signal, this.#shutdown.signal]);
       // A cancel from another process also aborts an LLM call in flight here, not only the next step.
       const watch = setInterval(() => void this.#stopIfCancelledElsewhere(runId, cancel).catch(() => undefined), CANCEL_POLL_MS);
@@ -322,32 +337,37 @@ export class Runner {
             llm: this.#options.llm,
             signal,
             onEvent: (event) => events.write(event),
-            onTaskCompleted: (task) => this.store.saveTaskOutput(runId, task.taskId, task),
-            checkpoint: (snapshot) => this.store.saveCheckpoint(runId, snapshot),
+            onTaskCompleted: (task) => lease.fenced(this.store.saveTaskOutput(runId, task.taskId, task, fence)),
+            checkpoint: (snapshot) => lease.fenced(this.store.saveCheckpoint(runId, snapshot, fence)),
             sleep: this.#options.sleep,
           });
           if (output.status === 'completed') {
             await events.flush();
-            return await this.store.updateRun(runId, { status: 'completed', pending: [], usage: state.usage, finishedAt: Date.now() });
+            return await update({ status: 'completed', pending: [], usage: state.usage, finishedAt: Date.now() });
           }
           // Answers that arrived while this pass ran are applied now rather than left waiting.
           if ((await applyInbox(this.store, state)) === 0) {
-            await this.store.saveCheckpoint(runId, state);
+            await lease.fenced(this.store.saveCheckpoint(runId, state, fence));
             await events.flush();
-            const waiting = await this.store.updateRun(runId, { status: 'awaiting_input', pending: state.pending, usage: state.usage });
+            const waiting = await update({ status: 'awaiting_input', pending: state.pending, usage: state.usage });
             // An answer posted while the status changed would otherwise wait for nobody.
             if ((await applyInbox(this.store, state)) === 0) return waiting;
-            run = await this.store.updateRun(runId, { status: 'running', pending: state.pending });
+            run = await update({ status: 'running', pending: state.pending });
           }
         }
       } catch (error) {
         await events.flush();
         // Another process owns the run now, or this one is leaving: the run stays resumable as it is.
         if (lease.lost || this.#shutdown.signal.aborted) return await this.#getRun(runId);
-        if (error instanceof RunCancelledError) {
-          return await this.store.updateRun(runId, { status: 'cancelled', pending: [], usage: state.usage, finishedAt: Date.now() });
+        try {
+          if (error instanceof RunCancelledError) {
+            return await update({ status: 'cancelled', pending: [], usage: state.usage, finishedAt: Date.now() });
+          }
+          return await update({ status: 'failed', error: errorMessage(error), usage: state.usage, finishedAt: Date.now() });
+        } catch (writeError) {
+          if (lease.lost) return await this.#getRun(runId);
+          throw writeError;
         }
-        return await this.store.updateRun(runId, { status: 'failed', error: errorMessage(error), usage: state.usage, finishedAt: Date.now() });
       }
     } finally {
       cancel.abort(); // stops the cancel watch; the run is over here either way

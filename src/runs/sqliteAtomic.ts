@@ -1,7 +1,7 @@
 import sqlite3 from 'sqlite3';
 import { z } from 'zod';
 import type { RunStatus } from './runRecord.ts';
-import type { LeaseHolder, RunStoreAtomics } from './runStore.ts';
+import type { Fence, LeaseHolder, RunStoreAtomics } from './runStore.ts';
 
 type SqlParam = string | number | null;
 
@@ -29,9 +29,20 @@ CREATE TABLE IF NOT EXISTS crewbot_claims (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS crewbot_leases (
   ns TEXT NOT NULL, run_id TEXT NOT NULL, owner TEXT NOT NULL, expires_at INTEGER NOT NULL,
+  epoch INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (ns, run_id)
 ) WITHOUT ROWID;
 `;
+
+/** Files made before leases had epochs gain the column; a lease row is then kept (expired) on release. */
+const LEASE_EPOCH_COLUMN = 'ALTER TABLE crewbot_leases ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0';
+
+/** keyv's table in the same file (see openRunStore): fenced writes of records and checkpoints go there. */
+export const KV_TABLE = 'crewbot_kv';
+
+/** True while the fence's grant is live; `?`s: ns, run_id, owner, epoch, now. */
+const FENCE_HOLDS = `EXISTS (SELECT 1 FROM crewbot_leases
+  WHERE ns = ? AND run_id = ? AND owner = ? AND epoch = ? AND expires_at > ?)`;
 
 /**
  * In WAL mode NORMAL survives any process crash and never corrupts the file; only a power cut can
@@ -46,6 +57,8 @@ const IdRows = z.array(z.object({ id: z.string() }));
 const BodyRows = z.array(z.object({ body: z.string() }));
 const OutputRows = z.array(z.object({ task_id: z.string(), body: z.string() }));
 const LeaseRows = z.array(z.object({ owner: z.string(), expires_at: z.number() }));
+const EpochRows = z.array(z.object({ epoch: z.number() }));
+const ColumnRows = z.array(z.object({ name: z.string() }));
 
 /**
  * SQLite side of the run store. Every check-and-set is one INSERT/UPDATE statement, which SQLite
@@ -72,6 +85,7 @@ export class SqliteAtomic implements RunStoreAtomics {
     try {
       await atomic.#exec(`PRAGMA journal_mode = WAL; ${SYNCHRONOUS}`);
       await atomic.#exec(SCHEMA);
+      await atomic.#addEpochColumn();
       await atomic.#sweepClaims();
     } catch (error) {
       await atomic.close();
@@ -119,13 +133,24 @@ export class SqliteAtomic implements RunStoreAtomics {
     return IdRows.parse(rows).map((row) => row.id);
   }
 
-  async appendEvent(runId: string, json: string): Promise<void> {
-    // One statement: the next position is read under the same write lock that inserts it.
-    await this.#run(
+  async appendEvent(runId: string, json: string, fence?: Fence): Promise<boolean> {
+    // One statement: the next position is read, and the fence checked, under the same write lock that inserts it.
+    const changes = await this.#run(
       `INSERT INTO crewbot_events (ns, run_id, seq, body)
-       SELECT ?, ?, COALESCE(MAX(seq) + 1, 0), ? FROM crewbot_events WHERE ns = ? AND run_id = ?`,
-      [this.ns, runId, json, this.ns, runId],
+       SELECT * FROM (SELECT ?, ?, COALESCE(MAX(seq) + 1, 0), ? FROM crewbot_events WHERE ns = ? AND run_id = ?)
+       WHERE ${fence ? FENCE_HOLDS : 'true'}`,
+      [this.ns, runId, json, this.ns, runId, ...this.#fenceParams(fence)],
     );
+    return changes === 1;
+  }
+
+  async deleteRunData(runId: string, extraEventLogs: string[]): Promise<void> {
+    const logs = JSON.stringify([runId, ...extraEventLogs]);
+    // Each delete stands alone; the caller removes the run record last, so a repeat finishes the job.
+    await this.#run('DELETE FROM crewbot_events WHERE ns = ? AND run_id IN (SELECT value FROM json_each(?))', [this.ns, logs]);
+    await this.#run('DELETE FROM crewbot_task_outputs WHERE ns = ? AND run_id = ?', [this.ns, runId]);
+    await this.#run('DELETE FROM crewbot_leases WHERE ns = ? AND run_id = ?', [this.ns, runId]);
+    await this.#run('DELETE FROM crewbot_runs WHERE ns = ? AND id = ?', [this.ns, runId]);
   }
 
   async readEvents(runId: string, since: number): Promise<string[]> {
@@ -136,12 +161,23 @@ export class SqliteAtomic implements RunStoreAtomics {
     return BodyRows.parse(rows).map((row) => row.body);
   }
 
-  async saveTaskOutput(runId: string, taskId: string, json: string): Promise<void> {
-    await this.#run(
-      `INSERT INTO crewbot_task_outputs (ns, run_id, task_id, body) VALUES (?, ?, ?, ?)
+  async saveTaskOutput(runId: string, taskId: string, json: string, fence?: Fence): Promise<boolean> {
+    const changes = await this.#run(
+      `INSERT INTO crewbot_task_outputs (ns, run_id, task_id, body) SELECT ?, ?, ?, ? WHERE ${fence ? FENCE_HOLDS : 'true'}
        ON CONFLICT (ns, run_id, task_id) DO UPDATE SET body = excluded.body`,
-      [this.ns, runId, taskId, json],
+      [this.ns, runId, taskId, json, ...this.#fenceParams(fence)],
     );
+    return changes === 1;
+  }
+
+  async putFenced(key: string, valueJson: string, fence: Fence): Promise<boolean> {
+    // keyv's layout: the key prefixed with the namespace, the value wrapped as {"value": …}.
+    const changes = await this.#run(
+      `INSERT INTO ${KV_TABLE} (key, value) SELECT ?, ? WHERE ${FENCE_HOLDS}
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [`${this.ns}:${key}`, `{"value":${valueJson}}`, ...this.#fenceParams(fence)],
+    );
+    return changes === 1;
   }
 
   async readTaskOutputs(runId: string): Promise<Array<[string, string]>> {
@@ -164,15 +200,19 @@ export class SqliteAtomic implements RunStoreAtomics {
     return changes === 1;
   }
 
-  async acquireLease(runId: string, owner: string, ttlMs: number): Promise<boolean> {
+  async acquireLease(runId: string, owner: string, ttlMs: number): Promise<number | undefined> {
     const now = this.now();
-    const changes = await this.#run(
-      `INSERT INTO crewbot_leases (ns, run_id, owner, expires_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (ns, run_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-       WHERE crewbot_leases.expires_at <= ? OR crewbot_leases.owner = excluded.owner`,
-      [this.ns, runId, owner, now + ttlMs, now],
+    // A live grant to the same owner keeps its epoch; any other grant is a new epoch.
+    const rows = await this.#all(
+      `INSERT INTO crewbot_leases (ns, run_id, owner, expires_at, epoch) VALUES (?, ?, ?, ?, 1)
+       ON CONFLICT (ns, run_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at,
+         epoch = CASE WHEN crewbot_leases.owner = excluded.owner AND crewbot_leases.expires_at > ?
+                 THEN crewbot_leases.epoch ELSE crewbot_leases.epoch + 1 END
+       WHERE crewbot_leases.expires_at <= ? OR crewbot_leases.owner = excluded.owner
+       RETURNING epoch`,
+      [this.ns, runId, owner, now + ttlMs, now, now],
     );
-    return changes === 1;
+    return EpochRows.parse(rows)[0]?.epoch;
   }
 
   async renewLease(runId: string, owner: string, ttlMs: number): Promise<boolean> {
@@ -186,7 +226,8 @@ export class SqliteAtomic implements RunStoreAtomics {
   }
 
   async releaseLease(runId: string, owner: string): Promise<void> {
-    await this.#run('DELETE FROM crewbot_leases WHERE ns = ? AND run_id = ? AND owner = ?', [this.ns, runId, owner]);
+    // The row stays, expired, so the next grant's epoch is still higher than every earlier one.
+    await this.#run('UPDATE crewbot_leases SET expires_at = 0 WHERE ns = ? AND run_id = ? AND owner = ?', [this.ns, runId, owner]);
   }
 
   async leaseHolder(runId: string): Promise<LeaseHolder | undefined> {
@@ -200,6 +241,15 @@ export class SqliteAtomic implements RunStoreAtomics {
 
   close(): Promise<void> {
     return new Promise((resolve, reject) => this.db.close((error) => (error ? reject(error) : resolve())));
+  }
+
+  #fenceParams(fence: Fence | undefined): SqlParam[] {
+    return fence ? [this.ns, fence.runId, fence.owner, fence.epoch, this.now()] : [];
+  }
+
+  async #addEpochColumn(): Promise<void> {
+    const columns = ColumnRows.parse(await this.#all('PRAGMA table_info(crewbot_leases)', []));
+    if (!columns.some((column) => column.name === 'epoch')) await this.#exec(LEASE_EPOCH_COLUMN);
   }
 
   async #sweepClaims(): Promise<void> {

@@ -27,6 +27,11 @@ export interface ToolDefinition<P extends z.ZodType> {
    * (agents' `cache`). Set false for tools whose answer changes from call to call or that act on the world.
    */
   cacheable?: boolean;
+  /**
+   * How long one call may run before it is stopped and the agent told so (default 120 s). The
+   * call's `context.signal` aborts then too, so a tool that listens can stop its own work.
+   */
+  timeoutMs?: number;
   run(args: z.infer<P>, context: ToolContext): Promise<unknown> | unknown;
 }
 
@@ -36,6 +41,8 @@ export interface Tool {
   readonly requiresApproval: boolean;
   /** False: never answered from the run's tool-result cache. Absent means true. */
   readonly cacheable?: boolean;
+  /** Its own limit per call; the engine's default applies when undefined. */
+  readonly timeoutMs?: number | undefined;
   readonly parameters: z.ZodType;
   /** The tool as the model sees it. */
   spec(): ToolSpec;
@@ -55,12 +62,16 @@ export function defineTool<P extends z.ZodType>(definition: ToolDefinition<P>): 
       `Tool name "${definition.name}" is invalid: use 1-64 letters, digits, "_" or "-" (the Chat Completions API refuses others).`,
     );
   }
+  if (definition.timeoutMs !== undefined && !(Number.isFinite(definition.timeoutMs) && definition.timeoutMs > 0)) {
+    throw new Error(`Tool "${definition.name}" has timeoutMs ${definition.timeoutMs}: give a positive number of milliseconds, or leave it out for the default.`);
+  }
   let cachedSpec: ToolSpec | undefined;
   return {
     name: definition.name,
     description: definition.description,
     requiresApproval: definition.requiresApproval ?? false,
     cacheable: definition.cacheable ?? true,
+    timeoutMs: definition.timeoutMs,
     parameters: definition.parameters,
     spec() {
       cachedSpec ??= {

@@ -21,7 +21,7 @@ export async function anyTriggers(runtime: Runtime): Promise<boolean> {
  */
 export async function startBackgroundTriggers(runtime: Runtime): Promise<{ notices: string[]; stop(): Promise<void> }> {
   const notices: string[] = [];
-  const { runner, store } = await runtime.openRunner();
+  const { runner, close } = await runtime.openRunner();
   const triggers = await createTriggerService({ runtime, runner, openers: await threadOpeners(runtime.config), log: (text) => notices.push(text) });
   let closeServer: (() => Promise<void>) | undefined;
   if (triggers.webhooks) {
@@ -36,7 +36,7 @@ export async function startBackgroundTriggers(runtime: Runtime): Promise<{ notic
       triggers.stop();
       await closeServer?.();
       await runner.shutdown();
-      await store.close();
+      await close();
     },
   };
 }

@@ -56,6 +56,30 @@ describe('SQLite run store file', () => {
     await Promise.all([first.close(), second.close()]);
   });
 
+  it('opens a file made before leases had epochs, and fences writes on it', async () => {
+    const path = join(dir, 'before-epochs.sqlite');
+    const db = new sqlite3.Database(path);
+    await new Promise<void>((resolve, reject) =>
+      db.exec(
+        `CREATE TABLE crewbot_leases (ns TEXT NOT NULL, run_id TEXT NOT NULL, owner TEXT NOT NULL, expires_at INTEGER NOT NULL,
+         PRIMARY KEY (ns, run_id)) WITHOUT ROWID;
+         INSERT INTO crewbot_leases VALUES ('crewbot', 'run-old', 'gone-process', 0);`,
+        (error) => (error ? reject(error) : resolve()),
+      ),
+    );
+    await new Promise((resolve) => db.close(resolve));
+    const store = await openRunStore(`sqlite://${path}`);
+    try {
+      const fence = await store.acquireLease('run-old', 'new-process', 60_000);
+      expect(fence?.epoch).toBe(1);
+      await store.appendEvent('run-old', { n: 1 }, fence);
+      await expect(store.appendEvent('run-old', { n: 2 }, { runId: 'run-old', owner: 'gone-process', epoch: 0 })).rejects.toThrow(/no longer holds/);
+      expect(await store.getEvents('run-old')).toEqual([{ n: 1 }]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('grants each idempotency key to one of two real processes racing for it', async () => {
     const url = `sqlite://${join(dir, 'processes.sqlite')}`;
     await (await openRunStore(url)).close();

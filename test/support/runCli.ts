@@ -45,3 +45,58 @@ export function lastJsonLine(stdout: string): unknown {
   const line = stdout.trim().split('\n').at(-1) ?? '';
   return JSON.parse(line);
 }
+
+export interface CliProcess {
+  /** stderr so far. */
+  stderr(): string;
+  /** Resolves once stderr contains `text`; rejects if the process exits first or `timeoutMs` passes. */
+  waitForStderr(text: string, timeoutMs?: number): Promise<void>;
+  kill(signal: NodeJS.Signals): void;
+  readonly exited: Promise<CliResult & { signal: NodeJS.Signals | null }>;
+}
+
+/** Starts a long-running `crewbot` command (a worker, a server) in a child process. */
+export function startCli(args: string[], env: Record<string, string>): CliProcess {
+  const child = spawn(process.execPath, [CREWBOT_BIN, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  const wakers = new Set<() => void>();
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const wake of wakers) wake();
+  });
+  let done = false;
+  const exited = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => {
+      done = true;
+      for (const wake of wakers) wake();
+      resolve({ code, signal, stdout, stderr });
+    }),
+  );
+  return {
+    stderr: () => stderr,
+    exited,
+    kill: (signal) => void child.kill(signal),
+    waitForStderr: (text, timeoutMs = 20_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => finish(new Error(`no "${text}" on stderr within ${timeoutMs} ms:\n${stderr}`)), timeoutMs);
+        const check = () => {
+          if (stderr.includes(text)) finish();
+          else if (done) finish(new Error(`exited before printing "${text}":\n${stderr}`));
+        };
+        const finish = (error?: Error) => {
+          clearTimeout(timer);
+          wakers.delete(check);
+          if (error) reject(error);
+          else resolve();
+        };
+        wakers.add(check);
+        check();
+      }),
+  };
+}

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewRun } from '../../src/runs/runRecord.ts';
-import { RunAlreadyExistsError, RunNotFoundError, type RunStore } from '../../src/runs/runStore.ts';
+import { FencedOutError, RunAlreadyExistsError, RunNotFoundError, RunStillActiveError, type Fence, type RunStore } from '../../src/runs/runStore.ts';
 
 export type RunStoreUnderTest = {
   store: RunStore;
@@ -261,7 +261,8 @@ export function describeRunStoreConformance(name: string, makeStore: () => Promi
         const owners = Array.from({ length: 20 }, (_, i) => `worker-${i}`);
         const results = await Promise.all(owners.map((owner) => store.acquireLease('run-1', owner, 60_000)));
         expect(results.filter(Boolean)).toHaveLength(1);
-        const winner = owners[results.indexOf(true)];
+        const winner = results.find(Boolean)?.owner;
+        expect(owners).toContain(winner);
         const holder = await store.leaseHolder('run-1');
         expect(holder?.owner).toBe(winner);
         expect(holder?.expiresAt).toBeGreaterThan(Date.now());
@@ -270,38 +271,146 @@ export function describeRunStoreConformance(name: string, makeStore: () => Promi
       });
 
       it('is renewed by its owner only', async () => {
-        expect(await store.acquireLease('run-1', 'worker-a', TTL_MS)).toBe(true);
+        expect(await store.acquireLease('run-1', 'worker-a', TTL_MS)).toBeDefined();
         expect(await store.renewLease('run-1', 'worker-b', TTL_MS)).toBe(false);
         expect(await store.renewLease('run-1', 'worker-a', 60_000)).toBe(true);
         await sleep(PAST_TTL_MS);
         expect((await store.leaseHolder('run-1'))?.owner).toBe('worker-a');
-        expect(await store.acquireLease('run-1', 'worker-b', TTL_MS)).toBe(false);
+        expect(await store.acquireLease('run-1', 'worker-b', TTL_MS)).toBeUndefined();
       });
 
       it('lets its owner acquire it again', async () => {
-        expect(await store.acquireLease('run-1', 'worker-a', TTL_MS)).toBe(true);
-        expect(await store.acquireLease('run-1', 'worker-a', 60_000)).toBe(true);
+        expect(await store.acquireLease('run-1', 'worker-a', TTL_MS)).toBeDefined();
+        expect(await store.acquireLease('run-1', 'worker-a', 60_000)).toBeDefined();
         await sleep(PAST_TTL_MS);
         expect((await store.leaseHolder('run-1'))?.owner).toBe('worker-a');
       });
 
       it('expires after its TTL, and then belongs to whoever takes it', async () => {
-        expect(await store.acquireLease('run-1', 'worker-a', TTL_MS)).toBe(true);
+        expect(await store.acquireLease('run-1', 'worker-a', TTL_MS)).toBeDefined();
         await sleep(PAST_TTL_MS);
         expect(await store.leaseHolder('run-1')).toBeUndefined();
         expect(await store.renewLease('run-1', 'worker-a', TTL_MS)).toBe(false);
-        expect(await store.acquireLease('run-1', 'worker-b', 60_000)).toBe(true);
+        expect(await store.acquireLease('run-1', 'worker-b', 60_000)).toBeDefined();
         expect(await store.renewLease('run-1', 'worker-a', TTL_MS)).toBe(false);
         expect((await store.leaseHolder('run-1'))?.owner).toBe('worker-b');
       });
 
       it('is released by its owner only', async () => {
-        expect(await store.acquireLease('run-1', 'worker-a', 60_000)).toBe(true);
+        expect(await store.acquireLease('run-1', 'worker-a', 60_000)).toBeDefined();
         await store.releaseLease('run-1', 'worker-b');
         expect((await store.leaseHolder('run-1'))?.owner).toBe('worker-a');
         await store.releaseLease('run-1', 'worker-a');
         expect(await store.leaseHolder('run-1')).toBeUndefined();
-        expect(await store.acquireLease('run-1', 'worker-b', 60_000)).toBe(true);
+        expect(await store.acquireLease('run-1', 'worker-b', 60_000)).toBeDefined();
+      });
+    });
+
+    describe('fenced writes (only the lease holder writes)', () => {
+      const grant = async (on: RunStore, runId: string, owner: string, ttlMs: number): Promise<Fence> => {
+        const fence = await on.acquireLease(runId, owner, ttlMs);
+        if (!fence) throw new Error(`${owner} was not granted ${runId}`);
+        return fence;
+      };
+
+      /** Everything an owner writes about a run, as a reader sees it. */
+      const snapshot = async (runId: string) => ({
+        run: await store.getRun(runId),
+        checkpoint: await store.getCheckpoint(runId),
+        outputs: await store.getTaskOutputs(runId),
+        events: await store.getEvents(runId),
+      });
+
+      it('land while the grant is live, exactly like unfenced writes', async () => {
+        const run = await store.createRun(newRun());
+        const fence = await grant(store, run.id, 'worker-a', 60_000);
+        expect(fence).toMatchObject({ runId: run.id, owner: 'worker-a' });
+        await store.saveCheckpoint(run.id, { step: 1, text: 'quotes " and \\ backslashes' }, fence);
+        await store.saveTaskOutput(run.id, 'research', { raw: 'findings' }, fence);
+        await store.appendEvent(run.id, { type: 'task_started' }, fence);
+        const updated = await store.updateRun(run.id, { status: 'running' }, fence);
+        expect(updated.version).toBe(1);
+        expect(await snapshot(run.id)).toEqual({
+          run: updated,
+          checkpoint: { step: 1, text: 'quotes " and \\ backslashes' },
+          outputs: { research: { raw: 'findings' } },
+          events: [{ type: 'task_started' }],
+        });
+        expect((await store.listRuns({ status: ['running'] })).map((r) => r.id)).toEqual([run.id]);
+      });
+
+      it('a frozen holder that wakes after its lease was taken over changes nothing', async () => {
+        const run = await store.createRun(newRun());
+        const frozen = await grant(store, run.id, 'worker-frozen', TTL_MS);
+        await store.saveCheckpoint(run.id, { step: 1, by: 'frozen' }, frozen);
+        await sleep(PAST_TTL_MS); // frozen (SIGSTOP) past its lease
+        const other = await reopen();
+        const taker = await grant(other, run.id, 'worker-taker', 60_000);
+        expect(taker.epoch).toBeGreaterThan(frozen.epoch);
+        await other.saveCheckpoint(run.id, { step: 2, by: 'taker' }, taker);
+        await other.saveTaskOutput(run.id, 'research', { raw: 'taker findings' }, taker);
+        await other.appendEvent(run.id, { type: 'crew_completed' }, taker);
+        await other.updateRun(run.id, { status: 'completed' }, taker);
+        const before = await snapshot(run.id);
+
+        // It wakes and carries on as if it still owned the run: every write is refused.
+        await expect(store.saveCheckpoint(run.id, { step: 1, by: 'frozen, stale' }, frozen)).rejects.toBeInstanceOf(FencedOutError);
+        await expect(store.saveTaskOutput(run.id, 'research', { raw: 'stale' }, frozen)).rejects.toBeInstanceOf(FencedOutError);
+        await expect(store.saveTaskOutput(run.id, 'write', { raw: 'stale' }, frozen)).rejects.toBeInstanceOf(FencedOutError);
+        await expect(store.appendEvent(run.id, { type: 'crew_kickoff_failed' }, frozen)).rejects.toBeInstanceOf(FencedOutError);
+        await expect(store.updateRun(run.id, { status: 'failed', error: 'stale' }, frozen)).rejects.toThrow(/no longer holds the lease/);
+        expect(await snapshot(run.id)).toEqual(before);
+        expect((await store.listRuns({ status: ['completed'] })).map((r) => r.id)).toEqual([run.id]);
+      });
+
+      it('an expired grant writes nothing even when nobody has taken the run over', async () => {
+        const run = await store.createRun(newRun());
+        const fence = await grant(store, run.id, 'worker-a', TTL_MS);
+        await sleep(PAST_TTL_MS);
+        await expect(store.appendEvent(run.id, { type: 'late' }, fence)).rejects.toBeInstanceOf(FencedOutError);
+        await expect(store.saveCheckpoint(run.id, { late: true }, fence)).rejects.toBeInstanceOf(FencedOutError);
+        expect(await snapshot(run.id)).toMatchObject({ checkpoint: undefined, events: [] });
+      });
+
+      it('a fresh grant to the same owner gets a new epoch; the old grant stays fenced out', async () => {
+        const run = await store.createRun(newRun());
+        const first = await grant(store, run.id, 'worker-a', 60_000);
+        expect((await grant(store, run.id, 'worker-a', 60_000)).epoch).toBe(first.epoch); // restarting a live grant
+        await store.releaseLease(run.id, 'worker-a');
+        await expect(store.appendEvent(run.id, { n: 0 }, first)).rejects.toBeInstanceOf(FencedOutError);
+        const second = await grant(store, run.id, 'worker-a', 60_000);
+        expect(second.epoch).toBeGreaterThan(first.epoch);
+        await expect(store.appendEvent(run.id, { n: 1 }, first)).rejects.toBeInstanceOf(FencedOutError);
+        await store.appendEvent(run.id, { n: 2 }, second);
+        expect(await store.getEvents(run.id)).toEqual([{ n: 2 }]);
+      });
+    });
+
+    describe('deleting runs', () => {
+      it('removes a finished run and everything kept about it, and refuses a run still active', async () => {
+        const done = await store.createRun(newRun({ thread: { platform: 'slack', id: 'slack:C9:1.1' } }));
+        const active = await store.createRun(newRun());
+        await store.saveCheckpoint(done.id, { step: 2 });
+        await store.saveTaskOutput(done.id, 'research', { raw: 'x' });
+        await store.appendEvent(done.id, { n: 1 });
+        await store.appendEvent(`${done.id}:answers`, { requestId: 'r1' });
+        await store.saveThreadState(done.id, { status: { ts: '1' } });
+        await store.indexThread({ platform: 'slack', id: 'slack:C9:1.1' }, done.id);
+        await store.updateRun(done.id, { status: 'completed' });
+        await store.updateRun(active.id, { status: 'awaiting_input' });
+
+        await store.deleteRun(done.id);
+        await expect(store.deleteRun(active.id)).rejects.toBeInstanceOf(RunStillActiveError);
+        expect(await store.getRun(done.id)).toBeUndefined();
+        expect(await store.getCheckpoint(done.id)).toBeUndefined();
+        expect(await store.getTaskOutputs(done.id)).toEqual({});
+        expect(await store.getEvents(done.id)).toEqual([]);
+        expect(await store.getEvents(`${done.id}:answers`)).toEqual([]);
+        expect(await store.getThreadState(done.id)).toBeUndefined();
+        expect(await store.runForThread({ platform: 'slack', id: 'slack:C9:1.1' })).toBeUndefined();
+        expect((await store.listRuns()).map((run) => run.id)).toEqual([active.id]);
+        expect((await store.listRuns({ status: ['completed'] })).map((run) => run.id)).toEqual([]);
+        expect((await store.getRun(active.id))?.status).toBe('awaiting_input');
       });
     });
 
@@ -338,7 +447,7 @@ export function describeRunStoreConformance(name: string, makeStore: () => Promi
           Array.from({ length: 20 }, (_, i) => (i % 2 ? other : store).acquireLease('run-1', `worker-${i}`, 60_000)),
         );
         expect(results.filter(Boolean)).toHaveLength(1);
-        const winner = `worker-${results.indexOf(true)}`;
+        const winner = `worker-${results.findIndex(Boolean)}`;
         expect((await store.leaseHolder('run-1'))?.owner).toBe(winner);
         expect((await other.leaseHolder('run-1'))?.owner).toBe(winner);
         expect(await other.renewLease('run-1', winner, 60_000)).toBe(true);
