@@ -16,6 +16,7 @@ import { resumeCommand } from './cli/resumeCommand.ts';
 import { runsCommand } from './cli/runsCommand.ts';
 import { showCommand } from './cli/showCommand.ts';
 import { HumanAnswerError } from './engine/answers.ts';
+import { OutputFileError } from './engine/outputFile.ts';
 import { RunStateConflictError } from './runs/runErrors.ts';
 import { RunStoreUrlError } from './runs/openRunStore.ts';
 import { RunNotFoundError } from './runs/runStore.ts';
@@ -84,6 +85,7 @@ function isUsageProblem(error: unknown): boolean {
     error instanceof CrewFileError ||
     error instanceof CrewNotFoundError ||
     error instanceof MissingInputError ||
+    error instanceof OutputFileError ||
     error instanceof RunNotFoundError ||
     error instanceof RunStateConflictError ||
     error instanceof HumanAnswerError ||

@@ -22,6 +22,7 @@ const EnvSchema = z.object({
   CREWBOT_CREWS_DIR: z.string().trim().min(1).default('crews'),
   CREWBOT_STORE: z.string().trim().min(1).default('sqlite://.crewbot/crewbot.sqlite'),
   CREWBOT_MAX_RUNS: z.coerce.number().int().positive().default(8),
+  CREWBOT_OUTPUT_DIR: z.string().trim().min(1).default('output'),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,

@@ -45,7 +45,8 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
     listCrews: () => listCrews(loadOptions),
     openRunner: async (options = {}) => {
       const store = await openRunStore(config.CREWBOT_STORE, { cwd });
-      return { store, runner: new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, ...options }) };
+      const outputDir = path.resolve(cwd, config.CREWBOT_OUTPUT_DIR);
+      return { store, runner: new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, outputDir, ...options }) };
     },
   };
 }

@@ -3,6 +3,7 @@ import { RunCancelledError, RunStateError, errorMessage } from './errors.ts';
 import { CrewEventBus, type CrewEventListener } from './events.ts';
 import { assertInputsPresent, interpolate } from './interpolate.ts';
 import type { CrewOutput, TaskOutput } from './output.ts';
+import { outputFilePath } from './outputFile.ts';
 import { runParallel } from './process/parallel.ts';
 import { runSequential } from './process/sequential.ts';
 import { RunContext, type RunEnvironment } from './runContext.ts';
@@ -24,7 +25,7 @@ export class Crew {
     return this.#events.subscribe(listener);
   }
 
-  /** Declared defaults filled in, then every placeholder the crew uses must have a value. */
+  /** Declared defaults filled in, then every placeholder the crew uses must have a value and output paths must stay in bounds. */
   resolveInputs(given: Record<string, string>): Record<string, string> {
     const inputs: Record<string, string> = {};
     for (const [name, input] of Object.entries(this.spec.inputs ?? {})) {
@@ -35,6 +36,7 @@ export class Crew {
       .filter(([name, input]) => input.required && !(name in inputs))
       .map(([name]) => `{${name}}`);
     assertInputsPresent([...required, ...textsOf(this.spec)], inputs);
+    for (const task of this.spec.tasks) if (task.outputFile) outputFilePath(task.outputFile, inputs);
     return inputs;
   }
 

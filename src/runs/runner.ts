@@ -41,6 +41,8 @@ export interface RunnerOptions {
   schedule?: ((runId: string) => void) | undefined;
   /** Runs the in-process queue advances at once (CREWBOT_MAX_RUNS). */
   maxConcurrentRuns?: number | undefined;
+  /** Where tasks' output_file paths are written (CREWBOT_OUTPUT_DIR). */
+  outputDir?: string | undefined;
 }
 
 export type RunListener = (run: RunRecord, event: CrewEvent) => void;
@@ -314,6 +316,7 @@ export class Runner {
           await applyInbox(this.store, state);
           const output = await crew.run(state, {
             llm: this.#options.llm,
+            outputDir: this.#options.outputDir,
             signal,
             onEvent: (event) => events.write(event),
             onTaskCompleted: (task) => this.store.saveTaskOutput(runId, task.taskId, task),
