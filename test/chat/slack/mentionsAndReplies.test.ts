@@ -79,6 +79,21 @@ describe('mentions, DMs and replies in a run’s thread', () => {
     expect(h.replies('D0ADA', ts).some((m) => shownText(m).includes('A plan within 5k EUR'))).toBe(true);
   });
 
+  it('keeps a crew limited to channels out of DMs unless its crew.yaml says direct_messages: true', async () => {
+    // standup lists only C0STANDUP and no users: a DM from anyone in the workspace must not start it.
+    await h.slack.message({ channel: 'D0MALLORY', user: 'U0MALLORY', text: 'standup', ts: h.slack.nextTs() });
+    const [refusal] = await waitFor('the refusal', () => h.ephemerals('U0MALLORY').length > 0 && h.ephemerals('U0MALLORY'));
+    expect(refusal).toContain('*standup* cannot be started in a direct message');
+    expect(await h.store.listRuns()).toEqual([]);
+
+    h.openai.enqueue({ content: '- shipped\n- blocked\n- next' });
+    const ts = h.slack.nextTs();
+    await h.slack.message({ channel: 'D0ADA', user: 'U0ADA', text: 'standup_anywhere', ts });
+    const runId = await h.runIn('D0ADA', ts);
+    await waitFor('the run to complete', async () => (await h.store.getRun(runId))?.status === 'completed');
+    expect(await h.store.listRuns()).toHaveLength(1);
+  });
+
   it('sends a mention in a thread that has a run to that run, never to a second kickoff', async () => {
     h.openai.enqueue({ content: 'Findings' }, { content: 'Briefing' });
     const ts = h.slack.nextTs();
