@@ -11,6 +11,7 @@ import { validateCommand } from './cli/validateCommand.ts';
 import { cancelCommand } from './cli/cancelCommand.ts';
 import { discordCommand } from './cli/discordCommand.ts';
 import { DiscordConfigError } from './chat/discord/index.ts';
+import { removeCommand } from './cli/removeCommand.ts';
 import { replayCommand } from './cli/replayCommand.ts';
 import { resumeCommand } from './cli/resumeCommand.ts';
 import { runsCommand } from './cli/runsCommand.ts';
@@ -33,6 +34,7 @@ Usage:
   crewbot show <runId> [--json]                          tasks, outputs, pending requests, usage, timeline
   crewbot cancel <runId>                                 stop a run at its next step
   crewbot replay <runId> --from <taskId> [--json]        run again from a task, keeping earlier outputs
+  crewbot remove <runId>                                 delete a finished or damaged run and all kept about it
   crewbot start [--interactive]                          npm start: Slack/Discord when their tokens are set,
                                                          else the terminal session
   crewbot discord register [--guild ID]                  register the /crew command with Discord
@@ -63,6 +65,8 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
         return await showCommand(args, runtime, io);
       case 'cancel':
         return await cancelCommand(args, runtime, io);
+      case 'remove':
+        return await removeCommand(args, runtime, io);
       case 'replay':
         return await replayCommand(args, runtime, io, signal);
       case 'start':

@@ -90,6 +90,12 @@ export class RedisAtomic implements RunStoreAtomics {
     return running.filter((_, i) => leased[i] === 0);
   }
 
+  async removeRun(id: string): Promise<void> {
+    const indexes = [this.#allRuns(), ...RunStatusSchema.options.map((status) => this.#statusSet(status))];
+    await Promise.all(indexes.map((key) => this.client.zRem(key, id)));
+    await this.client.del([this.#events(id), this.#outputs(id), this.#lease(id)]);
+  }
+
   async appendEvent(runId: string, json: string): Promise<void> {
     await this.client.rPush(this.#events(runId), json);
   }

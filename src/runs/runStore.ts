@@ -14,7 +14,10 @@ import {
 
 export type LeaseHolder = { owner: string; expiresAt: number };
 
-export type ListRunsOptions = { limit?: number; status?: readonly RunStatus[] };
+/** Told about each run whose record cannot be read, which a listing skips; by default a process warning. */
+export type DamagedRunHandler = (damage: StoredRunError) => void;
+
+export type ListRunsOptions = { limit?: number; status?: readonly RunStatus[]; onDamaged?: DamagedRunHandler };
 
 /** Durable home of runs: records, checkpoints, outputs, events, thread links, and the locks around them. */
 export interface RunStore {
@@ -23,8 +26,10 @@ export interface RunStore {
   getRun(id: string): Promise<RunRecord | undefined>;
   /** Merges the patch, bumps `updatedAt` and `version`; stamps `finishedAt` on a finished status. */
   updateRun(id: string, patch: RunPatch): Promise<RunRecord>;
-  /** Newest first. Reads the index, then only the listed records (never checkpoints). */
+  /** Newest first. Reads the index, then only the listed records (never checkpoints). Damaged records are skipped and reported. */
   listRuns(opts?: ListRunsOptions): Promise<RunRecord[]>;
+  /** Removes a run with everything kept about it: record, checkpoint, outputs, events, lease. */
+  deleteRun(id: string): Promise<void>;
 
   saveCheckpoint(runId: string, state: unknown): Promise<void>;
   getCheckpoint(runId: string): Promise<unknown>;
@@ -54,7 +59,7 @@ export interface RunStore {
   leaseHolder(runId: string): Promise<LeaseHolder | undefined>;
 
   /** Runs marked `running` whose lease is gone: their process died, so another may take them over. */
-  findExpiredRunning(): Promise<RunRecord[]>;
+  findExpiredRunning(opts?: { onDamaged?: DamagedRunHandler }): Promise<RunRecord[]>;
 
   close(): Promise<void>;
 }
@@ -71,6 +76,8 @@ export interface RunStoreAtomics {
   /** Newest first; every status when `statuses` is undefined. */
   listRunIds(limit: number, statuses: readonly RunStatus[] | undefined): Promise<string[]>;
   runningWithoutLease(): Promise<string[]>;
+  /** Drops the run from the index and removes its events, task outputs and lease. */
+  removeRun(id: string): Promise<void>;
   appendEvent(runId: string, json: string): Promise<void>;
   readEvents(runId: string, since: number): Promise<string[]>;
   saveTaskOutput(runId: string, taskId: string, json: string): Promise<void>;
@@ -98,10 +105,23 @@ export class RunAlreadyExistsError extends Error {
 
 export class StoredRunError extends Error {
   override name = 'StoredRunError';
-  constructor(runId: string, detail: string) {
+  constructor(
+    readonly runId: string,
+    readonly detail: string,
+  ) {
     super(`Run "${runId}" in the run store is damaged or from an incompatible crewbot version: ${detail}`);
   }
 }
+
+/** The record itself cannot be read: nothing can act on the run, and listings skip it. */
+export class DamagedRunRecordError extends StoredRunError {
+  override name = 'DamagedRunRecordError';
+  constructor(runId: string, detail: string) {
+    super(runId, `its record is not readable (${detail}). Listings and recovery skip it; remove it with: crewbot remove ${runId}`);
+  }
+}
+
+const warnDamaged: DamagedRunHandler = (damage) => process.emitWarning(damage.message);
 
 export const DEFAULT_LIST_LIMIT = 50;
 
@@ -146,7 +166,14 @@ export class KeyvRunStore implements RunStore {
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
-    return parseRun(id, await this.#kv.get(runKey(id)));
+    let value: unknown;
+    try {
+      value = await this.#kv.get(runKey(id));
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      throw new DamagedRunRecordError(id, `not JSON: ${error.message}`);
+    }
+    return parseRun(id, value);
   }
 
   updateRun(id: string, patch: RunPatch): Promise<RunRecord> {
@@ -174,7 +201,7 @@ export class KeyvRunStore implements RunStore {
     const statuses = opts.status;
     if (statuses !== undefined && statuses.length === 0) return [];
     const ids = await this.#atomics.listRunIds(limit, statuses);
-    const records = await this.#loadRuns(ids);
+    const records = await this.#loadRuns(ids, opts.onDamaged ?? warnDamaged);
     // The index and the record are two writes; the record is the truth if a crash split them.
     return statuses === undefined ? records : records.filter((run) => statuses.includes(run.status));
   }
@@ -247,9 +274,16 @@ export class KeyvRunStore implements RunStore {
     return this.#atomics.leaseHolder(runId);
   }
 
-  async findExpiredRunning(): Promise<RunRecord[]> {
-    const records = await this.#loadRuns(await this.#atomics.runningWithoutLease());
+  async findExpiredRunning(opts: { onDamaged?: DamagedRunHandler } = {}): Promise<RunRecord[]> {
+    const records = await this.#loadRuns(await this.#atomics.runningWithoutLease(), opts.onDamaged ?? warnDamaged);
     return records.filter((run) => run.status === 'running');
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    await this.#serially(id, async () => {
+      await this.#atomics.removeRun(id);
+      await Promise.all([runKey(id), checkpointKey(id), threadStateKey(id)].map((key) => this.#kv.delete(key)));
+    });
   }
 
   async close(): Promise<void> {
@@ -257,10 +291,28 @@ export class KeyvRunStore implements RunStore {
     await this.#close();
   }
 
-  async #loadRuns(ids: string[]): Promise<RunRecord[]> {
+  /** One damaged record is reported and skipped; it never hides the others. */
+  async #loadRuns(ids: string[], onDamaged: DamagedRunHandler): Promise<RunRecord[]> {
     if (ids.length === 0) return [];
-    const values = await this.#kv.getMany(ids.map(runKey));
-    return ids.flatMap((id, i) => parseRun(id, values[i]) ?? []);
+    let values: unknown[];
+    try {
+      values = await this.#kv.getMany(ids.map(runKey));
+    } catch (error) {
+      // A value that is not JSON fails the whole batch: read one by one to find it.
+      if (!(error instanceof SyntaxError)) throw error;
+      return (await Promise.all(ids.map((id) => this.#skipDamaged(() => this.getRun(id), onDamaged)))).flatMap((run) => run ?? []);
+    }
+    return (await Promise.all(ids.map((id, i) => this.#skipDamaged(async () => parseRun(id, values[i]), onDamaged)))).flatMap((run) => run ?? []);
+  }
+
+  async #skipDamaged(read: () => Promise<RunRecord | undefined>, onDamaged: DamagedRunHandler): Promise<RunRecord | undefined> {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof StoredRunError)) throw error;
+      onDamaged(error);
+      return undefined;
+    }
   }
 
   #serially<T>(id: string, work: () => Promise<T>): Promise<T> {
@@ -281,7 +333,7 @@ export class KeyvRunStore implements RunStore {
 function parseRun(id: string, value: unknown): RunRecord | undefined {
   if (value === undefined || value === null) return undefined;
   const parsed = RunRecordSchema.safeParse(value);
-  if (!parsed.success) throw new StoredRunError(id, z.prettifyError(parsed.error));
+  if (!parsed.success) throw new DamagedRunRecordError(id, z.prettifyError(parsed.error));
   return parsed.data;
 }
 

@@ -119,6 +119,12 @@ export class SqliteAtomic implements RunStoreAtomics {
     return IdRows.parse(rows).map((row) => row.id);
   }
 
+  async removeRun(id: string): Promise<void> {
+    for (const table of ['crewbot_runs', 'crewbot_events', 'crewbot_task_outputs', 'crewbot_leases']) {
+      await this.#run(`DELETE FROM ${table} WHERE ns = ? AND ${table === 'crewbot_runs' ? 'id' : 'run_id'} = ?`, [this.ns, id]);
+    }
+  }
+
   async appendEvent(runId: string, json: string): Promise<void> {
     // One statement: the next position is read under the same write lock that inserts it.
     await this.#run(

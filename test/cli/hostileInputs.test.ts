@@ -3,12 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCliEnvironment, type CliEnvironment } from '../support/cliEnvironment.ts';
+import { openRunStore } from '../../src/runs/openRunStore.ts';
 import { runCli } from '../support/runCli.ts';
+import { overwriteStoredValue } from '../support/storedValues.ts';
 
 const CREWS = path.resolve('test/fixtures/attack-crews');
 
 /** What someone who controls a crew's inputs or its model's answers tries at the command line. */
-describe('the crewbot command against hostile inputs and output', () => {
+// Each test spawns the real command a few times; on a loaded two-core machine one spawn takes seconds.
+describe('the crewbot command against hostile inputs and output', { timeout: 180_000 }, () => {
   let cli: CliEnvironment;
   let project: string;
   beforeAll(async () => {
@@ -39,6 +42,44 @@ describe('the crewbot command against hostile inputs and output', () => {
       expect((await runCli(['run', 'output_writer', '--input', 'name=notes.md'], env, { cwd: project })).code).toBe(0);
       expect(await readFile(path.join(project, 'artifacts', 'crews', 'notes.md'), 'utf8')).toBe('Another note');
       expect((await readdir(project)).sort()).toEqual(['.env', 'artifacts', 'output']);
+    });
+  });
+
+  describe('a damaged run record', () => {
+    let sound: string;
+    let broken: string;
+    beforeAll(async () => {
+      const store = await openRunStore(cli.env.CREWBOT_STORE!);
+      const requester = { platform: 'cli' as const, userId: 'ada' };
+      sound = (await store.createRun({ crew: 'output_writer', inputs: { name: 'a.md' }, requester })).id;
+      broken = (await store.createRun({ crew: 'output_writer', inputs: { name: 'b.md' }, requester })).id;
+      await store.close();
+      expect(await overwriteStoredValue(cli.env.CREWBOT_STORE!, `run:${broken}`, '{"value":{"id":"')).toBe(1);
+    });
+
+    it('is skipped by `runs`, which lists the others and names it; `show` says it is damaged and how to remove it', async () => {
+      const runs = await runCli(['runs', '--json'], cli.env);
+      expect(runs.code).toBe(0);
+      expect((JSON.parse(runs.stdout) as Array<{ id: string }>).map((run) => run.id)).toContain(sound);
+      expect(runs.stdout).not.toContain(broken);
+      expect(runs.stderr).toContain(`Skipped: Run "${broken}" in the run store is damaged`);
+
+      const show = await runCli(['show', broken], cli.env);
+      expect(show.code).toBe(1);
+      expect(show.stderr).toContain('is damaged');
+      expect(show.stderr).toContain(`remove it with: crewbot remove ${broken}`);
+    });
+
+    it('is removed by `crewbot remove`, after which `runs` is clean; a run still waiting is not removed', async () => {
+      const removed = await runCli(['remove', broken], cli.env);
+      expect(removed.stdout).toContain(`Removed damaged run ${broken}.`);
+      expect(removed.code).toBe(0);
+      const runs = await runCli(['runs'], cli.env);
+      expect(runs.stderr).toBe('');
+      expect(runs.stdout).toContain(sound);
+      const refused = await runCli(['remove', sound], cli.env);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`cancel it first (crewbot cancel ${sound})`);
     });
   });
 });
