@@ -375,7 +375,7 @@ export class Runner {
 
   async #lease(runId: string, required: boolean): Promise<LeaseKeeper> {
     const lease = await LeaseKeeper.acquire({ store: this.store, runId, owner: this.owner, ttlMs: this.#options.leaseTtlMs ?? 30_000 });
-    if (!lease && required) throw new RunBusyError(runId);
+    if (!lease && required) throw new RunBusyError(runId, await this.store.leaseHolder(runId));
     return lease!;
   }
 

@@ -82,4 +82,19 @@ describe('the crewbot command against hostile inputs and output', { timeout: 180
       expect(refused.stderr).toContain(`cancel it first (crewbot cancel ${sound})`);
     });
   });
+
+  it('`resume` of a run another process holds says who holds it and until when (exit 1)', async () => {
+    const store = await openRunStore(cli.env.CREWBOT_STORE!);
+    const run = await store.createRun({ crew: 'output_writer', inputs: { name: 'c.md' }, requester: { platform: 'cli', userId: 'ada' } });
+    await store.updateRun(run.id, { status: 'running' });
+    expect(await store.acquireLease(run.id, 'build-box:4242:abcd1234', 10 * 60_000)).toBe(true);
+    const until = (await store.leaseHolder(run.id))!.expiresAt;
+    await store.close();
+
+    const resumed = await runCli(['resume', run.id], cli.env);
+    expect(resumed.code).toBe(1);
+    expect(resumed.stderr).toContain(
+      `Run ${run.id} is held by another process, build-box:4242:abcd1234 (host:pid:id), until ${new Date(until).toISOString()}`,
+    );
+  });
 });
