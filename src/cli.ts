@@ -4,6 +4,7 @@ import { MissingInputError, errorMessage } from './engine/errors.ts';
 import { createRuntime } from './runtime.ts';
 import { UsageError } from './cli/cliArgs.ts';
 import { EXIT, processIo, type CliIo } from './cli/io.ts';
+import { redactProcessOutput } from './cli/redactedOutput.ts';
 import { listCommand } from './cli/listCommand.ts';
 import { runCommand } from './cli/runCommand.ts';
 import { startCommand } from './cli/startCommand.ts';
@@ -44,12 +45,15 @@ Exit codes: 0 completed, 1 failed or cancelled, 2 bad usage or invalid crew,
 
 export async function main(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
   const [command, ...args] = argv;
+  let redact = (text: string) => text;
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       io.out(HELP);
       return command === undefined ? EXIT.usage : EXIT.ok;
     }
     const runtime = createRuntime(loadConfig());
+    redact = (text) => runtime.redactor.redact(text);
+    if (io === processIo) redactProcessOutput(runtime.redactor);
     switch (command) {
       case 'list':
         return await listCommand(args, runtime, io);
@@ -77,7 +81,7 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
         throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
     }
   } catch (error) {
-    io.err(errorMessage(error));
+    io.err(redact(errorMessage(error)));
     return isUsageProblem(error) ? EXIT.usage : EXIT.failed;
   }
 }

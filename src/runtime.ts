@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { listCrews, loadCrew, type LoadCrewOptions, type LoadedCrew } from './crews/index.ts';
 import { OpenAiLlm } from './llm/openaiLlm.ts';
 import type { LlmClient } from './llm/types.ts';
+import { Redactor } from './redactor.ts';
 import { openRunStore } from './runs/openRunStore.ts';
 import { Runner, type RunnerOptions } from './runs/runner.ts';
 import type { RunStore } from './runs/runStore.ts';
@@ -11,6 +12,8 @@ import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from './tools/builtinTools.t
 /** What every surface needs to run crews, built once from the configuration. */
 export interface Runtime {
   config: Config;
+  /** Every secret in the configuration; add more (MCP header values) as they become known. */
+  redactor: Redactor;
   llm: LlmClient;
   loadCrew(nameOrDir: string): Promise<LoadedCrew>;
   listCrews(): ReturnType<typeof listCrews>;
@@ -20,6 +23,7 @@ export interface Runtime {
 
 export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?: string } = {}): Runtime {
   const cwd = overrides.cwd ?? process.cwd();
+  const redactor = redactorFor(config);
   const llm =
     overrides.llm ??
     new OpenAiLlm({
@@ -27,6 +31,7 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
       baseURL: config.OPENAI_BASE_URL,
       defaultModel: config.OPENAI_MODEL,
       timeoutMs: config.OPENAI_TIMEOUT_MS,
+      redactor,
     });
   const loadOptions: LoadCrewOptions = {
     crewsDir: path.resolve(cwd, config.CREWBOT_CREWS_DIR),
@@ -34,19 +39,33 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
       serperApiKey: config.SERPER_API_KEY,
       serperApiUrl: config.SERPER_API_URL,
       fetchAllowPrivate: config.FETCH_ALLOW_PRIVATE,
+      redactor,
     }),
     builtinAliases: BUILTIN_TOOL_ALIASES,
   };
   const load = (nameOrDir: string) => loadCrew(nameOrDir, loadOptions);
   return {
     config,
+    redactor,
     llm,
     loadCrew: load,
     listCrews: () => listCrews(loadOptions),
     openRunner: async (options = {}) => {
-      const store = await openRunStore(config.CREWBOT_STORE, { cwd });
+      const store = await openRunStore(config.CREWBOT_STORE, { cwd, redactor });
       const outputDir = path.resolve(cwd, config.CREWBOT_OUTPUT_DIR);
-      return { store, runner: new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, outputDir, ...options }) };
+      return { store, runner: new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, outputDir, redactor, ...options }) };
     },
   };
+}
+
+/** The secrets crewbot is configured with: never stored, shown, posted or logged in any spelling. */
+export function redactorFor(config: Config): Redactor {
+  return new Redactor([
+    config.OPENAI_API_KEY,
+    config.SERPER_API_KEY,
+    config.SLACK_BOT_TOKEN,
+    config.SLACK_SIGNING_SECRET,
+    config.SLACK_APP_TOKEN,
+    config.DISCORD_TOKEN,
+  ]);
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Keyv } from 'keyv';
 import { z } from 'zod';
+import type { Redactor } from '../redactor.ts';
 import {
   FINISHED_STATUSES,
   NewRunSchema,
@@ -138,6 +139,8 @@ export type KeyvRunStoreParts = {
   atomics: RunStoreAtomics;
   close: () => Promise<void>;
   now?: () => number;
+  /** Removes secrets from records, checkpoints, outputs, events and thread state before they are written. */
+  redactor?: Redactor | undefined;
 };
 
 /** The RunStore every backend shares: plain values in keyv, the rest in the backend's atomics. */
@@ -146,6 +149,7 @@ export class KeyvRunStore implements RunStore {
   readonly #atomics: RunStoreAtomics;
   readonly #close: () => Promise<void>;
   readonly #now: () => number;
+  readonly #redact: <T>(value: T) => T;
   /** Updates to one run in this process run one after another, so none is lost. */
   readonly #updateChains = new Map<string, Promise<void>>();
 
@@ -154,10 +158,12 @@ export class KeyvRunStore implements RunStore {
     this.#atomics = parts.atomics;
     this.#close = parts.close;
     this.#now = parts.now ?? Date.now;
+    const redactor = parts.redactor;
+    this.#redact = redactor ? (value) => redactor.redactValue(value) : (value) => value;
   }
 
   async createRun(input: NewRun): Promise<RunRecord> {
-    const { id = randomUUID(), ...fields } = NewRunSchema.parse(input);
+    const { id = randomUUID(), ...fields } = NewRunSchema.parse(this.#redact(input));
     const now = this.#now();
     const record = RunRecordSchema.parse({ ...fields, id, createdAt: now, updatedAt: now, version: 0 });
     if (!(await this.#atomics.insertRunIndex(id, record.status))) throw new RunAlreadyExistsError(id);
@@ -183,7 +189,7 @@ export class KeyvRunStore implements RunStore {
       const now = this.#now();
       const next = RunRecordSchema.parse({
         ...current,
-        ...patch,
+        ...this.#redact(patch),
         id,
         createdAt: current.createdAt,
         updatedAt: Math.max(now, current.updatedAt),
@@ -207,7 +213,7 @@ export class KeyvRunStore implements RunStore {
   }
 
   async saveCheckpoint(runId: string, state: unknown): Promise<void> {
-    await this.#kv.set(checkpointKey(runId), state);
+    await this.#kv.set(checkpointKey(runId), this.#redact(state));
   }
 
   async getCheckpoint(runId: string): Promise<unknown> {
@@ -220,7 +226,7 @@ export class KeyvRunStore implements RunStore {
   }
 
   async saveTaskOutput(runId: string, taskId: string, output: unknown): Promise<void> {
-    await this.#atomics.saveTaskOutput(runId, taskId, toJson(output, `output of task "${taskId}"`));
+    await this.#atomics.saveTaskOutput(runId, taskId, toJson(this.#redact(output), `output of task "${taskId}"`));
   }
 
   async getTaskOutputs(runId: string): Promise<Record<string, unknown>> {
@@ -229,7 +235,7 @@ export class KeyvRunStore implements RunStore {
   }
 
   async appendEvent(runId: string, event: unknown): Promise<void> {
-    await this.#atomics.appendEvent(runId, toJson(event, 'run event'));
+    await this.#atomics.appendEvent(runId, toJson(this.#redact(event), 'run event'));
   }
 
   async getEvents(runId: string, opts: { since?: number } = {}): Promise<unknown[]> {
@@ -239,7 +245,7 @@ export class KeyvRunStore implements RunStore {
   }
 
   async saveThreadState(runId: string, state: unknown): Promise<void> {
-    await this.#kv.set(threadStateKey(runId), state);
+    await this.#kv.set(threadStateKey(runId), this.#redact(state));
   }
 
   async getThreadState(runId: string): Promise<unknown> {

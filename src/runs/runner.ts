@@ -8,6 +8,7 @@ import { allowedAnswers, answerFits, type HumanAnswer, type HumanRequest, type R
 import { parseRunState, type RunState } from '../engine/runState.ts';
 import { replayFrom } from '../engine/workingMemory.ts';
 import type { LlmClient } from '../llm/types.ts';
+import type { Redactor } from '../redactor.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
 import { applyInbox, postAnswer } from './answerInbox.ts';
 import { EventWriter } from './eventWriter.ts';
@@ -43,6 +44,8 @@ export interface RunnerOptions {
   maxConcurrentRuns?: number | undefined;
   /** Where tasks' output_file paths are written (CREWBOT_OUTPUT_DIR). */
   outputDir?: string | undefined;
+  /** Removes secrets from the events surfaces are told about and from this runner's warnings. */
+  redactor?: Redactor | undefined;
 }
 
 export type RunListener = (run: RunRecord, event: CrewEvent) => void;
@@ -71,7 +74,7 @@ export class Runner {
     this.store = options.store;
     this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#queue = new RunQueue(options.maxConcurrentRuns ?? 8, (runId) =>
-      this.advance(runId).catch((error: unknown) => process.emitWarning(`run ${runId}: ${errorMessage(error)}`)),
+      this.advance(runId).catch((error: unknown) => this.#warn(`run ${runId}: ${errorMessage(error)}`)),
     );
   }
 
@@ -180,7 +183,7 @@ export class Runner {
   /** Sweeps for overdue requests every `intervalMs` until the returned function is called. */
   startTimeoutSweep(intervalMs = 60_000): () => void {
     const timer = setInterval(() => {
-      this.expireOverdueRequests().catch((error: unknown) => process.emitWarning(`request timeout sweep: ${errorMessage(error)}`));
+      this.expireOverdueRequests().catch((error: unknown) => this.#warn(`request timeout sweep: ${errorMessage(error)}`));
     }, intervalMs);
     timer.unref();
     return () => clearInterval(timer);
@@ -397,13 +400,19 @@ export class Runner {
   }
 
   #notify(run: RunRecord, event: CrewEvent): void {
+    if (this.#listeners.size === 0) return;
+    const shown = this.#options.redactor?.redactValue(event) ?? event;
     for (const listener of this.#listeners) {
       try {
-        listener(run, event);
+        listener(run, shown);
       } catch (error) {
-        process.emitWarning(`run listener failed: ${errorMessage(error)}`);
+        this.#warn(`run listener failed: ${errorMessage(error)}`);
       }
     }
+  }
+
+  #warn(text: string): void {
+    process.emitWarning(this.#options.redactor?.redact(text) ?? text);
   }
 }
 

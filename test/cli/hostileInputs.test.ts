@@ -97,4 +97,30 @@ describe('the crewbot command against hostile inputs and output', { timeout: 180
       `Run ${run.id} is held by another process, build-box:4242:abcd1234 (host:pid:id), until ${new Date(until).toISOString()}`,
     );
   });
+
+  it('never shows or stores a key a server echoes back URL-encoded, base64-encoded or as a Bearer header', async () => {
+    const key = 'sk-proj-Ab3/def+GHI=jkl';
+    const slackToken = 'xoxb-111-222-secretslacktoken';
+    const env = { ...cli.env, OPENAI_API_KEY: key, SLACK_BOT_TOKEN: slackToken };
+    const spellings = [key, encodeURIComponent(key), Buffer.from(key).toString('base64'), slackToken, Buffer.from(`bot:${slackToken}`).toString('base64')];
+    const echoed =
+      `Bad request for https://api.example/v1?key=${encodeURIComponent(key)} ` +
+      `(Authorization: Bearer ${key}; token ${Buffer.from(key).toString('base64')}; ` +
+      `upstream Basic ${Buffer.from(`bot:${slackToken}`).toString('base64')})`;
+    cli.server.enqueue({ status: 400, errorBody: { error: { message: echoed, type: 'invalid_request_error' } } });
+
+    const run = await runCli(['run', 'output_writer', '--input', 'name=leak.md', '--json'], env, { cwd: project });
+    expect(run.code).toBe(1);
+    const { runId, error } = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { runId: string; error: string };
+    expect(error).toContain('Bad request for https://api.example/v1?key=[redacted]');
+    const show = await runCli(['show', runId], env);
+    const runs = await runCli(['runs', '--json'], env);
+    const store = await openRunStore(cli.env.CREWBOT_STORE!);
+    const stored = JSON.stringify([await store.getRun(runId), await store.getEvents(runId), await store.getCheckpoint(runId)]);
+    await store.close();
+    expect(stored).toContain('[redacted]');
+    for (const shown of [run.stdout, run.stderr, show.stdout, show.stderr, runs.stdout, stored]) {
+      for (const spelling of spellings) expect(shown).not.toContain(spelling);
+    }
+  });
 });
