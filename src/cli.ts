@@ -3,7 +3,7 @@ import { CrewFileError, CrewNotFoundError } from './crews/errors.ts';
 import { MissingInputError, errorMessage } from './engine/errors.ts';
 import { createRuntime } from './runtime.ts';
 import { UsageError } from './cli/cliArgs.ts';
-import { EXIT, processIo, type CliIo } from './cli/io.ts';
+import { EXIT, processIo, terminalSafe, type CliIo } from './cli/io.ts';
 import { redactProcessOutput } from './cli/redactedOutput.ts';
 import { listCommand } from './cli/listCommand.ts';
 import { runCommand } from './cli/runCommand.ts';
@@ -43,8 +43,9 @@ Usage:
 Exit codes: 0 completed, 1 failed or cancelled, 2 bad usage or invalid crew,
 10 waiting for input (answer with crewbot resume), 130 interrupted (the run stays resumable).`;
 
-export async function main(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
+export async function main(argv: string[], processOutput: CliIo = processIo, signal?: AbortSignal): Promise<number> {
   const [command, ...args] = argv;
+  const io = terminalSafe(processOutput, args.includes('--json'));
   let redact = (text: string) => text;
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
@@ -53,7 +54,7 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
     }
     const runtime = createRuntime(loadConfig());
     redact = (text) => runtime.redactor.redact(text);
-    if (io === processIo) redactProcessOutput(runtime.redactor);
+    if (processOutput === processIo) redactProcessOutput(runtime.redactor);
     switch (command) {
       case 'list':
         return await listCommand(args, runtime, io);

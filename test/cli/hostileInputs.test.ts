@@ -123,4 +123,18 @@ describe('the crewbot command against hostile inputs and output', { timeout: 180
       for (const spelling of spellings) expect(shown).not.toContain(spelling);
     }
   });
+
+  it('prints model output without the escape sequences in it (title, clear screen, C1 CSI), and --json exactly', async () => {
+    const hostile = 'Report\u001b]0;pwned\u0007 done\u001b[2J\u001b[H\u009b31m red\r\u001b[1Aover';
+    cli.server.enqueue({ content: hostile }, { content: hostile });
+    const run = await runCli(['run', 'output_writer', '--input', 'name=escapes.md'], cli.env, { cwd: project });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('Report done redover\n');
+    const json = await runCli(['run', 'output_writer', '--input', 'name=escapes2.md', '--json'], cli.env, { cwd: project });
+    const result = JSON.parse(json.stdout.trim().split('\n').at(-1)!) as { runId: string; output: string };
+    expect(result.output).toBe(hostile);
+    const show = await runCli(['show', result.runId], cli.env);
+    expect(show.stdout).toContain('Report done red');
+    for (const printed of [run.stdout, run.stderr, json.stderr, show.stdout]) expect(printed).not.toMatch(/[\u001b\u0007\u009b\r]/);
+  });
 });
