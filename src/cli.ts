@@ -19,6 +19,7 @@ import { runsCommand } from './cli/runsCommand.ts';
 import { showCommand } from './cli/showCommand.ts';
 import { HumanAnswerError } from './engine/answers.ts';
 import { OutputFileError } from './engine/outputFile.ts';
+import { InputTooLargeError } from './runs/inputLimits.ts';
 import { RunStateConflictError } from './runs/runErrors.ts';
 import { RunStoreUrlError } from './runs/openRunStore.ts';
 import { RunNotFoundError } from './runs/runStore.ts';
@@ -95,6 +96,7 @@ function isUsageProblem(error: unknown): boolean {
     error instanceof CrewNotFoundError ||
     error instanceof MissingInputError ||
     error instanceof OutputFileError ||
+    error instanceof InputTooLargeError ||
     error instanceof RunNotFoundError ||
     error instanceof RunStateConflictError ||
     error instanceof HumanAnswerError ||

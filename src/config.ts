@@ -1,5 +1,6 @@
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
+import { DEFAULT_INPUT_LIMITS } from './runs/inputLimits.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -23,6 +24,8 @@ const EnvSchema = z.object({
   CREWBOT_STORE: z.string().trim().min(1).default('sqlite://.crewbot/crewbot.sqlite'),
   CREWBOT_MAX_RUNS: z.coerce.number().int().positive().default(8),
   CREWBOT_OUTPUT_DIR: z.string().trim().min(1).default('output'),
+  CREWBOT_MAX_INPUT_CHARS: z.coerce.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxInputChars),
+  CREWBOT_MAX_TOTAL_INPUT_CHARS: z.coerce.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxTotalChars),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,

@@ -53,7 +53,9 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
     openRunner: async (options = {}) => {
       const store = await openRunStore(config.CREWBOT_STORE, { cwd, redactor });
       const outputDir = path.resolve(cwd, config.CREWBOT_OUTPUT_DIR);
-      return { store, runner: new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, outputDir, redactor, ...options }) };
+      const inputLimits = { maxInputChars: config.CREWBOT_MAX_INPUT_CHARS, maxTotalChars: config.CREWBOT_MAX_TOTAL_INPUT_CHARS };
+      const runner = new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, outputDir, redactor, inputLimits, ...options });
+      return { store, runner };
     },
   };
 }

@@ -12,6 +12,7 @@ import type { Redactor } from '../redactor.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
 import { applyInbox, postAnswer } from './answerInbox.ts';
 import { EventWriter } from './eventWriter.ts';
+import { checkInputSizes, DEFAULT_INPUT_LIMITS, type InputLimits } from './inputLimits.ts';
 import { pickRequest } from './pendingRequest.ts';
 import { RunQueue } from './runQueue.ts';
 import { TIMEOUT_RESPONDER, timeoutOutcome } from './requestTimeout.ts';
@@ -46,6 +47,8 @@ export interface RunnerOptions {
   outputDir?: string | undefined;
   /** Removes secrets from the events surfaces are told about and from this runner's warnings. */
   redactor?: Redactor | undefined;
+  /** How long inputs may be (CREWBOT_MAX_INPUT_CHARS, CREWBOT_MAX_TOTAL_INPUT_CHARS). */
+  inputLimits?: InputLimits | undefined;
 }
 
 export type RunListener = (run: RunRecord, event: CrewEvent) => void;
@@ -83,8 +86,14 @@ export class Runner {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Throws InputTooLargeError naming the input and the limit; surfaces may ask before they post anything. */
+  checkInputs(inputs: Record<string, string>): void {
+    checkInputSizes(inputs, this.#options.inputLimits ?? DEFAULT_INPUT_LIMITS);
+  }
+
   /** Creates the run (once per idempotency key) and schedules it. Returns undefined for a duplicate delivery. */
   async kickoff(request: KickoffRequest): Promise<RunRecord | undefined> {
+    this.checkInputs(request.inputs);
     const loaded = await this.#options.loadCrew(request.crew);
     // Inputs are checked before anything is stored, so bad input starts nothing.
     const inputs = new Crew(loaded.spec).resolveInputs(request.inputs);

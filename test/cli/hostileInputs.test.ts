@@ -137,4 +137,12 @@ describe('the crewbot command against hostile inputs and output', { timeout: 180
     expect(show.stdout).toContain('Report done red');
     for (const printed of [run.stdout, run.stderr, json.stderr, show.stdout]) expect(printed).not.toMatch(/[\u001b\u0007\u009b\r]/);
   });
+
+  it('refuses an input longer than CREWBOT_MAX_INPUT_CHARS as a usage error (exit 2), naming the input and the limit', async () => {
+    const before = cli.server.requests.length;
+    const result = await runCli(['run', 'output_writer', '--input', `name=${'a'.repeat(501)}.md`], { ...cli.env, CREWBOT_MAX_INPUT_CHARS: '500' }, { cwd: project });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Input "name" is 504 characters; the limit is 500 per input (CREWBOT_MAX_INPUT_CHARS).');
+    expect(cli.server.requests.length).toBe(before);
+  });
 });
