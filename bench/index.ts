@@ -1,6 +1,7 @@
 import { engineOverhead } from './engineOverhead.ts';
 import { parallelEfficiency } from './parallelEfficiency.ts';
 import { promptOverhead } from './promptOverhead.ts';
+import { redactionCost } from './redaction.ts';
 import { formatSuspendedRuns, suspendedRuns } from './suspendedRuns.ts';
 
 /** `npm run bench`: prints each measurement with its target. Not part of the tests. */
@@ -17,3 +18,7 @@ console.log(
 );
 
 for (const line of formatSuspendedRuns(await suspendedRuns())) console.log(line);
+
+for (const { kilobytes, msPerValue, msPerMegabyte } of await redactionCost()) {
+  console.log(`redacting a ${kilobytes} KB checkpoint (6 secrets): ${msPerValue.toFixed(3)} ms, ${msPerMegabyte.toFixed(1)} ms per MB (target < 1 ms for 7 KB)`);
+}
