@@ -39,6 +39,10 @@ Usage:
   crewbot remove <runId>                                 delete a finished or damaged run and all kept about it
   crewbot start [--interactive]                          npm start: Slack/Discord when their tokens are set,
                                                          else the terminal session
+  crewbot serve                                          chat surfaces, webhooks and schedules, no terminal
+  crewbot triggers [--json]                              every crew's triggers, with each schedule's next time
+  crewbot trigger <crew> [--event file.json] [--index N] [--json]
+                                                         fire a crew's trigger by hand and follow the run
   crewbot discord register [--guild ID]                  register the /crew command with Discord
 
 Exit codes: 0 completed, 1 failed or cancelled, 2 bad usage or invalid crew,
@@ -79,6 +83,12 @@ export async function main(argv: string[], processOutput: CliIo = processIo, sig
         return await startCommand(runtime, io, args, signal);
       case 'discord':
         return await discordCommand(args, runtime, io);
+      case 'serve':
+        return await (await import('./cli/serveCommand.ts')).serveCommand(args, runtime, io, signal);
+      case 'triggers':
+        return await (await import('./cli/triggersCommand.ts')).triggersCommand(args, runtime, io);
+      case 'trigger':
+        return await (await import('./cli/triggerCommand.ts')).triggerCommand(args, runtime, io, signal);
       default:
         throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
     }

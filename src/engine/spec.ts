@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Tool } from '../tools/defineTool.ts';
+import type { CustomProcess } from './customProcess.ts';
 import type { TaskOutput } from './output.ts';
 
 /**
@@ -10,6 +11,8 @@ export interface CrewSpec {
   name: string;
   description?: string | undefined;
   process: ProcessKind;
+  /** process `custom`: the code that decides which tasks run, in what order and how often. */
+  customProcess?: CustomProcess | undefined;
   agents: AgentSpec[];
   tasks: TaskSpec[];
   /** hierarchical: model for the built-in manager agent. */
@@ -37,7 +40,7 @@ export interface RequestTimeout {
   question?: string | undefined;
 }
 
-export type ProcessKind = 'sequential' | 'parallel' | 'hierarchical';
+export type ProcessKind = 'sequential' | 'parallel' | 'hierarchical' | 'custom';
 
 export interface RunLimits {
   maxLlmCalls?: number | undefined;
