@@ -1,10 +1,15 @@
+import os from 'node:os';
 import { engineOverhead } from './engineOverhead.ts';
 import { parallelEfficiency } from './parallelEfficiency.ts';
 import { promptOverhead } from './promptOverhead.ts';
 import { redactionCost } from './redaction.ts';
+import { formatStartup, startup } from './startup.ts';
 import { formatSuspendedRuns, suspendedRuns } from './suspendedRuns.ts';
 
 /** `npm run bench`: prints each measurement with its target. Not part of the tests. */
+console.log(`Node ${process.version} on ${process.platform}-${process.arch}, ${os.cpus().length} cores`);
+for (const line of formatStartup(await startup())) console.log(line);
+
 const overhead = await engineOverhead();
 console.log(`engine overhead per LLM step: ${overhead.msPerStep.toFixed(3)} ms over ${overhead.steps} steps (target < 1 ms)`);
 

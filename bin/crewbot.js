@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// The crewbot command. Crews may ship TypeScript tools, so the CLI runs through tsx's loader.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../src/cli.ts');
+// The crewbot command. It runs the compiled build in dist/, which `npm install` makes (prepare).
+let cli;
+try {
+  cli = await import('../dist/cli.js');
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('dist/cli.js')) throw error;
+  console.error('crewbot is not built yet: run `npm install` (or `npm run build`) in the crewbot folder first.');
+  process.exit(2);
+}
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 process.once('SIGTERM', () => controller.abort());
-process.exit(await main(process.argv.slice(2), undefined, controller.signal));
+process.exit(await cli.main(process.argv.slice(2), undefined, controller.signal));

@@ -5,18 +5,7 @@ import { createRuntime } from './runtime.ts';
 import { UsageError } from './cli/cliArgs.ts';
 import { EXIT, processIo, terminalSafe, type CliIo } from './cli/io.ts';
 import { redactProcessOutput } from './cli/redactedOutput.ts';
-import { listCommand } from './cli/listCommand.ts';
-import { runCommand } from './cli/runCommand.ts';
-import { startCommand } from './cli/startCommand.ts';
-import { validateCommand } from './cli/validateCommand.ts';
-import { cancelCommand } from './cli/cancelCommand.ts';
-import { discordCommand } from './cli/discordCommand.ts';
-import { DiscordConfigError } from './chat/discord/index.ts';
-import { removeCommand } from './cli/removeCommand.ts';
-import { replayCommand } from './cli/replayCommand.ts';
-import { resumeCommand } from './cli/resumeCommand.ts';
-import { runsCommand } from './cli/runsCommand.ts';
-import { showCommand } from './cli/showCommand.ts';
+import { DiscordConfigError } from './chat/discord/errors.ts';
 import { HumanAnswerError } from './engine/answers.ts';
 import { OutputFileError } from './engine/outputFile.ts';
 import { InputTooLargeError } from './runs/inputLimits.ts';
@@ -60,29 +49,30 @@ export async function main(argv: string[], processOutput: CliIo = processIo, sig
     const runtime = createRuntime(loadConfig());
     redact = (text) => runtime.redactor.redact(text);
     if (processOutput === processIo) redactProcessOutput(runtime.redactor);
+    // Each command is imported when it runs, so `list` never loads Slack, Discord or a Redis client.
     switch (command) {
       case 'list':
-        return await listCommand(args, runtime, io);
+        return await (await import('./cli/listCommand.ts')).listCommand(args, runtime, io);
       case 'validate':
-        return await validateCommand(args, runtime, io);
+        return await (await import('./cli/validateCommand.ts')).validateCommand(args, runtime, io);
       case 'run':
-        return await runCommand(args, runtime, io, signal);
+        return await (await import('./cli/runCommand.ts')).runCommand(args, runtime, io, signal);
       case 'resume':
-        return await resumeCommand(args, runtime, io, signal);
+        return await (await import('./cli/resumeCommand.ts')).resumeCommand(args, runtime, io, signal);
       case 'runs':
-        return await runsCommand(args, runtime, io);
+        return await (await import('./cli/runsCommand.ts')).runsCommand(args, runtime, io);
       case 'show':
-        return await showCommand(args, runtime, io);
+        return await (await import('./cli/showCommand.ts')).showCommand(args, runtime, io);
       case 'cancel':
-        return await cancelCommand(args, runtime, io);
+        return await (await import('./cli/cancelCommand.ts')).cancelCommand(args, runtime, io);
       case 'remove':
-        return await removeCommand(args, runtime, io);
+        return await (await import('./cli/removeCommand.ts')).removeCommand(args, runtime, io);
       case 'replay':
-        return await replayCommand(args, runtime, io, signal);
+        return await (await import('./cli/replayCommand.ts')).replayCommand(args, runtime, io, signal);
       case 'start':
-        return await startCommand(runtime, io, args, signal);
+        return await (await import('./cli/startCommand.ts')).startCommand(runtime, io, args, signal);
       case 'discord':
-        return await discordCommand(args, runtime, io);
+        return await (await import('./cli/discordCommand.ts')).discordCommand(args, runtime, io);
       case 'serve':
         return await (await import('./cli/serveCommand.ts')).serveCommand(args, runtime, io, signal);
       case 'triggers':

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from './config.ts';
 import { listCrews, loadCrew, type LoadCrewOptions, type LoadedCrew } from './crews/index.ts';
-import { OpenAiLlm } from './llm/openaiLlm.ts';
+import { DeferredLlm } from './llm/deferredLlm.ts';
 import type { LlmClient } from './llm/types.ts';
 import { Redactor } from './redactor.ts';
 import { openRunStore } from './runs/openRunStore.ts';
@@ -26,12 +26,15 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
   const redactor = redactorFor(config);
   const llm =
     overrides.llm ??
-    new OpenAiLlm({
-      apiKey: config.OPENAI_API_KEY,
-      baseURL: config.OPENAI_BASE_URL,
-      defaultModel: config.OPENAI_MODEL,
-      timeoutMs: config.OPENAI_TIMEOUT_MS,
-      redactor,
+    new DeferredLlm(async () => {
+      const { OpenAiLlm } = await import('./llm/openaiLlm.ts');
+      return new OpenAiLlm({
+        apiKey: config.OPENAI_API_KEY,
+        baseURL: config.OPENAI_BASE_URL,
+        defaultModel: config.OPENAI_MODEL,
+        timeoutMs: config.OPENAI_TIMEOUT_MS,
+        redactor,
+      });
     });
   const loadOptions: LoadCrewOptions = {
     crewsDir: path.resolve(cwd, config.CREWBOT_CREWS_DIR),

@@ -1,8 +1,6 @@
 import { once } from 'node:events';
 import type { Runtime } from '../runtime.ts';
 import { policyByPlatform } from '../runs/answerPolicy.ts';
-import { discordAnswerPolicy, startDiscord } from './discord/index.ts';
-import { slackAnswerPolicy, startSlack } from './slack/index.ts';
 import { threadOpeners } from '../triggers/threadOpeners.ts';
 import { createTriggerService } from '../triggers/triggerService.ts';
 import { WEBHOOK_PATH_PREFIX } from '../triggers/webhookEndpoint.ts';
@@ -25,9 +23,14 @@ export function chatSurfacesConfigured(runtime: Runtime): boolean {
  */
 export async function runChatServers(runtime: Runtime, io: ChatServersIo, signal: AbortSignal): Promise<void> {
   const { config } = runtime;
+  // Only the configured surfaces are loaded: Bolt and discord.js are the slowest imports crewbot has.
+  const [slackSurface, discordSurface] = await Promise.all([
+    config.SLACK_BOT_TOKEN ? import('./slack/index.ts') : undefined,
+    config.DISCORD_TOKEN ? import('./discord/index.ts') : undefined,
+  ]);
   const answerPolicy = policyByPlatform({
-    ...(config.SLACK_BOT_TOKEN ? { slack: slackAnswerPolicy(runtime) } : {}),
-    ...(config.DISCORD_TOKEN ? { discord: discordAnswerPolicy({ config, loadCrew: runtime.loadCrew }) } : {}),
+    ...(slackSurface ? { slack: slackSurface.slackAnswerPolicy(runtime) } : {}),
+    ...(discordSurface ? { discord: discordSurface.discordAnswerPolicy({ config, loadCrew: runtime.loadCrew }) } : {}),
   });
   const { runner, store } = await runtime.openRunner({ answerPolicy });
   const stops: Array<() => Promise<void>> = [];
@@ -35,14 +38,14 @@ export async function runChatServers(runtime: Runtime, io: ChatServersIo, signal
     const triggers = await createTriggerService({ runtime, runner, openers: await threadOpeners(config), log: (text) => io.err(text) });
     const webhookRoute = triggers.webhooks && { path: `${WEBHOOK_PATH_PREFIX}:crew`, method: 'POST', handler: triggers.webhooks };
     let webhookPort: number | undefined;
-    if (config.SLACK_BOT_TOKEN) {
-      const slack = await startSlack({ config, runtime, runner, customRoutes: webhookRoute ? [webhookRoute] : undefined });
+    if (slackSurface) {
+      const slack = await slackSurface.startSlack({ config, runtime, runner, customRoutes: webhookRoute ? [webhookRoute] : undefined });
       stops.push(() => slack.stop());
       io.err(slack.mode === 'socket' ? 'Slack: connected in Socket Mode.' : `Slack: listening on :${slack.port}/slack/events.`);
       if (slack.mode === 'http') webhookPort = slack.port;
     }
-    if (config.DISCORD_TOKEN) {
-      const discord = await startDiscord({ config, runtime, runner });
+    if (discordSurface) {
+      const discord = await discordSurface.startDiscord({ config, runtime, runner });
       stops.push(() => discord.stop());
       io.err(`Discord: connected${discord.messageContent ? '' : ' (without the Message Content intent: replies in threads are not read; buttons, forms and mentions work)'}.`);
     }

@@ -4,8 +4,13 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** What parseArgs returns for these options (named, so the compiled declarations can spell it). */
+export type ParsedCommandArgs<T extends ParseArgsConfig['options']> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
+>;
+
 /** node:util parseArgs with errors turned into UsageError (exit 2). */
-export function parseCommandArgs<T extends ParseArgsConfig['options']>(args: string[], options: T, usage: string) {
+export function parseCommandArgs<T extends ParseArgsConfig['options']>(args: string[], options: T, usage: string): ParsedCommandArgs<T> {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {

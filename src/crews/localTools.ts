@@ -1,12 +1,12 @@
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { isCustomProcess, type CustomProcess } from '../engine/customProcess.ts';
 import type { GuardrailFunction, GuardrailResult, TaskSpec } from '../engine/spec.ts';
 import { errorMessage } from '../engine/errors.ts';
 import type { Tool } from '../tools/defineTool.ts';
 import type { CrewProblem } from './errors.ts';
+import { importTypeScript } from './typescriptLoader.ts';
 
 export type TaskCallback = NonNullable<TaskSpec['callback']>;
 
@@ -31,7 +31,7 @@ const GuardrailResultSchema = z.union([
 ]);
 
 /**
- * Imports `<crew>/tools.ts` (the runtime, tsx or vitest, loads TypeScript). Its tools are the
+ * Imports `<crew>/tools.ts` (through tsx's loader when crewbot runs compiled). Its tools are the
  * default export or the `tools` export, an array or a record of tools made with defineTool;
  * `guardrails` and `callbacks` are records of functions.
  */
@@ -42,7 +42,7 @@ export async function loadLocalTools(dir: string): Promise<{ local: LocalTools; 
   local.present = true;
   let module: Record<string, unknown>;
   try {
-    module = await import(pathToFileURL(file).href);
+    module = await importTypeScript(file);
   } catch (error) {
     return { local, problems: [problem('', `could not be loaded: ${errorMessage(error)}`)] };
   }

@@ -1,12 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import KeyvRedis, { createClient } from '@keyv/redis';
-import KeyvSqlite from '@keyv/sqlite';
+import type KeyvRedis from '@keyv/redis';
+import type KeyvSqlite from '@keyv/sqlite';
 import { Keyv } from 'keyv';
 import type { Redactor } from '../redactor.ts';
-import { RedisAtomic } from './redisAtomic.ts';
 import { KeyvRunStore, type RunStore } from './runStore.ts';
-import { SqliteAtomic, SYNCHRONOUS } from './sqliteAtomic.ts';
+import type { SqliteAtomic } from './sqliteAtomic.ts';
 
 export const DEFAULT_NAMESPACE = 'crewbot';
 
@@ -73,7 +72,10 @@ export function parseRunStoreUrl(url: string, cwd: string = process.cwd()): RunS
   throw new RunStoreUrlError(url, 'is not supported');
 }
 
-/** Opens the run store a URL names: `sqlite://…` or `redis://…` (see SUPPORTED_FORMS). */
+/**
+ * Opens the run store a URL names: `sqlite://…` or `redis://…` (see SUPPORTED_FORMS). Each
+ * backend's driver is imported when its URL is opened, so a SQLite user never loads a Redis client.
+ */
 export async function openRunStore(url: string, opts: OpenRunStoreOptions = {}): Promise<RunStore> {
   const location = parseRunStoreUrl(url, opts.cwd);
   return location.kind === 'sqlite' ? openSqlite(location, opts) : openRedis(location, opts);
@@ -83,11 +85,15 @@ async function openSqlite(
   location: Extract<RunStoreLocation, { kind: 'sqlite' }>,
   opts: OpenRunStoreOptions,
 ): Promise<RunStore> {
+  const [{ default: KeyvSqlite }, sqlite] = await Promise.all([
+    import('@keyv/sqlite'),
+    import('./sqliteAtomic.ts'),
+  ]);
   const busyTimeout = opts.sqliteBusyTimeoutMs ?? 5000;
   let atomics: SqliteAtomic;
   try {
     await mkdir(dirname(location.path), { recursive: true });
-    atomics = await SqliteAtomic.open(location.path, location.namespace, { busyTimeoutMs: busyTimeout });
+    atomics = await sqlite.SqliteAtomic.open(location.path, location.namespace, { busyTimeoutMs: busyTimeout });
   } catch (error) {
     throw new RunStoreConnectionError(location.path, error, SQLITE_HINT);
   }
@@ -95,7 +101,7 @@ async function openSqlite(
   const kv = jsonKeyv(adapter, location.namespace, true, opts);
   try {
     // Opens keyv's own connection now, so a bad file fails here rather than on the first read.
-    await adapter.query(SYNCHRONOUS);
+    await adapter.query(sqlite.SYNCHRONOUS);
   } catch (error) {
     await Promise.allSettled([atomics.close(), adapter.disconnect()]);
     throw new RunStoreConnectionError(location.path, error, SQLITE_HINT);
@@ -114,6 +120,7 @@ async function openRedis(
   location: Extract<RunStoreLocation, { kind: 'redis' }>,
   opts: OpenRunStoreOptions,
 ): Promise<RunStore> {
+  const [{ default: KeyvRedis, createClient }, { RedisAtomic }] = await Promise.all([import('@keyv/redis'), import('./redisAtomic.ts')]);
   let ready = false;
   // One client serves keyv and the atomic scripts.
   const client = createClient({

@@ -6,7 +6,6 @@ import zlib from 'node:zlib';
 import { z } from 'zod';
 import { checkHostname, policyCheckedLookup, publicAddressesOnly, type AddressPolicy } from './addressPolicy.ts';
 import { defineTool, type Tool } from './defineTool.ts';
-import { htmlToReadableText } from './htmlToText.ts';
 
 export interface FetchUrlOptions {
   /** Allow loopback, private and link-local addresses (FETCH_ALLOW_PRIVATE=1). */
@@ -97,7 +96,8 @@ async function fetchReadableText(startUrl: URL, settings: Settings, signal: Abor
       throw new FetchUrlError(`${url.href} looks like binary content, which fetch_url cannot read: it reads HTML and text pages only.`);
     }
     const decoded = decode(body.bytes, contentType?.charset);
-    const text = kind === 'html' ? htmlToReadableText(decoded, url.href) : decoded.trim();
+    // html-to-text is imported on the first HTML page: crews that never fetch one never load it.
+    const text = kind === 'html' ? (await import('./htmlToText.ts')).htmlToReadableText(decoded, url.href) : decoded.trim();
     return present({ startUrl, url, text, bytesTruncated: body.truncated, settings });
   } finally {
     response.destroy();

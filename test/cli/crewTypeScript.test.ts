@@ -1,0 +1,56 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCliEnvironment, type CliEnvironment } from '../support/cliEnvironment.ts';
+import { lastJsonLine, runCli } from '../support/runCli.ts';
+
+const CREWS = path.resolve('test/fixtures/typescript-crews');
+const CLI_CREWS = path.resolve('test/fixtures/cli-crews');
+
+/** Preloaded into the command: writes every module it resolves to CREWBOT_IMPORTS_LOG. */
+const RECORD_IMPORTS =
+  'data:text/javascript,' +
+  encodeURIComponent(`
+    import { register } from 'node:module';
+    register('data:text/javascript,' + encodeURIComponent(\`
+      import { appendFileSync } from 'node:fs';
+      export async function resolve(specifier, context, next) {
+        const resolved = await next(specifier, context);
+        appendFileSync(process.env.CREWBOT_IMPORTS_LOG, resolved.url + '\\\\n');
+        return resolved;
+      }\`));
+  `);
+
+describe('the compiled crewbot command and TypeScript', () => {
+  let cli: CliEnvironment;
+  let logDir: string;
+  beforeAll(async () => {
+    cli = await startCliEnvironment(CREWS);
+    logDir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-imports-'));
+  });
+  afterAll(async () => {
+    await cli.close();
+    await rm(logDir, { recursive: true, force: true });
+  });
+
+  it("runs a crew whose tools.ts needs a TypeScript compiler (an enum), loading it on demand", async () => {
+    cli.server.enqueue({ toolCalls: [{ name: 'find_shelf', arguments: { item: 'bread' } }] });
+    cli.server.setDefault((req) => ({ content: `Shelf ${req.messages.at(-1)?.content as string}` }));
+    const result = await runCli(['run', 'shelf', '--input', 'item=bread', '--json'], cli.env);
+    expect(result.code, result.stderr).toBe(0);
+    expect(lastJsonLine(result.stdout)).toMatchObject({ status: 'completed', output: 'Shelf B2' });
+  });
+
+  it('lists crews without loading Slack, Discord, a Redis client, the model SDK or a TypeScript loader', async () => {
+    const log = path.join(logDir, 'imports.log');
+    const result = await runCli(['list'], { ...cli.env, CREWBOT_CREWS_DIR: CLI_CREWS, CREWBOT_IMPORTS_LOG: log, NODE_OPTIONS: `--import=${RECORD_IMPORTS}` });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/greeter — Greets a guest/);
+    const loaded = (await readFile(log, 'utf8')).split('\n');
+    expect(loaded.some((url) => url.includes('/dist/cli/listCommand.js'))).toBe(true);
+    for (const heavy of ['@slack/bolt', 'discord.js', '@keyv/redis', '@keyv/sqlite', 'openai', 'tsx', 'html-to-text']) {
+      expect(loaded.filter((url) => url.includes(`/node_modules/${heavy}/`)), heavy).toEqual([]);
+    }
+  });
+});
