@@ -3,9 +3,12 @@ import { CrewFileError, CrewNotFoundError } from './crews/errors.ts';
 import { MissingInputError, errorMessage } from './engine/errors.ts';
 import { createRuntime } from './runtime.ts';
 import { UsageError } from './cli/cliArgs.ts';
-import { EXIT, processIo, type CliIo } from './cli/io.ts';
+import { EXIT, processIo, terminalSafe, type CliIo } from './cli/io.ts';
+import { redactProcessOutput } from './cli/redactedOutput.ts';
 import { DiscordConfigError } from './chat/discord/errors.ts';
 import { HumanAnswerError } from './engine/answers.ts';
+import { OutputFileError } from './engine/outputFile.ts';
+import { InputTooLargeError } from './runs/inputLimits.ts';
 import { RunStateConflictError } from './runs/runErrors.ts';
 import { RunStoreUrlError } from './runs/openRunStore.ts';
 import { RunNotFoundError } from './runs/runStore.ts';
@@ -23,6 +26,7 @@ Usage:
   crewbot show <runId> [--json]                          tasks, outputs, pending requests, usage, timeline
   crewbot cancel <runId>                                 stop a run at its next step
   crewbot replay <runId> --from <taskId> [--json]        run again from a task, keeping earlier outputs
+  crewbot remove <runId>                                 delete a finished or damaged run and all kept about it
   crewbot start [--interactive]                          npm start: Slack/Discord when their tokens are set,
                                                          else the terminal session
   crewbot serve                                          chat surfaces, webhooks and schedules, no terminal
@@ -37,14 +41,18 @@ Usage:
 Exit codes: 0 completed, 1 failed or cancelled, 2 bad usage or invalid crew,
 10 waiting for input (answer with crewbot resume), 130 interrupted (the run stays resumable).`;
 
-export async function main(argv: string[], io: CliIo = processIo, signal?: AbortSignal): Promise<number> {
+export async function main(argv: string[], processOutput: CliIo = processIo, signal?: AbortSignal): Promise<number> {
   const [command, ...args] = argv;
+  const io = terminalSafe(processOutput, args.includes('--json'));
+  let redact = (text: string) => text;
   try {
     if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
       io.out(HELP);
       return command === undefined ? EXIT.usage : EXIT.ok;
     }
     const runtime = createRuntime(loadConfig());
+    redact = (text) => runtime.redactor.redact(text);
+    if (processOutput === processIo) redactProcessOutput(runtime.redactor);
     // Each command is imported when it runs, so `list` never loads Slack, Discord or a Redis client.
     switch (command) {
       case 'list':
@@ -61,6 +69,8 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
         return await (await import('./cli/showCommand.ts')).showCommand(args, runtime, io);
       case 'cancel':
         return await (await import('./cli/cancelCommand.ts')).cancelCommand(args, runtime, io);
+      case 'remove':
+        return await (await import('./cli/removeCommand.ts')).removeCommand(args, runtime, io);
       case 'replay':
         return await (await import('./cli/replayCommand.ts')).replayCommand(args, runtime, io, signal);
       case 'start':
@@ -83,7 +93,7 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
         throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
     }
   } catch (error) {
-    io.err(error instanceof MissingInputError ? withInputFlags(error) : errorMessage(error));
+    io.err(redact(error instanceof MissingInputError ? withInputFlags(error) : errorMessage(error)));
     return isUsageProblem(error) ? EXIT.usage : EXIT.failed;
   }
 }
@@ -102,6 +112,8 @@ function isUsageProblem(error: unknown): boolean {
     error instanceof CrewFileError ||
     error instanceof CrewNotFoundError ||
     error instanceof MissingInputError ||
+    error instanceof OutputFileError ||
+    error instanceof InputTooLargeError ||
     error instanceof RunNotFoundError ||
     error instanceof RunStateConflictError ||
     error instanceof HumanAnswerError ||

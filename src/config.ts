@@ -1,5 +1,6 @@
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
+import { DEFAULT_INPUT_LIMITS } from './runs/inputLimits.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -32,6 +33,9 @@ const EnvSchema = LlmEnvSchema.extend({
   CREWBOT_QUEUE: optionalText,
   /** How long a run's lease lasts without renewal: a dead process's runs are taken over after this. */
   CREWBOT_LEASE_TTL_MS: z.coerce.number().int().min(100).default(30_000),
+  CREWBOT_OUTPUT_DIR: z.string().trim().min(1).default('output'),
+  CREWBOT_MAX_INPUT_CHARS: z.coerce.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxInputChars),
+  CREWBOT_MAX_TOTAL_INPUT_CHARS: z.coerce.number().int().positive().default(DEFAULT_INPUT_LIMITS.maxTotalChars),
   SLACK_BOT_TOKEN: optionalText,
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_APP_TOKEN: optionalText,

@@ -3,6 +3,7 @@ import type { Config } from './config.ts';
 import { listCrews, loadCrew, type LoadCrewOptions, type LoadedCrew } from './crews/index.ts';
 import { DeferredLlm } from './llm/deferredLlm.ts';
 import type { LlmClient } from './llm/types.ts';
+import { Redactor } from './redactor.ts';
 import { openRunStore } from './runs/openRunStore.ts';
 import { Runner, type RunnerOptions } from './runs/runner.ts';
 import type { RunStore } from './runs/runStore.ts';
@@ -12,6 +13,8 @@ import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from './tools/builtinTools.t
 /** What every surface needs to run crews, built once from the configuration. */
 export interface Runtime {
   config: Config;
+  /** Every secret in the configuration; add more (MCP header values) as they become known. */
+  redactor: Redactor;
   llm: LlmClient;
   loadCrew(nameOrDir: string): Promise<LoadedCrew>;
   listCrews(): ReturnType<typeof listCrews>;
@@ -33,20 +36,34 @@ export interface OpenedRunner {
 
 export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?: string } = {}): Runtime {
   const cwd = overrides.cwd ?? process.cwd();
+  const redactor = redactorFor(config);
   // The SDK is imported on the first model call: list, validate, runs and show never need it.
-  const llm = overrides.llm ?? new DeferredLlm(async () => (await import('./llm/configuredLlm.ts')).llmFromConfig(config), config.OPENAI_MODEL);
+  const llm =
+    overrides.llm ??
+    new DeferredLlm(async () => {
+      const { OpenAiLlm } = await import('./llm/openaiLlm.ts');
+      return new OpenAiLlm({
+        apiKey: config.OPENAI_API_KEY,
+        baseURL: config.OPENAI_BASE_URL,
+        defaultModel: config.OPENAI_MODEL,
+        timeoutMs: config.OPENAI_TIMEOUT_MS,
+        redactor,
+      });
+    }, config.OPENAI_MODEL);
   const loadOptions: LoadCrewOptions = {
     crewsDir: path.resolve(cwd, config.CREWBOT_CREWS_DIR),
     builtinTools: createBuiltinTools({
       serperApiKey: config.SERPER_API_KEY,
       serperApiUrl: config.SERPER_API_URL,
       fetchAllowPrivate: config.FETCH_ALLOW_PRIVATE,
+      redactor,
     }),
     builtinAliases: BUILTIN_TOOL_ALIASES,
   };
   const load = (nameOrDir: string) => loadCrew(nameOrDir, loadOptions);
   return {
     config,
+    redactor,
     llm,
     loadCrew: load,
     listCrews: () => listCrews(loadOptions),
@@ -56,9 +73,11 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
         config.CREWBOT_QUEUE && options.schedule === undefined
           ? new (await import('./runs/bullRunQueue.ts')).BullRunQueue(config.CREWBOT_QUEUE)
           : undefined;
-      const store = await openRunStore(config.CREWBOT_STORE, { cwd });
+      const store = await openRunStore(config.CREWBOT_STORE, { cwd, redactor });
+      const outputDir = path.resolve(cwd, config.CREWBOT_OUTPUT_DIR);
+      const inputLimits = { maxInputChars: config.CREWBOT_MAX_INPUT_CHARS, maxTotalChars: config.CREWBOT_MAX_TOTAL_INPUT_CHARS };
       const schedule = queue ? (runId: string, work: string) => queue.enqueue({ runId }, work) : undefined;
-      const runner = new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, leaseTtlMs: config.CREWBOT_LEASE_TTL_MS, ...(schedule ? { schedule } : {}), ...options });
+      const runner = new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, leaseTtlMs: config.CREWBOT_LEASE_TTL_MS, outputDir, redactor, inputLimits, ...(schedule ? { schedule } : {}), ...options });
       return {
         store,
         runner,
@@ -70,4 +89,16 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
       };
     },
   };
+}
+
+/** The secrets crewbot is configured with: never stored, shown, posted or logged in any spelling. */
+export function redactorFor(config: Config): Redactor {
+  return new Redactor([
+    config.OPENAI_API_KEY,
+    config.SERPER_API_KEY,
+    config.SLACK_BOT_TOKEN,
+    config.SLACK_SIGNING_SECRET,
+    config.SLACK_APP_TOKEN,
+    config.DISCORD_TOKEN,
+  ]);
 }

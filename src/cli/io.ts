@@ -1,3 +1,5 @@
+import { terminalText } from '../terminalText.ts';
+
 /** Where a command writes: stdout carries results (the JSON contract), stderr carries people's text. */
 export interface CliIo {
   out(text: string): void;
@@ -13,3 +15,15 @@ export const processIo: CliIo = {
 };
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/**
+ * The command's output as a terminal should get it: control sequences stripped from everything a
+ * person reads, while `--json` output on stdout stays byte for byte what was stored.
+ */
+export function terminalSafe(io: CliIo, exactStdout: boolean): CliIo {
+  return {
+    out: exactStdout ? io.out : (text) => io.out(terminalText(text)),
+    err: (text) => io.err(terminalText(text)),
+    interactive: io.interactive,
+  };
+}

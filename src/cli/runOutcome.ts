@@ -4,6 +4,7 @@ import type { Runner } from '../runs/runner.ts';
 import type { RunRecord } from '../runs/runRecord.ts';
 import type { Runtime } from '../runtime.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
+import { RunBusyError } from '../runs/runErrors.ts';
 import { RunNotFoundError } from '../runs/runStore.ts';
 import { describeRequest } from '../chat/requestPrompt.ts';
 import { EXIT, type CliIo } from './io.ts';
@@ -48,6 +49,8 @@ export async function advanceAndReport(
       io.err(`Interrupted. Run ${runId} is saved; continue it with: crewbot resume ${runId}`);
       return EXIT_INTERRUPTED;
     }
+    // Still unfinished and not waiting: another process holds the run and this one could not advance it.
+    if (finished.status === 'running' || finished.status === 'queued') throw new RunBusyError(runId, await runner.store.leaseHolder(runId));
     return await reportRun(runner, loaded, finished, io, json);
   } finally {
     unsubscribe();

@@ -1,4 +1,5 @@
 import { RunStatusSchema } from '../runs/runRecord.ts';
+import type { StoredRunError } from '../runs/runStore.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { age } from './duration.ts';
@@ -22,7 +23,11 @@ export async function runsCommand(args: string[], runtime: Runtime, io: CliIo): 
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit takes a whole number.\nUsage: ${USAGE}`);
   const { store } = await runtime.openRunner({ schedule: () => undefined });
   try {
-    const runs = await store.listRuns({ limit, ...(statuses.length ? { status: statuses } : {}) });
+    const damaged: string[] = [];
+    const onDamaged = (damage: StoredRunError) => damaged.push(damage.message);
+    const runs = await store.listRuns({ limit, onDamaged, ...(statuses.length ? { status: statuses } : {}) });
+    // People's text goes to stderr, so --json stays one parseable line.
+    for (const message of damaged) io.err(`Skipped: ${message}`);
     if (values.json) {
       io.out(JSON.stringify(runs));
       return EXIT.ok;

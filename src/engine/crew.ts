@@ -8,6 +8,7 @@ import { CrewEventBus, type CrewEvent, type CrewEventListener } from './events.t
 import type { HumanAnswer, Responder } from './humanRequest.ts';
 import { assertInputsPresent, interpolate } from './interpolate.ts';
 import type { CrewOutput, TaskOutput } from './output.ts';
+import { outputFilePath } from './outputFile.ts';
 import { runCustom } from './process/custom.ts';
 import { runParallel } from './process/parallel.ts';
 import { runSequential } from './process/sequential.ts';
@@ -57,7 +58,7 @@ export class Crew {
     return this.#events.subscribe(listener);
   }
 
-  /** Declared defaults filled in, then every placeholder the crew uses must have a value. */
+  /** Declared defaults filled in, then every placeholder the crew uses must have a value and output paths must stay in bounds. */
   resolveInputs(given: Record<string, string>): Record<string, string> {
     const inputs: Record<string, string> = {};
     for (const [name, input] of Object.entries(this.spec.inputs ?? {})) {
@@ -68,6 +69,7 @@ export class Crew {
       .filter(([name, input]) => input.required && !(name in inputs))
       .map(([name]) => `{${name}}`);
     assertInputsPresent([...required, ...textsOf(this.spec)], inputs);
+    for (const task of this.spec.tasks) if (task.outputFile) outputFilePath(task.outputFile, inputs);
     return inputs;
   }
 

@@ -23,7 +23,7 @@ export interface RunHooks {
 export interface RunEnvironment extends RunHooks {
   llm: LlmClient;
   signal?: AbortSignal | undefined;
-  /** Directory that task output_file paths are relative to. */
+  /** Directory that task output_file paths are relative to (created on demand; default `output`). */
   outputDir?: string | undefined;
   now?: (() => number) | undefined;
   /** The clock max_rpm waits on (tests give a fake one). */

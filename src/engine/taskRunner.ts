@@ -5,7 +5,7 @@ import { delegationTools } from './delegationTools.ts';
 import { RunLimitError, TaskFailedError, errorMessage } from './errors.ts';
 import { managerFor } from './manager.ts';
 import { emptyUsage, type TaskOutput } from './output.ts';
-import { writeOutputFile } from './outputFile.ts';
+import { DEFAULT_OUTPUT_DIR, writeOutputFile } from './outputFile.ts';
 import { contextBlock, guardrailRetryPrompt, openingMessages, reviewFeedbackPrompt, type TaskPromptParts } from './prompts.ts';
 import { HumanInputRequired } from './humanRequest.ts';
 import type { RunContext } from './runContext.ts';
@@ -186,7 +186,7 @@ function isAbort(error: unknown): boolean {
 
 async function finishTask(ctx: RunContext, task: TaskSpec, output: TaskOutput): Promise<void> {
   const state = ctx.state.tasks[task.id]!;
-  if (task.outputFile) await writeOutputFile(task.outputFile, ctx.state.inputs, ctx.env.outputDir ?? process.cwd(), output);
+  if (task.outputFile) await writeOutputFile(task.outputFile, ctx.state.inputs, ctx.env.outputDir ?? DEFAULT_OUTPUT_DIR, output);
   await task.callback?.(output);
   await ctx.env.onTaskCompleted?.(output);
   state.status = 'completed';

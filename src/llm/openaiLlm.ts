@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { Redactor } from '../redactor.ts';
 import { classifyFailure, formatSeconds, toLlmError } from './apiFailure.ts';
 import { LlmAbortedError, LlmUnavailableError } from './errors.ts';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryInfo, type RetryPolicy, type Sleep } from './retry.ts';
@@ -16,6 +17,8 @@ export interface OpenAiLlmOptions {
   retry?: Partial<RetryPolicy> | undefined;
   sleep?: Sleep | undefined;
   onRetry?: ((info: RetryInfo) => void) | undefined;
+  /** Removes the key (and every other secret the runtime knows) from what the server echoes; by default the key alone. */
+  redactor?: Redactor | undefined;
 }
 
 const DEFAULT_TIMEOUT_MS = 120_000;
@@ -30,6 +33,7 @@ export class OpenAiLlm implements LlmClient {
   readonly #policy: RetryPolicy;
   readonly #sleep: Sleep | undefined;
   readonly #onRetry: ((info: RetryInfo) => void) | undefined;
+  readonly #redactor: Redactor;
   /** The endpoint as shown in error messages, without any credentials in the URL. */
   readonly endpoint: string;
 
@@ -40,6 +44,7 @@ export class OpenAiLlm implements LlmClient {
     this.#policy = { ...DEFAULT_RETRY_POLICY, ...definedOnly(options.retry ?? {}) };
     this.#sleep = options.sleep;
     this.#onRetry = options.onRetry;
+    this.#redactor = options.redactor ?? new Redactor([options.apiKey]);
     // maxRetries 0: retries happen in withRetry, where Retry-After, the budget and the message are ours.
     this.#client = new OpenAI({
       apiKey: this.#apiKey,
@@ -54,7 +59,7 @@ export class OpenAiLlm implements LlmClient {
     const model = request.model || this.defaultModel;
     const params = toCompletionParams(request, model);
     const signal = request.signal;
-    const redact = (text: string) => redactSecret(text, this.#apiKey);
+    const redact = (text: string) => this.#redactor.redact(text);
     try {
       return await withRetry(
         async () => fromCompletion(await this.#client.chat.completions.create(params, { signal }), model),
@@ -97,9 +102,4 @@ function displayUrl(url: string): string {
   } catch {
     return url;
   }
-}
-
-function redactSecret(text: string, secret: string): string {
-  if (secret === PLACEHOLDER_API_KEY || secret.length < 4) return text;
-  return text.split(secret).join('***');
 }

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import type KeyvRedis from '@keyv/redis';
 import type KeyvSqlite from '@keyv/sqlite';
 import { Keyv } from 'keyv';
+import type { Redactor } from '../redactor.ts';
 import { KeyvRunStore, type RunStore } from './runStore.ts';
 import type { SqliteAtomic } from './sqliteAtomic.ts';
 
@@ -43,6 +44,8 @@ export type OpenRunStoreOptions = {
   sqliteBusyTimeoutMs?: number;
   /** Directory relative SQLite paths resolve against (default: the working directory). */
   cwd?: string;
+  /** Secrets are removed from every value before it is written. */
+  redactor?: Redactor | undefined;
 };
 
 /** Parses a run store URL; relative SQLite paths resolve against `cwd`. */
@@ -106,6 +109,7 @@ async function openSqlite(
   return new KeyvRunStore({
     kv,
     atomics,
+    redactor: opts.redactor,
     close: async () => {
       await Promise.all([adapter.disconnect(), atomics.close()]);
     },
@@ -144,6 +148,7 @@ async function openRedis(
   return new KeyvRunStore({
     kv,
     atomics: new RedisAtomic(client, location.namespace),
+    redactor: opts.redactor,
     close: () => client.close(),
   });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Keyv } from 'keyv';
 import { z } from 'zod';
+import type { Redactor } from '../redactor.ts';
 import {
   FINISHED_STATUSES,
   NewRunSchema,
@@ -21,7 +22,10 @@ export type LeaseHolder = { owner: string; expiresAt: number };
  */
 export type Fence = { runId: string; owner: string; epoch: number };
 
-export type ListRunsOptions = { limit?: number; status?: readonly RunStatus[] };
+/** Told about each run whose record cannot be read, which a listing skips; by default a process warning. */
+export type DamagedRunHandler = (damage: StoredRunError) => void;
+
+export type ListRunsOptions = { limit?: number; status?: readonly RunStatus[]; onDamaged?: DamagedRunHandler };
 
 /** Durable home of runs: records, checkpoints, outputs, events, thread links, and the locks around them. */
 export interface RunStore {
@@ -34,8 +38,10 @@ export interface RunStore {
    * grant is live, checked atomically with the write; otherwise it throws FencedOutError.
    */
   updateRun(id: string, patch: RunPatch, fence?: Fence): Promise<RunRecord>;
-  /** Newest first. Reads the index, then only the listed records (never checkpoints). */
+  /** Newest first. Reads the index, then only the listed records (never checkpoints). Damaged records are skipped and reported. */
   listRuns(opts?: ListRunsOptions): Promise<RunRecord[]>;
+  /** Removes a run with everything kept about it: record, checkpoint, outputs, events, lease. */
+  deleteRun(id: string): Promise<void>;
 
   saveCheckpoint(runId: string, state: unknown, fence?: Fence): Promise<void>;
   getCheckpoint(runId: string): Promise<unknown>;
@@ -68,7 +74,7 @@ export interface RunStore {
   leaseHolder(runId: string): Promise<LeaseHolder | undefined>;
 
   /** Runs marked `running` whose lease is gone: their process died, so another may take them over. */
-  findExpiredRunning(): Promise<RunRecord[]>;
+  findExpiredRunning(opts?: { onDamaged?: DamagedRunHandler }): Promise<RunRecord[]>;
 
   /**
    * Removes a finished run and everything kept about it (record, checkpoint, outputs, events,
@@ -124,7 +130,10 @@ export class RunAlreadyExistsError extends Error {
 
 export class StoredRunError extends Error {
   override name = 'StoredRunError';
-  constructor(runId: string, detail: string) {
+  constructor(
+    readonly runId: string,
+    readonly detail: string,
+  ) {
     super(`Run "${runId}" in the run store is damaged or from an incompatible crewbot version: ${detail}`);
   }
 }
@@ -146,6 +155,16 @@ export class RunStillActiveError extends Error {
   }
 }
 
+/** The record itself cannot be read: nothing can act on the run, and listings skip it. */
+export class DamagedRunRecordError extends StoredRunError {
+  override name = 'DamagedRunRecordError';
+  constructor(runId: string, detail: string) {
+    super(runId, `its record is not readable (${detail}). Listings and recovery skip it; remove it with: crewbot remove ${runId}`);
+  }
+}
+
+const warnDamaged: DamagedRunHandler = (damage) => process.emitWarning(damage.message);
+
 export const DEFAULT_LIST_LIMIT = 50;
 
 const runKey = (id: string) => `run:${id}`;
@@ -161,6 +180,8 @@ export type KeyvRunStoreParts = {
   atomics: RunStoreAtomics;
   close: () => Promise<void>;
   now?: () => number;
+  /** Removes secrets from records, checkpoints, outputs, events and thread state before they are written. */
+  redactor?: Redactor | undefined;
 };
 
 /** The RunStore every backend shares: plain values in keyv, the rest in the backend's atomics. */
@@ -169,6 +190,7 @@ export class KeyvRunStore implements RunStore {
   readonly #atomics: RunStoreAtomics;
   readonly #close: () => Promise<void>;
   readonly #now: () => number;
+  readonly #redact: <T>(value: T) => T;
   /** Updates to one run in this process run one after another, so none is lost. */
   readonly #updateChains = new Map<string, Promise<void>>();
 
@@ -177,10 +199,12 @@ export class KeyvRunStore implements RunStore {
     this.#atomics = parts.atomics;
     this.#close = parts.close;
     this.#now = parts.now ?? Date.now;
+    const redactor = parts.redactor;
+    this.#redact = redactor ? (value) => redactor.redactValue(value) : (value) => value;
   }
 
   async createRun(input: NewRun): Promise<RunRecord> {
-    const { id = randomUUID(), ...fields } = NewRunSchema.parse(input);
+    const { id = randomUUID(), ...fields } = NewRunSchema.parse(this.#redact(input));
     const now = this.#now();
     const record = RunRecordSchema.parse({ ...fields, id, createdAt: now, updatedAt: now, version: 0 });
     if (!(await this.#atomics.insertRunIndex(id, record.status))) throw new RunAlreadyExistsError(id);
@@ -189,7 +213,14 @@ export class KeyvRunStore implements RunStore {
   }
 
   async getRun(id: string): Promise<RunRecord | undefined> {
-    return parseRun(id, await this.#kv.get(runKey(id)));
+    let value: unknown;
+    try {
+      value = await this.#kv.get(runKey(id));
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      throw new DamagedRunRecordError(id, `not JSON: ${error.message}`);
+    }
+    return parseRun(id, value);
   }
 
   updateRun(id: string, patch: RunPatch, fence?: Fence): Promise<RunRecord> {
@@ -199,7 +230,7 @@ export class KeyvRunStore implements RunStore {
       const now = this.#now();
       const next = RunRecordSchema.parse({
         ...current,
-        ...patch,
+        ...this.#redact(patch),
         id,
         createdAt: current.createdAt,
         updatedAt: Math.max(now, current.updatedAt),
@@ -218,14 +249,15 @@ export class KeyvRunStore implements RunStore {
     const statuses = opts.status;
     if (statuses !== undefined && statuses.length === 0) return [];
     const ids = await this.#atomics.listRunIds(limit, statuses);
-    const records = await this.#loadRuns(ids);
+    const records = await this.#loadRuns(ids, opts.onDamaged ?? warnDamaged);
     // The index and the record are two writes; the record is the truth if a crash split them.
     return statuses === undefined ? records : records.filter((run) => statuses.includes(run.status));
   }
 
   async saveCheckpoint(runId: string, state: unknown, fence?: Fence): Promise<void> {
-    if (fence) await this.#fenced(fence, this.#atomics.putFenced(checkpointKey(runId), toJson(state, 'checkpoint'), fence));
-    else await this.#kv.set(checkpointKey(runId), state);
+    const redacted = this.#redact(state);
+    if (fence) await this.#fenced(fence, this.#atomics.putFenced(checkpointKey(runId), toJson(redacted, 'checkpoint'), fence));
+    else await this.#kv.set(checkpointKey(runId), redacted);
   }
 
   async getCheckpoint(runId: string): Promise<unknown> {
@@ -238,7 +270,7 @@ export class KeyvRunStore implements RunStore {
   }
 
   async saveTaskOutput(runId: string, taskId: string, output: unknown, fence?: Fence): Promise<void> {
-    const json = toJson(output, `output of task "${taskId}"`);
+    const json = toJson(this.#redact(output), `output of task "${taskId}"`);
     await this.#fenced(fence, this.#atomics.saveTaskOutput(runId, taskId, json, fence));
   }
 
@@ -248,7 +280,7 @@ export class KeyvRunStore implements RunStore {
   }
 
   async appendEvent(runId: string, event: unknown, fence?: Fence): Promise<void> {
-    await this.#fenced(fence, this.#atomics.appendEvent(runId, toJson(event, 'run event'), fence));
+    await this.#fenced(fence, this.#atomics.appendEvent(runId, toJson(this.#redact(event), 'run event'), fence));
   }
 
   async getEvents(runId: string, opts: { since?: number } = {}): Promise<unknown[]> {
@@ -258,7 +290,7 @@ export class KeyvRunStore implements RunStore {
   }
 
   async saveThreadState(runId: string, state: unknown): Promise<void> {
-    await this.#kv.set(threadStateKey(runId), state);
+    await this.#kv.set(threadStateKey(runId), this.#redact(state));
   }
 
   async getThreadState(runId: string): Promise<unknown> {
@@ -294,17 +326,21 @@ export class KeyvRunStore implements RunStore {
     return this.#atomics.leaseHolder(runId);
   }
 
-  async findExpiredRunning(): Promise<RunRecord[]> {
-    const records = await this.#loadRuns(await this.#atomics.runningWithoutLease());
+  async findExpiredRunning(opts: { onDamaged?: DamagedRunHandler } = {}): Promise<RunRecord[]> {
+    const records = await this.#loadRuns(await this.#atomics.runningWithoutLease(), opts.onDamaged ?? warnDamaged);
     return records.filter((run) => run.status === 'running');
   }
 
   deleteRun(id: string): Promise<void> {
     return this.#serially(id, async () => {
-      const run = await this.getRun(id);
+      // A damaged record cannot say its status or thread: it is removed with everything kept about it.
+      const run = await this.getRun(id).catch((error: unknown) => {
+        if (error instanceof DamagedRunRecordError) return null;
+        throw error;
+      });
       if (run === undefined) return;
-      if (!FINISHED_STATUSES.includes(run.status)) throw new RunStillActiveError(id, run.status);
-      if (run.thread && (await this.runForThread(run.thread)) === id) await this.#kv.delete(threadKey(run.thread));
+      if (run && !FINISHED_STATUSES.includes(run.status)) throw new RunStillActiveError(id, run.status);
+      if (run?.thread && (await this.runForThread(run.thread)) === id) await this.#kv.delete(threadKey(run.thread));
       await this.#kv.deleteMany([checkpointKey(id), threadStateKey(id)]);
       await this.#atomics.deleteRunData(id, [`${id}:answers`]);
       // The record goes last: a prune stopped half-way leaves a run that a second prune finds again.
@@ -321,10 +357,28 @@ export class KeyvRunStore implements RunStore {
     if (!(await write) && fence) throw new FencedOutError(fence);
   }
 
-  async #loadRuns(ids: string[]): Promise<RunRecord[]> {
+  /** One damaged record is reported and skipped; it never hides the others. */
+  async #loadRuns(ids: string[], onDamaged: DamagedRunHandler): Promise<RunRecord[]> {
     if (ids.length === 0) return [];
-    const values = await this.#kv.getMany(ids.map(runKey));
-    return ids.flatMap((id, i) => parseRun(id, values[i]) ?? []);
+    let values: unknown[];
+    try {
+      values = await this.#kv.getMany(ids.map(runKey));
+    } catch (error) {
+      // A value that is not JSON fails the whole batch: read one by one to find it.
+      if (!(error instanceof SyntaxError)) throw error;
+      return (await Promise.all(ids.map((id) => this.#skipDamaged(() => this.getRun(id), onDamaged)))).flatMap((run) => run ?? []);
+    }
+    return (await Promise.all(ids.map((id, i) => this.#skipDamaged(async () => parseRun(id, values[i]), onDamaged)))).flatMap((run) => run ?? []);
+  }
+
+  async #skipDamaged(read: () => Promise<RunRecord | undefined>, onDamaged: DamagedRunHandler): Promise<RunRecord | undefined> {
+    try {
+      return await read();
+    } catch (error) {
+      if (!(error instanceof StoredRunError)) throw error;
+      onDamaged(error);
+      return undefined;
+    }
   }
 
   #serially<T>(id: string, work: () => Promise<T>): Promise<T> {
@@ -345,7 +399,7 @@ export class KeyvRunStore implements RunStore {
 function parseRun(id: string, value: unknown): RunRecord | undefined {
   if (value === undefined || value === null) return undefined;
   const parsed = RunRecordSchema.safeParse(value);
-  if (!parsed.success) throw new StoredRunError(id, z.prettifyError(parsed.error));
+  if (!parsed.success) throw new DamagedRunRecordError(id, z.prettifyError(parsed.error));
   return parsed.data;
 }
 

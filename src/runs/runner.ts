@@ -9,10 +9,12 @@ import { allowedAnswers, answerFits, type HumanAnswer, type HumanRequest, type R
 import { parseRunState, type RunState } from '../engine/runState.ts';
 import { replayFrom } from '../engine/workingMemory.ts';
 import type { LlmClient } from '../llm/types.ts';
+import type { Redactor } from '../redactor.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
 import { applyInbox, postAnswer } from './answerInbox.ts';
 import { storedEvent } from './eventLog.ts';
 import { EventWriter } from './eventWriter.ts';
+import { checkInputSizes, DEFAULT_INPUT_LIMITS, type InputLimits } from './inputLimits.ts';
 import { pickRequest } from './pendingRequest.ts';
 import { RunQueue } from './runQueue.ts';
 import { TIMEOUT_RESPONDER, timeoutOutcome } from './requestTimeout.ts';
@@ -51,6 +53,12 @@ export interface RunnerOptions {
   maxConcurrentRuns?: number | undefined;
   /** How the engine waits between a failed task's tries (max_retry_limit); tests give one that does not wait. */
   sleep?: RunEnvironment['sleep'];
+  /** Where tasks' output_file paths are written (CREWBOT_OUTPUT_DIR). */
+  outputDir?: string | undefined;
+  /** Removes secrets from the events surfaces are told about and from this runner's warnings. */
+  redactor?: Redactor | undefined;
+  /** How long inputs may be (CREWBOT_MAX_INPUT_CHARS, CREWBOT_MAX_TOTAL_INPUT_CHARS). */
+  inputLimits?: InputLimits | undefined;
 }
 
 export type RunListener = (run: RunRecord, event: CrewEvent) => void;
@@ -79,7 +87,7 @@ export class Runner {
     this.store = options.store;
     this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     this.#queue = new RunQueue(options.maxConcurrentRuns ?? 8, (runId) =>
-      this.advance(runId).catch((error: unknown) => process.emitWarning(`run ${runId}: ${errorMessage(error)}`)),
+      this.advance(runId).catch((error: unknown) => this.#warn(`run ${runId}: ${errorMessage(error)}`)),
     );
   }
 
@@ -88,8 +96,14 @@ export class Runner {
     return () => this.#listeners.delete(listener);
   }
 
+  /** Throws InputTooLargeError naming the input and the limit; surfaces may ask before they post anything. */
+  checkInputs(inputs: Record<string, string>): void {
+    checkInputSizes(inputs, this.#options.inputLimits ?? DEFAULT_INPUT_LIMITS);
+  }
+
   /** Creates the run (once per idempotency key) and schedules it. Returns undefined for a duplicate delivery. */
   async kickoff(request: KickoffRequest): Promise<RunRecord | undefined> {
+    this.checkInputs(request.inputs);
     const loaded = await this.#options.loadCrew(request.crew);
     // Inputs are checked before anything is stored, so bad input starts nothing.
     const inputs = new Crew(loaded.spec).resolveInputs(request.inputs);
@@ -189,7 +203,7 @@ export class Runner {
   /** Sweeps for overdue requests every `intervalMs` until the returned function is called. */
   startTimeoutSweep(intervalMs = 60_000): () => void {
     const timer = setInterval(() => {
-      this.expireOverdueRequests().catch((error: unknown) => process.emitWarning(`request timeout sweep: ${errorMessage(error)}`));
+      this.expireOverdueRequests().catch((error: unknown) => this.#warn(`request timeout sweep: ${errorMessage(error)}`));
     }, intervalMs);
     timer.unref();
     return () => clearInterval(timer);
@@ -335,6 +349,7 @@ export class Runner {
           await applyInbox(this.store, state);
           const output = await crew.run(state, {
             llm: this.#options.llm,
+            outputDir: this.#options.outputDir,
             signal,
             onEvent: (event) => events.write(event),
             onTaskCompleted: (task) => lease.fenced(this.store.saveTaskOutput(runId, task.taskId, task, fence)),
@@ -399,7 +414,7 @@ export class Runner {
 
   async #lease(runId: string, required: boolean): Promise<LeaseKeeper> {
     const lease = await LeaseKeeper.acquire({ store: this.store, runId, owner: this.owner, ttlMs: this.#options.leaseTtlMs ?? 30_000 });
-    if (!lease && required) throw new RunBusyError(runId);
+    if (!lease && required) throw new RunBusyError(runId, await this.store.leaseHolder(runId));
     return lease!;
   }
 
@@ -421,13 +436,19 @@ export class Runner {
   }
 
   #notify(run: RunRecord, event: CrewEvent): void {
+    if (this.#listeners.size === 0) return;
+    const shown = this.#options.redactor?.redactValue(event) ?? event;
     for (const listener of this.#listeners) {
       try {
-        listener(run, event);
+        listener(run, shown);
       } catch (error) {
-        process.emitWarning(`run listener failed: ${errorMessage(error)}`);
+        this.#warn(`run listener failed: ${errorMessage(error)}`);
       }
     }
+  }
+
+  #warn(text: string): void {
+    process.emitWarning(this.#options.redactor?.redact(text) ?? text);
   }
 }
 

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns';
 import type { RequestOptions } from 'node:http';
 import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /** Whether fetch_url may connect to an address, and if not, why (the reason reaches the model and the log). */
 export type AddressVerdict = { allowed: true } | { allowed: false; reason: string };
@@ -8,43 +9,46 @@ export type AddressVerdict = { allowed: true } | { allowed: false; reason: strin
 /** Decides whether an IP address (v4 or v6, no brackets) may be connected to. */
 export type AddressPolicy = (address: string) => AddressVerdict;
 
-interface Range {
-  bytes: number[];
-  prefixLength: number;
-  reason: string;
-}
-
 const ALLOWED: AddressVerdict = { allowed: true };
 
-const IPV4_RANGES: Range[] = [
-  { bytes: [0, 0, 0, 0], prefixLength: 8, reason: 'an unspecified ("this network") address' },
-  { bytes: [10, 0, 0, 0], prefixLength: 8, reason: 'a private network address' },
-  { bytes: [100, 64, 0, 0], prefixLength: 10, reason: 'a carrier-grade NAT (shared) address' },
-  { bytes: [127, 0, 0, 0], prefixLength: 8, reason: 'a loopback address' },
-  { bytes: [169, 254, 0, 0], prefixLength: 16, reason: 'a link-local address (cloud metadata lives here)' },
-  { bytes: [172, 16, 0, 0], prefixLength: 12, reason: 'a private network address' },
-  { bytes: [192, 0, 0, 0], prefixLength: 24, reason: 'an IETF protocol assignment address' },
-  { bytes: [192, 168, 0, 0], prefixLength: 16, reason: 'a private network address' },
-  { bytes: [198, 18, 0, 0], prefixLength: 15, reason: 'a benchmarking network address' },
-  { bytes: [224, 0, 0, 0], prefixLength: 4, reason: 'a multicast address' },
-  { bytes: [240, 0, 0, 0], prefixLength: 4, reason: 'a reserved or broadcast address' },
-];
+/**
+ * Why each of ipaddr.js's special-purpose IPv4 ranges is refused. The library keeps the
+ * IANA registries; a range it adds later is refused under its own name until it is described here.
+ */
+const IPV4_REASONS: Record<string, string> = {
+  unspecified: 'an unspecified ("this network") address',
+  broadcast: 'a reserved or broadcast address',
+  multicast: 'a multicast address',
+  linkLocal: 'a link-local address (cloud metadata lives here)',
+  loopback: 'a loopback address',
+  carrierGradeNat: 'a carrier-grade NAT (shared) address',
+  private: 'a private network address',
+  reserved: 'a reserved, documentation or benchmarking address',
+  as112: 'an AS112 DNS sink address',
+  amt: 'an AMT relay address',
+};
 
-const IPV6_RANGES: Range[] = [
-  { bytes: bytes16([]), prefixLength: 128, reason: 'an unspecified address' },
-  { bytes: bytes16([], [1]), prefixLength: 128, reason: 'a loopback address' },
-  { bytes: bytes16([0xfc]), prefixLength: 7, reason: 'a private (unique local) address' },
-  { bytes: bytes16([0xfe, 0x80]), prefixLength: 10, reason: 'a link-local address' },
-  { bytes: bytes16([0xfe, 0xc0]), prefixLength: 10, reason: 'a site-local address' },
-  { bytes: bytes16([0xff]), prefixLength: 8, reason: 'a multicast address' },
-];
+const IPV6_REASONS: Record<string, string> = {
+  unspecified: 'an unspecified address',
+  linkLocal: 'a link-local address',
+  multicast: 'a multicast address',
+  loopback: 'a loopback address',
+  uniqueLocal: 'a private (unique local) address',
+  deprecatedSiteLocal: 'a site-local address',
+  discard: 'a discard-only address',
+  teredo: 'a Teredo tunnel address (it reaches IPv4 hosts that cannot be checked)',
+  benchmarking: 'a benchmarking address',
+  amt: 'an AMT relay address',
+  as112v6: 'an AS112 DNS sink address',
+  deprecatedOrchid: 'an ORCHID (non-routable) address',
+  orchid2: 'an ORCHID (non-routable) address',
+  droneRemoteIdProtocolEntityTags: 'a drone remote ID (non-routable) address',
+  segmentRouting: 'a segment routing address',
+  reserved: 'a reserved or documentation address',
+};
 
-/** IPv6 forms that carry an IPv4 address in their last 32 bits, judged by that IPv4 address. */
-const IPV4_EMBEDDING_PREFIXES: Range[] = [
-  { bytes: bytes16([], [0xff, 0xff, 0, 0, 0, 0]), prefixLength: 96, reason: 'IPv4-mapped' },
-  { bytes: bytes16([]), prefixLength: 96, reason: 'IPv4-compatible' },
-  { bytes: bytes16([0, 0x64, 0xff, 0x9b]), prefixLength: 96, reason: 'NAT64' },
-];
+/** Local-use NAT64 (RFC 8215): translated by a network's own gateway, so it can reach its private IPv4 hosts. */
+const LOCAL_USE_NAT64 = ipaddr.parseCIDR('64:ff9b:1::/48');
 
 /** Host names that reach cloud instance metadata without looking like an address. */
 const METADATA_HOSTNAMES = new Set([
@@ -58,8 +62,8 @@ const METADATA_HOSTNAMES = new Set([
 /** The production policy: only public unicast addresses. */
 export const publicAddressesOnly: AddressPolicy = (address) => {
   const family = isIP(address);
-  if (family === 4) return verdictForIpv4(parseIpv4(address));
-  if (family === 6) return verdictForIpv6(parseIpv6(address));
+  if (family === 4) return verdictForIpv4(ipaddr.IPv4.parse(address));
+  if (family === 6) return verdictForIpv6(ipaddr.IPv6.parse(address));
   return { allowed: false, reason: 'not an IP address' };
 };
 
@@ -92,65 +96,42 @@ export function policyCheckedLookup(policy: AddressPolicy, refuse: (address: str
   };
 }
 
-function verdictForIpv4(address: number[]): AddressVerdict {
-  const range = IPV4_RANGES.find((candidate) => inRange(address, candidate));
-  return range ? { allowed: false, reason: range.reason } : ALLOWED;
+function verdictForIpv4(address: ipaddr.IPv4): AddressVerdict {
+  const range = address.range();
+  if (range === 'unicast') return ALLOWED;
+  return { allowed: false, reason: IPV4_REASONS[range] ?? `a special-purpose address (${range})` };
 }
 
-function verdictForIpv6(address: number[]): AddressVerdict {
-  const embedding = IPV4_EMBEDDING_PREFIXES.find((candidate) => inRange(address, candidate));
-  // "::" and "::1" fall inside the IPv4-compatible prefix, so the IPv6 ranges are checked first.
-  const range = IPV6_RANGES.find((candidate) => inRange(address, candidate));
-  if (range) return { allowed: false, reason: range.reason };
+function verdictForIpv6(address: ipaddr.IPv6): AddressVerdict {
+  if (address.match(LOCAL_USE_NAT64)) return { allowed: false, reason: 'a local-use NAT64 address' };
+  const range = address.range();
+  const embedding = EMBEDDINGS[range] ?? (isIpv4Compatible(address) ? EMBEDDINGS.ipv4Compatible : undefined);
   if (embedding) {
-    const verdict = verdictForIpv4(address.slice(12));
-    return verdict.allowed ? verdict : { allowed: false, reason: `${verdict.reason} (${embedding.reason} IPv6)` };
+    const verdict = verdictForIpv4(embedding.ipv4(address.toByteArray()));
+    return verdict.allowed ? verdict : { allowed: false, reason: `${verdict.reason} (${embedding.name} IPv6)` };
   }
+  if (range === 'unicast') return ALLOWED;
+  return { allowed: false, reason: IPV6_REASONS[range] ?? `a special-purpose address (${range})` };
+}
+
+interface Ipv4Embedding {
+  name: string;
+  ipv4(bytes: number[]): ipaddr.IPv4;
+}
+
+const lastFourBytes = (bytes: number[]) => new ipaddr.IPv4(bytes.slice(12));
+
+/** IPv6 forms that carry an IPv4 address, judged by that IPv4 address. */
+const EMBEDDINGS: Record<string, Ipv4Embedding> = {
+  ipv4Mapped: { name: 'IPv4-mapped', ipv4: lastFourBytes },
+  rfc6145: { name: 'IPv4-translated', ipv4: lastFourBytes },
+  rfc6052: { name: 'NAT64', ipv4: lastFourBytes },
+  ipv4Compatible: { name: 'IPv4-compatible', ipv4: lastFourBytes },
   // 6to4 (2002::/16) carries its IPv4 address in bits 16-47.
-  if (address[0] === 0x20 && address[1] === 0x02) {
-    const verdict = verdictForIpv4(address.slice(2, 6));
-    return verdict.allowed ? verdict : { allowed: false, reason: `${verdict.reason} (6to4 IPv6)` };
-  }
-  return ALLOWED;
-}
+  '6to4': { name: '6to4', ipv4: (bytes) => new ipaddr.IPv4(bytes.slice(2, 6)) },
+};
 
-function inRange(address: number[], range: Range): boolean {
-  for (let bit = 0; bit < range.prefixLength; bit += 8) {
-    const remaining = range.prefixLength - bit;
-    const mask = remaining >= 8 ? 0xff : (0xff << (8 - remaining)) & 0xff;
-    const index = bit / 8;
-    if (((address[index] ?? 0) & mask) !== ((range.bytes[index] ?? 0) & mask)) return false;
-  }
-  return true;
-}
-
-function parseIpv4(address: string): number[] {
-  return address.split('.').map((part) => Number.parseInt(part, 10));
-}
-
-/** Parses an address that net.isIP already accepted as IPv6 into its 16 bytes. */
-function parseIpv6(address: string): number[] {
-  const withoutZone = address.split('%')[0] ?? address;
-  const [head = '', tail] = withoutZone.split('::');
-  const headGroups = toGroups(head);
-  const tailGroups = tail === undefined ? [] : toGroups(tail);
-  const missing = 8 - headGroups.length - tailGroups.length;
-  const groups = [...headGroups, ...Array<number>(Math.max(missing, 0)).fill(0), ...tailGroups];
-  return groups.flatMap((group) => [group >> 8, group & 0xff]);
-}
-
-function toGroups(part: string): number[] {
-  if (part === '') return [];
-  return part.split(':').flatMap((group) => {
-    if (group.includes('.')) {
-      const [a = 0, b = 0, c = 0, d = 0] = parseIpv4(group);
-      return [(a << 8) | b, (c << 8) | d];
-    }
-    return [Number.parseInt(group, 16)];
-  });
-}
-
-/** A 16-byte IPv6 address from its leading bytes and its trailing bytes. */
-function bytes16(head: number[], tail: number[] = []): number[] {
-  return [...head, ...Array<number>(16 - head.length - tail.length).fill(0), ...tail];
+/** The deprecated ::a.b.c.d form, which the library counts as unicast; "::" and "::1" have ranges of their own. */
+function isIpv4Compatible(address: ipaddr.IPv6): boolean {
+  return address.parts.slice(0, 6).every((part) => part === 0) && address.range() === 'unicast';
 }

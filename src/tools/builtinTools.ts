@@ -1,3 +1,4 @@
+import type { Redactor } from '../redactor.ts';
 import type { Tool } from './defineTool.ts';
 import { askHumanTool } from './askHuman.ts';
 import { createFetchUrlTool } from './fetchUrl.ts';
@@ -10,12 +11,13 @@ export interface BuiltinToolsOptions {
   fetchAllowPrivate?: boolean | undefined;
   fetchTimeoutMs?: number | undefined;
   fetchMaxBytes?: number | undefined;
+  redactor?: Redactor | undefined;
 }
 
 /** The tools a crew can name in agents.yaml without writing any code. */
 export function createBuiltinTools(options: BuiltinToolsOptions): Record<string, Tool> {
   return {
-    web_search: createWebSearchTool({ apiKey: options.serperApiKey, apiUrl: options.serperApiUrl }),
+    web_search: createWebSearchTool({ apiKey: options.serperApiKey, apiUrl: options.serperApiUrl, redactor: options.redactor }),
     fetch_url: createFetchUrlTool({
       allowPrivate: options.fetchAllowPrivate,
       timeoutMs: options.fetchTimeoutMs,

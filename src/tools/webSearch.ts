@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Redactor } from '../redactor.ts';
 import { defineTool, type Tool } from './defineTool.ts';
 
 export interface WebSearchOptions {
@@ -6,6 +7,8 @@ export interface WebSearchOptions {
   /** Serper's search endpoint; a different URL points the tool at a compatible server. */
   apiUrl?: string | undefined;
   timeoutMs?: number | undefined;
+  /** Removes the key (and every other secret the runtime knows) from what Serper echoes; by default the key alone. */
+  redactor?: Redactor | undefined;
 }
 
 /** web_search is not configured or Serper could not answer. */
@@ -42,6 +45,7 @@ type SerperResponse = z.infer<typeof SerperResponseSchema>;
 export function createWebSearchTool(options: WebSearchOptions = {}): Tool {
   const apiUrl = options.apiUrl ?? DEFAULT_SERPER_API_URL;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const redactor = options.redactor ?? new Redactor([options.apiKey]);
   return defineTool({
     name: 'web_search',
     description:
@@ -68,12 +72,12 @@ export function createWebSearchTool(options: WebSearchOptions = {}): Tool {
       } catch (error) {
         if (timeout.aborted) throw new WebSearchError(`web_search timed out after ${timeoutMs} ms; try again later.`);
         if (context.signal?.aborted) throw error;
-        throw new WebSearchError(`web_search could not reach Serper: ${redact(describeFetchError(error), apiKey)}.`);
+        throw new WebSearchError(`web_search could not reach Serper: ${redactor.redact(describeFetchError(error))}.`);
       }
       const body = await readBody(response, timeoutMs, timeout);
       if (!response.ok) {
         const hint = response.status === 401 || response.status === 403 ? ' Check SERPER_API_KEY.' : '';
-        const excerpt = body.trim() ? `: ${redact(body.trim().slice(0, 200), apiKey)}` : '';
+        const excerpt = body.trim() ? `: ${redactor.redact(body.trim().slice(0, 200))}` : '';
         throw new WebSearchError(`web_search failed: Serper answered HTTP ${response.status}${excerpt}.${hint}`);
       }
       const parsed = SerperResponseSchema.safeParse(parseJson(body));
@@ -124,8 +128,4 @@ function parseJson(text: string): unknown {
 function describeFetchError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   return error.cause instanceof Error ? `${error.message} (${error.cause.message})` : error.message;
-}
-
-function redact(text: string, secret: string): string {
-  return text.split(secret).join('***');
 }

@@ -46,6 +46,7 @@ export async function fireTrigger(deps: TriggerDeps, firing: TriggerFiring): Pro
   const trigger = firing.crew.triggers?.[firing.index];
   if (!trigger) throw new Error(`Crew ${firing.crew.spec.name} has no trigger ${firing.index}.`);
   const inputs = new Crew(firing.crew.spec).resolveInputs(inputsFromEvent(trigger.inputs, firing.event));
+  deps.runner.checkInputs(inputs);
   const name = firing.crew.spec.name;
   const key = firing.key ?? randomUUID();
   const runId = runIdFor(name, key);

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import sqlite3 from 'sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newRunState, type RunState } from '../../src/engine/runState.ts';
 import { startRunnerHarness, type RunnerHarness } from '../support/runnerHarness.ts';
+import { overwriteStoredValue } from '../support/storedValues.ts';
 
 const CREWS = path.resolve('test/fixtures/fault-crews');
 const TASKS = ['outline_task', 'draft_task', 'polish_task'];
@@ -74,7 +74,7 @@ describe('a checkpoint that cannot be trusted', () => {
 
   it('refuses a checkpoint whose bytes on disk are not JSON, saying it is the checkpoint that is unreadable', async () => {
     const runId = await orphanedRun((state) => state);
-    await overwriteStoredValue(h.storeUrl, `crewbot:checkpoint:${runId}`, '{"value":{"version":1,"runId":"');
+    expect(await overwriteStoredValue(h.storeUrl, `checkpoint:${runId}`, '{"value":{"version":1,"runId":"')).toBe(1);
     await expectRefused(runId, /checkpoint/i);
   });
 
@@ -84,22 +84,3 @@ describe('a checkpoint that cannot be trusted', () => {
     await expectRefused(runId, /checkpoint/i);
   });
 });
-
-/** Writes raw text into the store's key-value table, as a damaged file would hold it. */
-async function overwriteStoredValue(storeUrl: string, key: string, text: string): Promise<void> {
-  const file = storeUrl.slice('sqlite://'.length);
-  const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-    const opened: sqlite3.Database = new sqlite3.Database(file, (error) => (error ? reject(error) : resolve(opened)));
-  });
-  try {
-    const changes = await new Promise<number>((resolve, reject) =>
-      db.run('UPDATE crewbot_kv SET value = ? WHERE key = ?', [text, key], function (this: sqlite3.RunResult, error: Error | null) {
-        if (error) reject(error);
-        else resolve(this.changes);
-      }),
-    );
-    expect(changes).toBe(1);
-  } finally {
-    await new Promise<void>((resolve, reject) => db.close((error) => (error ? reject(error) : resolve())));
-  }
-}

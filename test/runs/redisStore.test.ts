@@ -3,6 +3,7 @@ import { createClient } from '@keyv/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRunStore, RunStoreConnectionError } from '../../src/runs/openRunStore.ts';
 import { describeRunStoreConformance } from '../support/runStoreConformance.ts';
+import { overwriteStoredValue } from '../support/storedValues.ts';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 /** Every key this file writes starts with this, so afterAll can remove them all. */
@@ -35,7 +36,12 @@ const nextUrl = () => `${REDIS_URL}?namespace=${prefix}-${++storeNumber}`;
 
 describeRunStoreConformance('Redis', async () => {
   const url = nextUrl();
-  return { store: await openRunStore(url), reopen: () => openRunStore(url), cleanup: async () => {} };
+  return {
+    store: await openRunStore(url),
+    reopen: () => openRunStore(url),
+    cleanup: async () => {},
+    overwrite: (key: string, text: string) => overwriteStoredValue(url, key, text),
+  };
 });
 
 describe('Redis run store', () => {

@@ -7,6 +7,7 @@ import sqlite3 from 'sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRunStore } from '../../src/runs/openRunStore.ts';
 import { describeRunStoreConformance } from '../support/runStoreConformance.ts';
+import { overwriteStoredValue } from '../support/storedValues.ts';
 
 let dir: string;
 let fileNumber = 0;
@@ -21,7 +22,12 @@ afterAll(async () => {
 
 describeRunStoreConformance('SQLite', async () => {
   const url = `sqlite://${join(dir, `store-${++fileNumber}.sqlite`)}`;
-  return { store: await openRunStore(url), reopen: () => openRunStore(url), cleanup: async () => {} };
+  return {
+    store: await openRunStore(url),
+    reopen: () => openRunStore(url),
+    cleanup: async () => {},
+    overwrite: (key: string, text: string) => overwriteStoredValue(url, key, text),
+  };
 });
 
 describe('SQLite run store file', () => {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NewRun } from '../../src/runs/runRecord.ts';
-import { FencedOutError, RunAlreadyExistsError, RunNotFoundError, RunStillActiveError, type Fence, type RunStore } from '../../src/runs/runStore.ts';
+import { DamagedRunRecordError, FencedOutError, RunAlreadyExistsError, RunNotFoundError, RunStillActiveError, type Fence, type RunStore, type StoredRunError } from '../../src/runs/runStore.ts';
 
 export type RunStoreUnderTest = {
   store: RunStore;
@@ -9,6 +9,8 @@ export type RunStoreUnderTest = {
   reopen: () => Promise<RunStore>;
   /** Removes the storage; the suite has closed every store by then. */
   cleanup: () => Promise<void>;
+  /** Replaces the raw stored text of a key (`run:<id>`), as damage on disk would. */
+  overwrite: (key: string, text: string) => Promise<number>;
 };
 
 /** Short enough to wait out in a test, long enough that a slow machine never sees it lapse early. */
@@ -33,6 +35,7 @@ export function describeRunStoreConformance(name: string, makeStore: () => Promi
     let opened: RunStore[] = [];
     let cleanup: () => Promise<void>;
     let reopenStore: () => Promise<RunStore>;
+    let overwrite: RunStoreUnderTest['overwrite'];
 
     const reopen = async (): Promise<RunStore> => {
       const other = await reopenStore();
@@ -46,6 +49,7 @@ export function describeRunStoreConformance(name: string, makeStore: () => Promi
       opened = [store];
       cleanup = made.cleanup;
       reopenStore = made.reopen;
+      overwrite = made.overwrite;
     });
 
     afterEach(async () => {
@@ -474,6 +478,47 @@ export function describeRunStoreConformance(name: string, makeStore: () => Promi
         const expired = await (await reopen()).findExpiredRunning();
         expect(expired.map((run) => run.id).sort()).toEqual([orphaned.id, lapsed.id].sort());
         expect(expired.every((run) => run.status === 'running')).toBe(true);
+      });
+    });
+
+    describe('a damaged run record', () => {
+      it.each([
+        ['not a run record', JSON.stringify({ value: { id: 'x', status: 'exploded' } })],
+        ['not JSON at all', '{"value":{"id":"'],
+      ])('(%s) is skipped and reported by every listing, never hiding the other runs', async (_kind, damage) => {
+        const before = await store.createRun(newRun());
+        const broken = await store.createRun(newRun());
+        const after = await store.createRun(newRun());
+        const orphan = await store.createRun(newRun());
+        for (const run of [broken, orphan]) await store.updateRun(run.id, { status: 'running' });
+        expect(await overwrite(`run:${broken.id}`, damage)).toBe(1);
+
+        const reported: StoredRunError[] = [];
+        const onDamaged = (damaged: StoredRunError) => reported.push(damaged);
+        expect((await store.listRuns({ onDamaged })).map((run) => run.id)).toEqual([orphan.id, after.id, before.id]);
+        expect((await store.findExpiredRunning({ onDamaged })).map((run) => run.id)).toEqual([orphan.id]);
+        expect(reported.map((damaged) => damaged.runId)).toEqual([broken.id, broken.id]);
+        expect(reported[0]?.message).toContain(`Run "${broken.id}"`);
+        expect(reported[0]?.message).toContain(`crewbot remove ${broken.id}`);
+        await expect(store.getRun(broken.id)).rejects.toBeInstanceOf(DamagedRunRecordError);
+      });
+
+      it('can be removed with everything kept about it, leaving the other runs alone', async () => {
+        const kept = await store.createRun(newRun());
+        const broken = await store.createRun(newRun());
+        await store.saveCheckpoint(broken.id, { step: 1 });
+        await store.saveTaskOutput(broken.id, 't', { raw: 'x' });
+        await store.appendEvent(broken.id, { n: 1 });
+        await store.acquireLease(broken.id, 'w', 60_000);
+        await overwrite(`run:${broken.id}`, '{"value":');
+
+        await store.deleteRun(broken.id);
+        expect(await store.getRun(broken.id)).toBeUndefined();
+        expect(await store.getCheckpoint(broken.id)).toBeUndefined();
+        expect(await store.getTaskOutputs(broken.id)).toEqual({});
+        expect(await store.getEvents(broken.id)).toEqual([]);
+        expect(await store.leaseHolder(broken.id)).toBeUndefined();
+        expect((await store.listRuns({ onDamaged: () => expect.unreachable() })).map((run) => run.id)).toEqual([kept.id]);
       });
     });
   });

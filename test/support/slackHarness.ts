@@ -68,9 +68,17 @@ export async function startSlackHarness(crewsDir: string, options: { statusEvery
   const access = createSlackAccess(runtime);
 
   const boot = async () => {
-    const store = await openRunStore(storeUrl);
+    // As runtime.openRunner does in production: secrets never reach the store or the thread.
+    const store = await openRunStore(storeUrl, { redactor: runtime.redactor });
     stores.push(store);
-    const runner = new Runner({ store, llm: runtime.llm, loadCrew: runtime.loadCrew, leaseTtlMs: 2_000, answerPolicy: answerPolicyOf([access]) });
+    const runner = new Runner({
+      store,
+      llm: runtime.llm,
+      loadCrew: runtime.loadCrew,
+      leaseTtlMs: 2_000,
+      answerPolicy: answerPolicyOf([access]),
+      redactor: runtime.redactor,
+    });
     const surface = await startSlack({ config, runtime, runner, access, statusEveryMs: options.statusEveryMs ?? 50, logLevel: LogLevel.ERROR });
     const slack = new SlackRequests(`http://127.0.0.1:${surface.port}/slack/events`, SIGNING_SECRET, fake.team.id);
     return { store, runner, surface, slack };

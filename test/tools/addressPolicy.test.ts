@@ -40,6 +40,16 @@ describe('publicAddressesOnly: fetch_url connects only to public unicast address
     ['64:ff9b::10.0.0.1', 'private'],
     ['2002:7f00:1::', 'loopback'],
     ['2002:c0a8:101::1', 'private'],
+    // Spellings that got through hand-kept tables: each reaches a private or loopback IPv4 host.
+    ['::ffff:0:7f00:1', 'loopback address (IPv4-translated IPv6)'],
+    ['::ffff:0:a00:5', 'private network address (IPv4-translated IPv6)'],
+    ['64:ff9b:1::a00:5', 'local-use NAT64'],
+    ['64:ff9b:1::808:808', 'local-use NAT64'],
+    ['2001::1', 'Teredo'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo'],
+    ['2001:db8::1', 'documentation'],
+    ['100::1', 'discard'],
+    ['192.0.2.10', 'documentation'],
   ])('refuses %s (%s)', (address, reasonWord) => {
     const verdict = publicAddressesOnly(address);
     expect(verdict.allowed).toBe(false);

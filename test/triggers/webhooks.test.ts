@@ -30,7 +30,7 @@ describe('a crew started by a signed webhook', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-hooks-'));
     openai = await startScriptedOpenAI();
     openai.setDefault({ content: 'Noted.' });
-    const config = loadConfig({ CREWBOT_CREWS_DIR: CREWS, CREWBOT_STORE: `sqlite://${path.join(dir, 'crewbot.sqlite')}`, PORT: '0', CREWBOT_WEBHOOK_MAX_BYTES: '2048' }, { dotenv: false });
+    const config = loadConfig({ CREWBOT_CREWS_DIR: CREWS, CREWBOT_STORE: `sqlite://${path.join(dir, 'crewbot.sqlite')}`, PORT: '0', CREWBOT_WEBHOOK_MAX_BYTES: '2048', CREWBOT_MAX_INPUT_CHARS: '100' }, { dotenv: false });
     const runtime = createRuntime(config, { llm: llmFor(openai) });
     ({ runner, store } = await runtime.openRunner());
     service = await createTriggerService({ runtime, runner, openers: {}, log: () => {} });
@@ -96,6 +96,17 @@ describe('a crew started by a signed webhook', () => {
     expect((await post(huge)).status).toBe(413);
     expect((await post('not json')).status).toBe(400);
     expect(await store.listRuns()).toEqual([]);
+  });
+
+  it('refuses an input longer than CREWBOT_MAX_INPUT_CHARS with 422 naming it, and a corrected resend of the same delivery starts', async () => {
+    const long = JSON.stringify({ issue: { title: 'Too long', body: 'y'.repeat(500) } });
+    const refused = await post(long, { 'x-github-delivery': 'delivery-long' });
+    expect(refused.status).toBe(422);
+    expect(((await refused.json()) as { error: string }).error).toContain('Input "body" is 500 characters; the limit is 100 per input (CREWBOT_MAX_INPUT_CHARS).');
+    expect(await store.listRuns()).toEqual([]);
+    const fixed = await post(issue, { 'x-github-delivery': 'delivery-long' });
+    expect(fixed.status).toBe(202);
+    expect(await fixed.json()).not.toHaveProperty('duplicate');
   });
 
   it('answers 404 for a crew without a webhook and 405 for other methods', async () => {

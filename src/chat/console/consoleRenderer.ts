@@ -4,6 +4,7 @@ import type { RunRecord } from '../../runs/runRecord.ts';
 import { howToReply } from '../inbound/replyVocabulary.ts';
 import { describeInput, KICKOFF_USAGE } from '../kickoffText.ts';
 import type { PromptBlock, RequestPrompt } from '../requestPrompt.ts';
+import { terminalText } from '../../terminalText.ts';
 
 export const HELP = `Commands:
   list                     the crews (numbered) and their inputs
@@ -13,13 +14,7 @@ export const HELP = `Commands:
   help                     this text
   quit                     leave (or Ctrl-D); unfinished runs are offered again next time`;
 
-// ESC sequences (colours, cursor moves, titles) and other control characters except newline and tab.
-const CONTROL = /\u001b(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|[@-_])|[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-
-/** Model output, tool arguments and typed text are data: they may not move the cursor or recolour the terminal. */
-export function terminalText(text: string): string {
-  return text.replace(/\r\n/g, '\n').replace(CONTROL, '');
-}
+export { terminalText };
 
 export function renderCrewList(crews: readonly CrewListing[], crewsDir: string | undefined): string {
   if (crews.length === 0) {

@@ -1,3 +1,6 @@
+import { withoutBidiControls } from '../bidiControls.ts';
+import { hiddenDestination } from '../linkLabel.ts';
+
 /** Discord's limit on a message's content, in characters. */
 export const MESSAGE_LIMIT = 2_000;
 
@@ -20,14 +23,29 @@ const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})([^`]*)$/;
  * Code blocks are left exactly as written.
  */
 export function toDiscordMarkdown(markdown: string): string {
-  return segmentsOf(markdown)
-    .map((segment) => (segment.fence ? segment.text : segment.text.replace(/^ {0,3}#{4,6}[ \t]+(.+?)[ \t#]*$/gm, '**$1**')))
+  return segmentsOf(withoutBidiControls(markdown))
+    .map((segment) => (segment.fence ? segment.text : labelledLinks(segment.text.replace(/^ {0,3}#{4,6}[ \t]+(.+?)[ \t#]*$/gm, '**$1**'))))
     .join('');
 }
 
 /** Escapes Markdown syntax in a short label (a crew or task name) so it shows as written. */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\*_~`|>#[\]()-]/g, '\\$&');
+  return withoutBidiControls(text).replace(/[\\*_~`|>#[\]()-]/g, '\\$&');
+}
+
+/** Masked links outside inline code get their destination next to a label that does not say it. */
+function labelledLinks(text: string): string {
+  return text
+    .split(/(`[^`\n]+`)/)
+    .map((part, index) =>
+      index % 2 === 1
+        ? part
+        : part.replace(/\[([^\]\n]+)\]\(<?([^)\s>]+)>?((?:\s+"[^"]*")?)\)/g, (whole, label: string, url: string, title: string) => {
+            const destination = hiddenDestination(label, url);
+            return destination === undefined ? whole : `[${label} (${escapeMarkdown(destination)})](${url}${title})`;
+          }),
+    )
+    .join('');
 }
 
 /**

@@ -2,6 +2,7 @@ import { CrewFileError, CrewNotFoundError } from '../../crews/errors.ts';
 import type { LoadedCrew } from '../../crews/loadCrew.ts';
 import { Crew } from '../../engine/crew.ts';
 import { MissingInputError, errorMessage } from '../../engine/errors.ts';
+import { InputTooLargeError } from '../../runs/inputLimits.ts';
 import type { Requester } from '../../runs/runRecord.ts';
 import { describeCrewInputs, KickoffTextError, parseKickoffText } from '../kickoffText.ts';
 import { helpText, inputsModal, rootMessage, type SlackMessage } from './cards.ts';
@@ -88,6 +89,13 @@ export async function startRun(
   const { by, place } = request;
   const loaded = await loadOrTell(ctx, request.crew, place, by);
   if (!loaded || !(await allowedToStart(ctx, loaded, place, by))) return;
+  try {
+    ctx.runner.checkInputs(request.inputs);
+  } catch (error) {
+    if (!(error instanceof InputTooLargeError)) throw error;
+    await ctx.tell(target(place, by), `:warning: ${escapeMrkdwn(error.message)}`);
+    return;
+  }
   try {
     new Crew(loaded.spec).resolveInputs(request.inputs);
   } catch (error) {

@@ -1,3 +1,6 @@
+import { withoutBidiControls } from '../bidiControls.ts';
+import { hiddenDestination } from '../linkLabel.ts';
+
 /**
  * Markdown (what agents write) → Slack mrkdwn. Agent text is untrusted: `&`, `<` and `>` are
  * always escaped, so it can never form a mention, a channel link or a `<!here>`; the words
@@ -10,7 +13,7 @@ const BOLD_MARK = '\u0001';
 
 /** Plain untrusted text (inputs, names, error messages) made safe to place inside mrkdwn. */
 export function escapeMrkdwn(text: string): string {
-  return text
+  return withoutBidiControls(text)
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -85,9 +88,20 @@ function inline(text: string): string {
 function links(escaped: string): string {
   return escaped
     .replace(/!?\[([^\]\n]+)\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g, (_match, label: string, url: string) =>
-      safeUrl(url) ? `<${url.replace(/\|/g, '%7C')}|${label.replace(/\|/g, '¦')}>` : `${label} (${url})`,
+      safeUrl(url) ? `<${url.replace(/\|/g, '%7C')}|${withDestination(label, url).replace(/\|/g, '¦')}>` : `${label} (${url})`,
     )
     .replace(/&lt;(https?:\/\/[^\s|]+?)&gt;/g, (_match, url: string) => `<${url}>`);
+}
+
+/** The (escaped) label, with where the link leads when the label does not say. */
+function withDestination(label: string, url: string): string {
+  const destination = hiddenDestination(unescapeMrkdwn(label), unescapeMrkdwn(url));
+  return destination === undefined ? label : `${label} (${escapeMrkdwn(destination)})`;
+}
+
+/** Text as the agent wrote it (what reaches links() is already escaped). */
+function unescapeMrkdwn(escaped: string): string {
+  return escaped.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 /** Only web and mail links become links; anything else (javascript:, slack:) stays visible text. */

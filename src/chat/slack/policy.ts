@@ -20,8 +20,8 @@ const groupId = z.string().regex(/^S[A-Z0-9]{2,}$/, 'use the user group ID (S…
 export const SlackCrewSettingsSchema = z.strictObject({
   /** Channels where it may be started; absent: any channel the bot is in. */
   channels: z.array(channelId).optional(),
-  /** Whether it may be started in a direct message with the bot. */
-  direct_messages: z.boolean().default(true),
+  /** Whether it may be started in a direct message with the bot; absent: only when `channels` is absent too. */
+  direct_messages: z.boolean().optional(),
   /** People who may start it; with user_groups absent too: anyone. */
   users: z.array(userId).optional(),
   user_groups: z.array(groupId).optional(),
@@ -42,6 +42,14 @@ export function readSlackSettings(crew: LoadedCrew): SlackCrewSettings {
   const dir = relative && !relative.startsWith('..') ? relative : crew.dir;
   const lines = parsed.error.issues.map((issue) => `${dir}/crew.yaml: slack${issue.path.map((key) => `.${String(key)}`).join('')}: ${issue.message}`);
   throw new SlackSettingsError(lines.join('\n'));
+}
+
+/**
+ * A crew limited to channels is not open to anyone who writes to the bot directly: DMs come
+ * with `channels` only when `direct_messages: true` says so.
+ */
+export function directMessagesAllowed(settings: SlackCrewSettings): boolean {
+  return settings.direct_messages ?? settings.channels === undefined;
 }
 
 export interface SlackAccessOptions {
@@ -68,7 +76,7 @@ export class SlackAccess implements AccessPolicy {
     const settings = readSlackSettings(crew);
     const name = `*${escapeMrkdwn(crew.spec.name)}*`;
     const direct = where.direct;
-    if (direct && !settings.direct_messages) {
+    if (direct && !directMessagesAllowed(settings)) {
       return { allowed: false, reason: `${name} cannot be started in a direct message; start it in one of its channels.` };
     }
     if (!direct && settings.channels && !settings.channels.includes(where.channel)) {

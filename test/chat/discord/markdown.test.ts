@@ -4,6 +4,19 @@ import { fencesBalanced, splitMarkdown, toDiscordMarkdown } from '../../../src/c
 const paragraph = (n: number, size: number) => `Paragraph ${n} ${'word '.repeat(size / 5)}`.trim();
 
 describe('Markdown for Discord', () => {
+  it('shows where a masked link leads next to a label that hides it, and drops bidi overrides', () => {
+    const text = toDiscordMarkdown(
+      'Read [innocent](https://evil.example/steal) and [https://evil.example](https://evil.example) ' +
+        'but not `[code](https://x.example)`. Open invoice\u202Efdp.exe\u202C\n```\n[kept](https://y.example)\n```\n',
+    );
+    expect(text).toContain('[innocent (evil.example)](https://evil.example/steal)');
+    expect(text).toContain('[https://evil.example](https://evil.example)');
+    expect(text).toContain('`[code](https://x.example)`');
+    expect(text).toContain('[kept](https://y.example)');
+    expect(text).toContain('invoicefdp.exe');
+    expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+  });
+
   it('leaves text within the limit as one message', () => {
     expect(splitMarkdown('Short answer.\n\nWith two paragraphs.')).toEqual(['Short answer.\n\nWith two paragraphs.']);
   });

@@ -16,7 +16,7 @@ describe('Markdown for Slack', () => {
     expect(markdownToMrkdwn(markdown).split('\n')).toEqual([
       '*Release 2.0*',
       'This is *big*, _really_ big, and ~small~.',
-      'See <https://example.com/guide?a=1&amp;b=2|the guide> or <https://example.com/raw>.',
+      'See <https://example.com/guide?a=1&amp;b=2|the guide (example.com)> or <https://example.com/raw>.',
       '• one',
       '    • nested',
       '☑ done',
@@ -47,6 +47,22 @@ describe('Markdown for Slack', () => {
     expect(text).toContain('@\u2060everyone');
     expect(text).toContain('click (javascript:alert(1))');
     expect(escapeMrkdwn('a & b <@U1> @here')).toBe('a &amp; b &lt;@U1&gt; @\u2060here');
+  });
+
+  it('shows where a link leads next to a label that hides it, and drops bidi overrides', () => {
+    const text = markdownToMrkdwn(
+      'Read [innocent](https://evil.example/steal), [https://bank.example](https://evil.example/login), ' +
+        '[docs.example](https://docs.example/) and [https://docs.example](https://docs.example). ' +
+        'Open invoice\u202Efdp.exe\u202C now [pay\u2066here\u2069](https://xn--bnk-sla.example/pay)',
+    );
+    expect(text).toContain('<https://evil.example/steal|innocent (evil.example)>');
+    expect(text).toContain('<https://evil.example/login|https://bank.example (evil.example)>');
+    expect(text).toContain('<https://docs.example/|docs.example>');
+    expect(text).toContain('<https://docs.example|https://docs.example>');
+    expect(text).toContain('invoicefdp.exe now');
+    expect(text).toContain('|payhere (xn--bnk-sla.example)>');
+    expect(text).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/);
+    expect(escapeMrkdwn('name\u202Egnp.js')).toBe('namegnp.js');
   });
 
   it('splits long text at line ends within the limit, and joined again it is the same text', () => {

@@ -79,6 +79,36 @@ describe('mentions, DMs and replies in a run’s thread', () => {
     expect(h.replies('D0ADA', ts).some((m) => shownText(m).includes('A plan within 5k EUR'))).toBe(true);
   });
 
+  it('keeps a crew limited to channels out of DMs unless its crew.yaml says direct_messages: true', async () => {
+    // standup lists only C0STANDUP and no users: a DM from anyone in the workspace must not start it.
+    await h.slack.message({ channel: 'D0MALLORY', user: 'U0MALLORY', text: 'standup', ts: h.slack.nextTs() });
+    const [refusal] = await waitFor('the refusal', () => h.ephemerals('U0MALLORY').length > 0 && h.ephemerals('U0MALLORY'));
+    expect(refusal).toContain('*standup* cannot be started in a direct message');
+    expect(await h.store.listRuns()).toEqual([]);
+
+    h.openai.enqueue({ content: '- shipped\n- blocked\n- next' });
+    const ts = h.slack.nextTs();
+    await h.slack.message({ channel: 'D0ADA', user: 'U0ADA', text: 'standup_anywhere', ts });
+    const runId = await h.runIn('D0ADA', ts);
+    await waitFor('the run to complete', async () => (await h.store.getRun(runId))?.status === 'completed');
+    expect(await h.store.listRuns()).toHaveLength(1);
+  });
+
+  it('posts a failure whose error echoed the bot token and signing secret without either, in any spelling', async () => {
+    const token = h.config.SLACK_BOT_TOKEN!;
+    const secret = h.config.SLACK_SIGNING_SECRET!;
+    const echoed = `upstream said Bearer ${token}, sig=${encodeURIComponent(`${secret}`)}, blob=${Buffer.from(`x:${token}`).toString('base64')}`;
+    h.openai.enqueue({ status: 400, errorBody: { error: { message: echoed, type: 'invalid_request_error' } } });
+    const ts = h.slack.nextTs();
+    await h.slack.appMention({ channel: GENERAL, user: 'U0ADA', text: `${BOT} briefing Rust audience=devs`, ts });
+    const runId = await h.runIn(GENERAL, ts);
+    await waitFor('the run to fail', async () => (await h.store.getRun(runId))?.status === 'failed');
+    await h.settle();
+    const posted = JSON.stringify(h.fake.calls.map((call) => call.args));
+    expect(posted).toContain('upstream said Bearer [redacted]');
+    for (const spelling of [token, secret, Buffer.from(`x:${token}`).toString('base64').slice(4)]) expect(posted).not.toContain(spelling);
+  });
+
   it('sends a mention in a thread that has a run to that run, never to a second kickoff', async () => {
     h.openai.enqueue({ content: 'Findings' }, { content: 'Briefing' });
     const ts = h.slack.nextTs();

@@ -134,6 +134,15 @@ describe('/crew', () => {
     expect(h.openai.requests[0]?.lastUser).toContain('Research WebAssembly for platform team.');
   });
 
+  it('refuses an input longer than the limit, naming it and the limit, and posts nothing of it', async () => {
+    await h.slack.slashCommand({ text: `briefing ${'w'.repeat(30_000)} audience=devs`, userId: 'U0ADA', channelId: GENERAL });
+    const [told] = await waitFor('the refusal', () => h.ephemerals('U0ADA').length > 0 && h.ephemerals('U0ADA'));
+    expect(told).toContain('Input "topic" is 30,000 characters; the limit is 20,000 per input (CREWBOT_MAX_INPUT_CHARS).');
+    expect(h.fake.callsTo('chat.postMessage')).toEqual([]);
+    expect(await h.store.listRuns()).toEqual([]);
+    expect(h.openai.requests).toHaveLength(0);
+  });
+
   it('tells people crew.yaml does not allow to start the crew (or not in this channel) that they may not, and starts nothing', async () => {
     h.fake.setUserGroup('S0WRITERS', ['U0BOB']);
     await h.slack.slashCommand({ text: 'release_notes 2.0', userId: 'U0MALLORY', channelId: RELEASES });
