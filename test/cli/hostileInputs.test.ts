@@ -91,7 +91,7 @@ describe('the crewbot command against hostile inputs and output', { timeout: 180
     const store = await openRunStore(cli.env.CREWBOT_STORE!);
     const run = await store.createRun({ crew: 'output_writer', inputs: { name: 'c.md' }, requester: { platform: 'cli', userId: 'ada' } });
     await store.updateRun(run.id, { status: 'running' });
-    expect(await store.acquireLease(run.id, 'build-box:4242:abcd1234', 10 * 60_000)).toBe(true);
+    expect(await store.acquireLease(run.id, 'build-box:4242:abcd1234', 10 * 60_000)).toBeTruthy();
     const until = (await store.leaseHolder(run.id))!.expiresAt;
     await store.close();
 
