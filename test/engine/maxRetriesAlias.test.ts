@@ -21,7 +21,7 @@ describe("max_retries: CrewAI's older name of guardrail_max_retries", () => {
     });
 
     await expect(new Crew(spec).kickoff({}, { llm: llmFor(server) })).rejects.toThrow(
-      'Task cite failed: the output failed its guardrail 2 times (guardrail_max_retries: 1). Last feedback: cite a source',
+      'Task cite failed: the output failed its guardrail 2 times (guardrail max retries: 1). Last feedback: cite a source',
     );
     // The first answer and one retry; a spent guardrail is not retried again by max_retry_limit.
     expect(server.requests).toHaveLength(2);
