@@ -19,6 +19,7 @@ import { HumanAnswerError } from './engine/answers.ts';
 import { RunStateConflictError } from './runs/runErrors.ts';
 import { RunStoreUrlError } from './runs/openRunStore.ts';
 import { RunNotFoundError } from './runs/runStore.ts';
+import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
 
 const HELP = `crewbot — run crews of LLM agents
 
@@ -74,6 +75,9 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
   } catch (error) {
     io.err(errorMessage(error));
     return isUsageProblem(error) ? EXIT.usage : EXIT.failed;
+  } finally {
+    // MCP servers this command started stop with it.
+    await processMcpConnections.closeAll();
   }
 }
 

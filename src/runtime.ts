@@ -7,6 +7,7 @@ import { openRunStore } from './runs/openRunStore.ts';
 import { Runner, type RunnerOptions } from './runs/runner.ts';
 import type { RunStore } from './runs/runStore.ts';
 import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from './tools/builtinTools.ts';
+import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
 
 /** What every surface needs to run crews, built once from the configuration. */
 export interface Runtime {
@@ -36,6 +37,7 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
       fetchAllowPrivate: config.FETCH_ALLOW_PRIVATE,
     }),
     builtinAliases: BUILTIN_TOOL_ALIASES,
+    mcp: { connections: processMcpConnections, urlHeaders: config.CREWBOT_MCP_HEADERS },
   };
   const load = (nameOrDir: string) => loadCrew(nameOrDir, loadOptions);
   return {

@@ -10,6 +10,8 @@ export const AgentEntrySchema = z.object({
   llm: modelName().optional(),
   /** Tool names: crew-local (tools.ts) first, then built-in tools, then their aliases. */
   tools: z.array(z.string()).default([]),
+  /** MCP server URLs (CrewAI's `mcps`), each optionally `#tool_name`; headers come from CREWBOT_MCP_HEADERS. */
+  mcps: z.array(z.string()).default([]),
   allow_delegation: z.boolean().default(false),
   max_iter: z.int().positive().default(25),
   max_rpm: z.int().positive().optional(),
@@ -48,5 +50,4 @@ export const UNSUPPORTED_AGENT_KEYS = [
   'guardrail',
   'security_config',
   'apps',
-  'mcps',
 ] as const;

@@ -1,5 +1,5 @@
 import type { ConditionSpec, TaskSpec } from '../engine/spec.ts';
-import { resolveTools } from './buildAgents.ts';
+import { resolveAgentTools } from './buildAgents.ts';
 import type { CrewFindings } from './errors.ts';
 import { LOCAL_TOOLS_FILE, type LocalTools } from './localTools.ts';
 import { toOutputSchema } from './outputSchema.ts';
@@ -24,6 +24,7 @@ export function buildTasks(entries: YamlEntries, catalog: ToolCatalog, local: Lo
 }
 
 function buildTask(id: string, entry: TaskEntry, catalog: ToolCatalog, local: LocalTools, found: CrewFindings): TaskSpec {
+  const named = entry.tools && resolveAgentTools(FILE, `${id}.tools`, entry.tools, catalog, found);
   return {
     id,
     description: entry.description,
@@ -38,7 +39,8 @@ function buildTask(id: string, entry: TaskEntry, catalog: ToolCatalog, local: Lo
     guardrail: entry.guardrail === undefined ? undefined : guardrailOf(id, entry.guardrail, local, found),
     guardrailMaxRetries: entry.guardrail_max_retries,
     callback: entry.callback === undefined ? undefined : callbackOf(id, entry.callback, local, found),
-    tools: entry.tools && resolveTools(FILE, `${id}.tools`, entry.tools, catalog, found),
+    tools: named?.tools,
+    ...(named && named.toolSets.length > 0 ? { toolSets: named.toolSets } : {}),
     priority: entry.priority,
     condition: entry.condition && conditionOf(entry.condition),
     loop: entry.loop && { backTo: entry.loop.back_to, while: conditionOf(entry.loop.while), max: entry.loop.max },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { McpServerEntrySchema, SERVER_NAME } from '../tools/mcp/serverConfig.ts';
 import { modelName, promptText } from './textFields.ts';
 
 /** `{name}` placeholders fill inputs, so input names follow the placeholder rule. */
@@ -43,6 +44,10 @@ export const CrewFileSchema = z.object({
       max_tokens: z.int().positive().optional(),
     })
     .optional(),
+  /** Named MCP servers agents list in `tools:` (the server for all its tools, `server.tool` for one). */
+  mcp_servers: z
+    .record(z.string().regex(SERVER_NAME, 'use letters, digits, _ and - (starting with a letter)'), McpServerEntrySchema)
+    .default({}),
   /** Tool names a person must approve before they run. */
   require_approval: z.array(z.string()).default([]),
   max_review_rounds: z.int().nonnegative().optional(),

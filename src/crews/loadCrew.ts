@@ -9,7 +9,9 @@ import { collectInputs } from './crewInputs.ts';
 import { checkReferences } from './crewReferences.ts';
 import { CrewFileError, type CrewFindings } from './errors.ts';
 import { loadLocalTools } from './localTools.ts';
-import { createToolCatalog } from './toolCatalog.ts';
+import { crewMcpServers, type McpSources } from './mcpServers.ts';
+import { processMcpConnections } from '../tools/mcp/mcpConnections.ts';
+import { createToolCatalog, type ToolCatalog } from './toolCatalog.ts';
 import { validateEntry } from './validateEntry.ts';
 import { readYamlFile, type YamlEntries, type YamlFileResult } from './yamlFile.ts';
 
@@ -31,6 +33,8 @@ export interface LoadCrewOptions {
   builtinTools: Record<string, Tool>;
   /** Other names for built-in tools (CrewAI class names such as SerperDevTool). */
   builtinAliases?: Record<string, string>;
+  /** MCP connections to share and headers for `mcps:` URLs; default: the process's connections, no headers. */
+  mcp?: McpSources | undefined;
 }
 
 /**
@@ -60,12 +64,14 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
   const taskEntries = entriesOf(tasksFile, 'tasks.yaml', true, found);
   const crewEntries = entriesOf(crewFile, 'crew.yaml', false, found);
 
-  const catalog = createToolCatalog(local.tools, options.builtinTools, options.builtinAliases);
   const crew = crewSettings(crewEntries, found);
-  const agents = agentEntries ? buildAgents(agentEntries, catalog, found) : [];
+  const mcpSources = options.mcp ?? { connections: processMcpConnections, urlHeaders: {} };
+  const mcpServers = crewMcpServers(crew.mcp_servers, dir, mcpSources);
+  const catalog = createToolCatalog(local.tools, options.builtinTools, options.builtinAliases, { servers: mcpServers, requireApproval: crew.require_approval });
+  const agents = agentEntries ? buildAgents(agentEntries, catalog, { sources: mcpSources, requireApproval: crew.require_approval }, found) : [];
   const tasks = taskEntries ? buildTasks(taskEntries, catalog, local, found) : [];
-  // By the tools' own names, which is how the engine meets them (an alias is only a YAML spelling).
-  const requireApproval = resolveTools('crew.yaml', 'require_approval', crew.require_approval, catalog, found).map((tool) => tool.name);
+  const mcpInUse = mcpServers.size > 0 || agents.some((agent) => agent.toolSets !== undefined);
+  const requireApproval = approvalNames(crew.require_approval, catalog, mcpInUse, found);
   checkReferences(
     {
       process: crew.process,
@@ -106,6 +112,16 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
     },
   };
   return { spec, dir, warnings: found.warnings, inputs, surfaces: surfacesOf(crew) };
+}
+
+/**
+ * By the tools' own names, which is how the engine meets them (an alias is only a YAML spelling).
+ * MCP tools are known only once their server answers, so with MCP servers a name that is not a
+ * local or built-in tool is kept as written and matched against MCP tools when they run.
+ */
+function approvalNames(names: string[], catalog: ToolCatalog, mcpInUse: boolean, found: CrewFindings): string[] {
+  if (!mcpInUse) return resolveTools('crew.yaml', 'require_approval', names, catalog, found).map((tool) => tool.name);
+  return names.map((name) => catalog.resolve(name)?.name ?? name);
 }
 
 /** Entries of a file that parsed; undefined (with its problems recorded) when it did not. */

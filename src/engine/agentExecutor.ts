@@ -1,5 +1,6 @@
 import type { ChatMessage, ToolCall } from '../llm/types.ts';
 import type { Tool } from '../tools/defineTool.ts';
+import { expandTools, type AgentTool } from '../tools/toolSet.ts';
 import { describeAnswer } from './answers.ts';
 import { errorMessage } from './errors.ts';
 import { HumanInputRequired } from './humanRequest.ts';
@@ -14,7 +15,7 @@ export interface AgentExecution {
   /** Key of the conversation in RunState.conversations. */
   key: string;
   site: CallSite & { agent: CallSite['agent'] & { maxIter: number } };
-  tools: Tool[];
+  tools: AgentTool[];
   /** Messages a new conversation starts with. */
   opening: () => ChatMessage[];
   signal?: AbortSignal | undefined;
@@ -26,9 +27,11 @@ export interface AgentExecution {
  */
 export async function runAgentLoop(ctx: RunContext, execution: AgentExecution): Promise<string> {
   const conversation = openConversation(ctx, execution);
-  const toolsByName = new Map(execution.tools.map((tool) => [tool.name, tool]));
   for (;;) {
     ctx.throwIfCancelled();
+    // Read each turn: an MCP server's tool list may change while the agent works.
+    const tools = await expandTools(execution.tools);
+    const toolsByName = new Map(tools.map((tool) => [tool.name, tool]));
     // Tool calls of the latest turn that have no result yet run first: a run may have stopped
     // between two results of one batch (a crash, or a person still to approve one of them).
     const unanswered = unansweredCalls(conversation.messages);
@@ -41,7 +44,7 @@ export async function runAgentLoop(ctx: RunContext, execution: AgentExecution): 
       if (last.content?.trim()) return last.content;
       conversation.messages.push({ role: 'user', content: EMPTY_ANSWER_NUDGE });
     }
-    await callModel(ctx, execution, conversation);
+    await callModel(ctx, execution, conversation, tools);
   }
 }
 
@@ -57,17 +60,17 @@ function openConversation(ctx: RunContext, execution: AgentExecution): Conversat
   return conversation;
 }
 
-async function callModel(ctx: RunContext, execution: AgentExecution, conversation: Conversation): Promise<void> {
+async function callModel(ctx: RunContext, execution: AgentExecution, conversation: Conversation, tools: Tool[]): Promise<void> {
   const outOfSteps = conversation.iterations >= execution.site.agent.maxIter;
   if (outOfSteps && !isFinalAnswerDemand(conversation.messages.at(-1))) {
     conversation.messages.push({ role: 'user', content: FINAL_ANSWER_NOW });
   }
-  const offerTools = !outOfSteps && execution.tools.length > 0;
+  const offerTools = !outOfSteps && tools.length > 0;
   const response = await ctx.callLlm(
     execution.site,
     {
       messages: conversation.messages,
-      tools: offerTools ? execution.tools.map((tool) => tool.spec()) : undefined,
+      tools: offerTools ? tools.map((tool) => tool.spec()) : undefined,
     },
     execution.signal,
   );

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Tool } from '../tools/defineTool.ts';
+import type { ToolSet } from '../tools/toolSet.ts';
 import type { TaskOutput } from './output.ts';
 
 /**
@@ -59,6 +60,8 @@ export interface AgentSpec {
   /** Model name; OPENAI_MODEL when absent. */
   llm?: string | undefined;
   tools: Tool[];
+  /** Tools read when the agent works (an MCP server's tools), offered next to `tools`. */
+  toolSets?: ToolSet[] | undefined;
   allowDelegation: boolean;
   /** Default 25. When reached the agent is asked once for its best final answer. */
   maxIter: number;
@@ -109,6 +112,8 @@ export interface TaskSpec {
   callback?: ((output: TaskOutput) => void | Promise<void>) | undefined;
   /** Replace the agent's tools for this task. */
   tools?: Tool[] | undefined;
+  /** With `tools`, replace the agent's tool sets for this task. */
+  toolSets?: ToolSet[] | undefined;
   /** Higher runs first among ready tasks (parallel process). */
   priority: number;
   condition?: ConditionSpec | undefined;
