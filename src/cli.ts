@@ -15,6 +15,8 @@ import { replayCommand } from './cli/replayCommand.ts';
 import { resumeCommand } from './cli/resumeCommand.ts';
 import { runsCommand } from './cli/runsCommand.ts';
 import { showCommand } from './cli/showCommand.ts';
+import { toolsCommand } from './cli/toolsCommand.ts';
+import { mcpCommand } from './cli/mcpCommand.ts';
 import { HumanAnswerError } from './engine/answers.ts';
 import { RunStateConflictError } from './runs/runErrors.ts';
 import { RunStoreUrlError } from './runs/openRunStore.ts';
@@ -36,6 +38,9 @@ Usage:
   crewbot start [--interactive]                          npm start: Slack/Discord when their tokens are set,
                                                          else the terminal session
   crewbot discord register [--guild ID]                  register the /crew command with Discord
+  crewbot tools <crew|dir> [--check]                     the tools each agent gets and where they come from;
+                                                         --check asks each MCP server for its tools now
+  crewbot mcp                                            serve the crews to MCP clients over stdio, one tool per crew
 
 Exit codes: 0 completed, 1 failed or cancelled, 2 bad usage or invalid crew,
 10 waiting for input (answer with crewbot resume), 130 interrupted (the run stays resumable).`;
@@ -69,6 +74,10 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
         return await startCommand(runtime, io, args, signal);
       case 'discord':
         return await discordCommand(args, runtime, io);
+      case 'tools':
+        return await toolsCommand(args, runtime, io);
+      case 'mcp':
+        return await mcpCommand(args, runtime, io, signal);
       default:
         throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
     }

@@ -75,7 +75,7 @@ async function report(runner: Runner, loaded: LoadedCrew, run: RunRecord, io: Cl
   }
 }
 
-function answerHint(kind: HumanRequest['kind']): string {
+export function answerHint(kind: HumanRequest['kind']): string {
   switch (kind) {
     case 'review':
       return '--approve | --feedback "what to change"';
@@ -90,7 +90,7 @@ function answerHint(kind: HumanRequest['kind']): string {
   }
 }
 
-async function resultJson(runner: Runner, loaded: LoadedCrew, run: RunRecord): Promise<RunResultJson> {
+export async function resultJson(runner: Runner, loaded: LoadedCrew, run: RunRecord): Promise<RunResultJson> {
   const raw = await runner.store.getCheckpoint(run.id);
   const state = raw === undefined ? undefined : safeState(raw);
   const tasks = loaded.spec.tasks.map((task) => {

@@ -9,8 +9,12 @@ export interface ToolSet {
   readonly kind: 'toolSet';
   /** The name a crew gives the source (an MCP server's name); prefixes its tools' names on a collision. */
   readonly name: string;
+  /** Where the tools come from, for people: "all tools of MCP server github". */
+  readonly label: string;
   /** The tools offered now. Never throws: a source that cannot answer offers what it can. */
   list(): Promise<Tool[]>;
+  /** The source's tool names, asked for now; throws, saying why, when it does not answer. */
+  probe(): Promise<string[]>;
 }
 
 /** What an agent or a task holds: tools, and sets of tools read at run time. */

@@ -39,6 +39,13 @@ export function mcpToolSet(connection: McpConnection, options: McpToolSetOptions
   return {
     kind: 'toolSet',
     name: connection.name,
+    label: options.only === undefined ? `all tools of MCP server ${connection.name}` : `${options.only} from MCP server ${connection.name}`,
+    async probe() {
+      const names = (await connection.listTools()).map((definition) => definition.name);
+      if (options.only === undefined) return names;
+      if (!names.includes(options.only)) throw new McpServerUnavailableError(`MCP server "${connection.name}" has no tool named "${options.only}"; it has ${names.join(', ')}`);
+      return [options.only];
+    },
     async list() {
       try {
         const tools = toolsOf(await connection.listTools());
