@@ -18,6 +18,7 @@ export function buildTasks(entries: YamlEntries, catalog: ToolCatalog, local: Lo
     const { value, problems, warnings } = validateEntry(FILE, id, raw, TaskEntrySchema, UNSUPPORTED_TASK_KEYS);
     found.problems.push(...problems);
     found.warnings.push(...warnings);
+    if (value?.expected_output === '') found.warnings.push(`${FILE}: ${id}.expected_output is empty; the agent is not told what output is expected`);
     if (value) tasks.push(buildTask(id, value, catalog, local, found));
   }
   return tasks;

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startCliEnvironment, type CliEnvironment } from '../support/cliEnvironment.ts';
-import { everythingOverStdio, writeCrew } from '../support/mcpServers.ts';
+import { writeCrew } from '../support/crewFiles.ts';
+import { everythingOverStdio } from '../support/mcpServers.ts';
 import { CREWBOT_BIN, runCli } from '../support/runCli.ts';
 
 describe('crewbot tools and crewbot mcp', () => {

@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { everythingOverStdio, toolCallsIn, writeCrew } from '../support/mcpServers.ts';
+import { writeCrew } from '../support/crewFiles.ts';
+import { everythingOverStdio, toolCallsIn } from '../support/mcpServers.ts';
 import { startRunnerHarness, type RunnerHarness } from '../support/runnerHarness.ts';
 import { startRunnerProcess, type RunnerProcessEnv } from '../support/runnerProcess.ts';
 

@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { stringify } from 'yaml';
 
 /** The MCP project's reference "everything" server, installed from the npm registry. */
 export const EVERYTHING_SERVER = path.resolve('node_modules/@modelcontextprotocol/server-everything/dist/index.js');
@@ -75,14 +74,4 @@ async function freePort(): Promise<number> {
   server.close();
   await once(server, 'close');
   return port;
-}
-
-/** Writes crews/<name>/{agents,tasks,crew}.yaml from plain objects. */
-export async function writeCrew(crewsDir: string, name: string, files: { agents: object; tasks: object; crew?: object }): Promise<string> {
-  const dir = path.join(crewsDir, name);
-  await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'agents.yaml'), stringify(files.agents));
-  await writeFile(path.join(dir, 'tasks.yaml'), stringify(files.tasks));
-  if (files.crew) await writeFile(path.join(dir, 'crew.yaml'), stringify(files.crew));
-  return dir;
 }

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { processMcpConnections } from '../../../src/tools/mcp/mcpConnections.ts';
-import { everythingOverStdio, startEverythingOverHttp, toolCallsIn, writeCrew, type HttpMcpServer } from '../../support/mcpServers.ts';
+import { writeCrew } from '../../support/crewFiles.ts';
+import { everythingOverStdio, startEverythingOverHttp, toolCallsIn, type HttpMcpServer } from '../../support/mcpServers.ts';
 import { startRunnerHarness, type RunnerHarness } from '../../support/runnerHarness.ts';
 import type { RecordedRequest } from '../../support/scriptedOpenAI.ts';
 
