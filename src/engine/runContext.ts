@@ -44,6 +44,8 @@ export interface CallSite {
 export class RunContext {
   readonly #rpmLimiters = new Map<string, RpmLimiter>();
   readonly #llmSlots: Semaphore;
+  #callsInFlight = 0;
+  readonly #callFinished: Array<() => void> = [];
   readonly agentsById: Map<string, AgentSpec>;
   readonly tasksById: Map<string, TaskSpec>;
   #checkpointChain: Promise<void> = Promise.resolve();
@@ -90,7 +92,16 @@ export class RunContext {
   /** One LLM call with the run's limits, the agent's max_rpm, the crew's concurrency, usage and events. */
   async callLlm(site: CallSite, request: Omit<LlmRequest, 'signal' | 'model'>, signal?: AbortSignal): Promise<LlmResponse> {
     this.throwIfCancelled();
-    this.#enforceLimits();
+    await this.#admitCall();
+    try {
+      return await this.#callLlmAdmitted(site, request, signal);
+    } finally {
+      this.#callsInFlight -= 1;
+      for (const wake of this.#callFinished.splice(0)) wake();
+    }
+  }
+
+  async #callLlmAdmitted(site: CallSite, request: Omit<LlmRequest, 'signal' | 'model'>, signal?: AbortSignal): Promise<LlmResponse> {
     const role = site.agent.role;
     const model = site.agent.llm;
     const maxRpm = site.agent.maxRpm;
@@ -134,6 +145,36 @@ export class RunContext {
   /** The run's LLM as a plain client for one call site, so helpers such as structured output are booked like any call. */
   llmFor(site: CallSite, signal?: AbortSignal): LlmClient {
     return { chat: (request) => this.callLlm(site, request, signal ?? request.signal) };
+  }
+
+  /**
+   * Parallel work must not overshoot the run's limits: calls in flight count against
+   * max_llm_calls, and under max_tokens a call starts beside others only while the tokens an
+   * average call has used so far still fit (the first call runs alone). A call that cannot start
+   * yet waits for one in flight to finish, then the limits are checked again.
+   */
+  async #admitCall(): Promise<void> {
+    for (;;) {
+      this.#enforceLimits();
+      // Taken in the same step as the check, so concurrent callers cannot all pass it at once.
+      if (this.#roomForAnotherCall()) {
+        this.#callsInFlight += 1;
+        return;
+      }
+      await new Promise<void>((resolve) => this.#callFinished.push(resolve));
+      this.throwIfCancelled();
+    }
+  }
+
+  #roomForAnotherCall(): boolean {
+    const limits = this.spec.limits;
+    if (!limits || this.#callsInFlight === 0) return true;
+    const { llmCalls, promptTokens, completionTokens } = this.state.usage;
+    if (limits.maxLlmCalls !== undefined && llmCalls + this.#callsInFlight >= limits.maxLlmCalls) return false;
+    if (limits.maxTokens === undefined) return true;
+    const used = promptTokens + completionTokens;
+    const perCall = llmCalls > 0 ? used / llmCalls : Number.POSITIVE_INFINITY;
+    return used + (this.#callsInFlight + 1) * perCall <= limits.maxTokens;
   }
 
   #enforceLimits(): void {
