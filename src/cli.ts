@@ -22,6 +22,7 @@ import { RunStateConflictError } from './runs/runErrors.ts';
 import { RunStoreUrlError } from './runs/openRunStore.ts';
 import { RunNotFoundError } from './runs/runStore.ts';
 import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
+import { PriceFileError } from './llm/prices.ts';
 
 const HELP = `crewbot — run crews of LLM agents
 
@@ -101,6 +102,7 @@ function isUsageProblem(error: unknown): boolean {
     error instanceof RunStateConflictError ||
     error instanceof HumanAnswerError ||
     error instanceof RunStoreUrlError ||
-    error instanceof DiscordConfigError
+    error instanceof DiscordConfigError ||
+    error instanceof PriceFileError
   );
 }

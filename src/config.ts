@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   SERPER_API_URL: optionalText.pipe(z.url({ message: 'SERPER_API_URL must be a URL' }).optional()),
   FETCH_ALLOW_PRIVATE: flag,
   CREWBOT_MCP_HEADERS: mcpHeaders,
+  CREWBOT_PRICES: optionalText,
   CREWBOT_CREWS_DIR: z.string().trim().min(1).default('crews'),
   CREWBOT_STORE: z.string().trim().min(1).default('sqlite://.crewbot/crewbot.sqlite'),
   CREWBOT_MAX_RUNS: z.coerce.number().int().positive().default(8),

@@ -8,6 +8,7 @@ import { Runner, type RunnerOptions } from './runs/runner.ts';
 import type { RunStore } from './runs/runStore.ts';
 import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from './tools/builtinTools.ts';
 import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
+import { loadPriceTable } from './llm/prices.ts';
 
 /** What every surface needs to run crews, built once from the configuration. */
 export interface Runtime {
@@ -46,8 +47,8 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
     loadCrew: load,
     listCrews: () => listCrews(loadOptions),
     openRunner: async (options = {}) => {
-      const store = await openRunStore(config.CREWBOT_STORE, { cwd });
-      return { store, runner: new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, ...options }) };
+      const [store, prices] = await Promise.all([openRunStore(config.CREWBOT_STORE, { cwd }), loadPriceTable(config.CREWBOT_PRICES, cwd)]);
+      return { store, runner: new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, prices, ...options }) };
     },
   };
 }

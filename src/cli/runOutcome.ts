@@ -8,6 +8,8 @@ import { RunNotFoundError } from '../runs/runStore.ts';
 import { describeRequest } from '../chat/requestPrompt.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { progressPrinter } from './progressPrinter.ts';
+import { costUsdJson } from '../llm/costText.ts';
+import type { Usage } from '../engine/output.ts';
 
 /** The JSON contract of `crewbot run|resume|replay --json`: the last line of stdout. */
 export interface RunResultJson {
@@ -15,8 +17,11 @@ export interface RunResultJson {
   status: RunRecord['status'];
   output: string | null;
   error?: string;
-  tasks: Array<{ id: string; agent: string | null; status: string; output: string | null }>;
-  usage: { llmCalls: number; promptTokens: number; completionTokens: number };
+  tasks: Array<{ id: string; agent: string | null; status: string; output: string | null; costUsd: number | null }>;
+  /** costUsd: USD of the calls with a known price; null when none had one (unpricedCalls says how many did not). */
+  usage: { llmCalls: number; promptTokens: number; completionTokens: number; costUsd: number | null; unpricedCalls?: number };
+  /** Usage by agent role, costUsd as in `usage`. */
+  agents: Array<{ agent: string; llmCalls: number; promptTokens: number; completionTokens: number; costUsd: number | null }>;
   pending?: Array<{ id: string; kind: HumanRequest['kind']; taskId: string; prompt: string; draft?: string; question?: string; tool?: { name: string; arguments: string } }>;
 }
 
@@ -97,7 +102,8 @@ export async function resultJson(runner: Runner, loaded: LoadedCrew, run: RunRec
     const taskState = state?.tasks[task.id];
     const agentId = taskState?.agent ?? task.agent;
     const agent = taskState?.output?.agent ?? loaded.spec.agents.find((candidate) => candidate.id === agentId)?.role ?? null;
-    return { id: task.id, agent, status: taskState?.status ?? 'pending', output: taskState?.output?.raw ?? null };
+    const spent = state?.usageByTask[task.id];
+    return { id: task.id, agent, status: taskState?.status ?? 'pending', output: taskState?.output?.raw ?? null, costUsd: spent ? costUsdJson(spent) : 0 };
   });
   const last = tasks.filter((task) => task.status === 'completed').at(-1);
   const pending = (run.pending as HumanRequest[]).map((request) => ({
@@ -115,7 +121,8 @@ export async function resultJson(runner: Runner, loaded: LoadedCrew, run: RunRec
     output: run.status === 'completed' ? (last?.output ?? '') : null,
     ...(run.error ? { error: run.error } : {}),
     tasks,
-    usage: { ...(state?.usage ?? run.usage) },
+    usage: usageJson(state?.usage ?? run.usage),
+    agents: Object.entries(state?.usageByAgent ?? {}).map(([agent, usage]) => ({ agent, ...usageJson(usage) })),
     ...(pending.length ? { pending } : {}),
   };
 }
@@ -126,4 +133,9 @@ function safeState(raw: unknown) {
   } catch {
     return undefined;
   }
+}
+
+function usageJson(usage: Usage): RunResultJson['usage'] {
+  const { llmCalls, promptTokens, completionTokens, unpricedCalls } = usage;
+  return { llmCalls, promptTokens, completionTokens, costUsd: costUsdJson(usage), ...(unpricedCalls ? { unpricedCalls } : {}) };
 }

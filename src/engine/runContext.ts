@@ -1,3 +1,4 @@
+import { PriceTable } from '../llm/prices.ts';
 import type { LlmClient, LlmRequest, LlmResponse } from '../llm/types.ts';
 import { RpmLimiter, Semaphore, type RpmLimiterClock } from '../llm/rateLimiter.ts';
 import { RunCancelledError, RunLimitError, errorMessage } from './errors.ts';
@@ -27,7 +28,11 @@ export interface RunEnvironment extends RunHooks {
   now?: (() => number) | undefined;
   /** The clock max_rpm waits on (tests give a fake one). */
   rpmClock?: RpmLimiterClock | undefined;
+  /** Prices that turn tokens into USD; the built-in table when absent. */
+  prices?: PriceTable | undefined;
 }
+
+const BUILTIN_PRICE_TABLE = new PriceTable();
 
 /** Event fields the run context fills in itself. */
 export type EventDraft = CrewEvent extends infer E ? (E extends CrewEvent ? Omit<E, 'runId' | 'at'> : never) : never;
@@ -117,7 +122,8 @@ export class RunContext {
       if (this.env.signal?.aborted) throw new RunCancelledError();
       throw error;
     }
-    const usage: Usage = { llmCalls: 1, ...response.usage };
+    const cost = (this.env.prices ?? BUILTIN_PRICE_TABLE).costOf(response.model, response.usage.promptTokens, response.usage.completionTokens);
+    const usage: Usage = { llmCalls: 1, ...response.usage, ...(cost === undefined ? { unpricedCalls: 1 } : { costUsd: cost }) };
     addUsage(this.state.usage, usage);
     addUsage(usageBucket(this.state.usageByAgent, role), usage);
     addUsage(usageBucket(this.state.usageByTask, site.taskId), usage);

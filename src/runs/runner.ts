@@ -1,3 +1,4 @@
+import type { PriceTable } from '../llm/prices.ts';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { describeAnswer } from '../engine/answers.ts';
@@ -41,6 +42,8 @@ export interface RunnerOptions {
   schedule?: ((runId: string) => void) | undefined;
   /** Runs the in-process queue advances at once (CREWBOT_MAX_RUNS). */
   maxConcurrentRuns?: number | undefined;
+  /** Model prices (CREWBOT_PRICES over the built-in table) for the cost in usage. */
+  prices?: PriceTable | undefined;
 }
 
 export type RunListener = (run: RunRecord, event: CrewEvent) => void;
@@ -314,6 +317,7 @@ export class Runner {
           await applyInbox(this.store, state);
           const output = await crew.run(state, {
             llm: this.#options.llm,
+            prices: this.#options.prices,
             signal,
             onEvent: (event) => events.write(event),
             onTaskCompleted: (task) => this.store.saveTaskOutput(runId, task.taskId, task),
