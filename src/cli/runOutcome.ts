@@ -22,7 +22,7 @@ export interface RunResultJson {
   usage: { llmCalls: number; promptTokens: number; completionTokens: number; costUsd: number | null; unpricedCalls?: number };
   /** Usage by agent role, costUsd as in `usage`. */
   agents: Array<{ agent: string; llmCalls: number; promptTokens: number; completionTokens: number; costUsd: number | null }>;
-  pending?: Array<{ id: string; kind: HumanRequest['kind']; taskId: string; prompt: string; draft?: string; question?: string; tool?: { name: string; arguments: string } }>;
+  pending?: Array<{ id: string; kind: HumanRequest['kind']; taskId: string; prompt: string; draft?: string; question?: string; tool?: { name: string; arguments: string }; spentUsd?: number; limitUsd?: number }>;
 }
 
 /** Exit code 10: the run waits for a person (answer with `crewbot resume`). */
@@ -88,6 +88,8 @@ export function answerHint(kind: HumanRequest['kind']): string {
       return '--answer "your answer"';
     case 'approval':
       return '--approve | --deny "reason"';
+    case 'budget':
+      return '--approve (extend the budget) | --deny (stop the run)';
     default: {
       const never: never = kind;
       return String(never);
@@ -114,6 +116,7 @@ export async function resultJson(runner: Runner, loaded: LoadedCrew, run: RunRec
     ...(request.kind === 'review' ? { draft: request.draft } : {}),
     ...(request.kind === 'question' ? { question: request.question } : {}),
     ...(request.kind === 'approval' ? { tool: { name: request.tool, arguments: request.arguments } } : {}),
+    ...(request.kind === 'budget' ? { spentUsd: request.spentUsd, limitUsd: request.limitUsd } : {}),
   }));
   return {
     runId: run.id,

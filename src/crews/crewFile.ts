@@ -42,6 +42,8 @@ export const CrewFileSchema = z.object({
     .strictObject({
       max_llm_calls: z.int().positive().optional(),
       max_tokens: z.int().positive().optional(),
+      /** USD; reaching it asks a person to extend the budget or stop the run. */
+      max_cost_usd: z.number().positive().optional(),
     })
     .optional(),
   /** Named MCP servers agents list in `tools:` (the server for all its tools, `server.tool` for one). */

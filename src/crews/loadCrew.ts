@@ -100,7 +100,7 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
     managerAgent: crew.manager_agent,
     verbose: crew.verbose,
     maxConcurrency: crew.max_concurrency,
-    limits: crew.limits && { maxLlmCalls: crew.limits.max_llm_calls, maxTokens: crew.limits.max_tokens },
+    limits: crew.limits && { maxLlmCalls: crew.limits.max_llm_calls, maxTokens: crew.limits.max_tokens, maxCostUsd: crew.limits.max_cost_usd },
     inputs,
     requireApproval,
     maxReviewRounds: crew.max_review_rounds,

@@ -97,6 +97,7 @@ export class RunContext {
   /** One LLM call with the run's limits, the agent's max_rpm, the crew's concurrency, usage and events. */
   async callLlm(site: CallSite, request: Omit<LlmRequest, 'signal' | 'model'>, signal?: AbortSignal): Promise<LlmResponse> {
     this.throwIfCancelled();
+    await this.#withinBudget(site);
     await this.#admitCall();
     try {
       return await this.#callLlmAdmitted(site, request, signal);
@@ -151,6 +152,35 @@ export class RunContext {
   /** The run's LLM as a plain client for one call site, so helpers such as structured output are booked like any call. */
   llmFor(site: CallSite, signal?: AbortSignal): LlmClient {
     return { chat: (request) => this.callLlm(site, request, signal ?? request.signal) };
+  }
+
+  /**
+   * limits.max_cost_usd: once the run has spent it, the next call waits for a person. Each
+   * approval extends the limit by the same amount again; a denial ends the run naming the budget.
+   * Answers are kept by slot, so a resumed run passes the extensions already granted.
+   */
+  async #withinBudget(site: CallSite): Promise<void> {
+    const step = this.spec.limits?.maxCostUsd;
+    if (step === undefined) return;
+    for (let extensions = 0; ; extensions += 1) {
+      const limitUsd = step * (extensions + 1);
+      const spentUsd = Number((this.state.usage.costUsd ?? 0).toFixed(6));
+      if (spentUsd < limitUsd) return;
+      const { answer, by } = await this.requireHuman({
+        slot: `budget/${extensions}`,
+        kind: 'budget',
+        taskId: site.taskId,
+        agent: site.agent.role,
+        spentUsd,
+        limitUsd,
+        stepUsd: step,
+      });
+      if (answer.type !== 'approve') {
+        throw new RunLimitError(
+          `The run reached its budget, limits.max_cost_usd ($${limitUsd.toFixed(2)}, $${spentUsd.toFixed(4)} spent), and ${by.name ?? by.userId} stopped it. Raise max_cost_usd in crew.yaml, or approve the budget request next time.`,
+        );
+      }
+    }
   }
 
   /**

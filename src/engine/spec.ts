@@ -43,6 +43,8 @@ export type ProcessKind = 'sequential' | 'parallel' | 'hierarchical';
 export interface RunLimits {
   maxLlmCalls?: number | undefined;
   maxTokens?: number | undefined;
+  /** USD; when reached the run asks a person (a `budget` request) to extend it by the same amount. */
+  maxCostUsd?: number | undefined;
 }
 
 export interface InputSpec {

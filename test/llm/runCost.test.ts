@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PriceTable, loadPriceTable } from '../../src/llm/prices.ts';
 import { startCliEnvironment, type CliEnvironment } from '../support/cliEnvironment.ts';
+import { writeCrew } from '../support/crewFiles.ts';
 import { lastJsonLine, runCli } from '../support/runCli.ts';
 
 const CREWS = path.resolve('test/fixtures/cli-crews');
@@ -58,7 +59,7 @@ describe('what a run costs', () => {
     expect(show.stdout).toContain('2 LLM calls, 2000 prompt + 1000 completion tokens, $0.01');
     expect(show.stdout).toContain('  Greeter: 2 calls, 3000 tokens, $0.01');
     expect(show.stdout).toContain('greet_task — Greeter ($0.0060)');
-  });
+  }, 180_000);
 
   it('shows tokens and "price unknown" for a model with no known price', async () => {
     const env = { ...cli.env, OPENAI_MODEL: 'llama3.1:8b' };
@@ -67,5 +68,41 @@ describe('what a run costs', () => {
     expect((lastJsonLine(run.stdout) as { usage: unknown }).usage).toEqual({ llmCalls: 2, promptTokens: 2000, completionTokens: 1000, costUsd: null, unpricedCalls: 2 });
     const runs = await runCli(['runs'], env);
     expect(runs.stdout).toMatch(/3000\s+price unknown/);
-  });
+  }, 120_000);
+
+  it('stops at limits.max_cost_usd with a budget request: approving extends it by the same amount, denying fails the run', async () => {
+    const crews = path.join(work, 'crews');
+    await writeCrew(crews, 'budgeted', {
+      agents: { writer: { role: 'Writer', goal: 'Write', backstory: 'You write.' } },
+      tasks: {
+        one: { description: 'Write part one.', expected_output: 'Part one.', agent: 'writer' },
+        two: { description: 'Write part two.', expected_output: 'Part two.', agent: 'writer' },
+        three: { description: 'Write part three.', expected_output: 'Part three.', agent: 'writer' },
+      },
+      crew: { limits: { max_cost_usd: 0.01 } },
+    });
+    const file = path.join(work, 'prices.json');
+    await writeFile(file, JSON.stringify({ 'test-model': { input: 2, output: 8 } }));
+    const env = { ...cli.env, CREWBOT_CREWS_DIR: crews, OPENAI_MODEL: 'test-model', CREWBOT_PRICES: file };
+
+    // $0.006 a call: after two calls ($0.012) the third waits for a person.
+    const first = await runCli(['run', 'budgeted', '--json'], env);
+    expect(first.code, first.stderr).toBe(10);
+    const waiting = lastJsonLine(first.stdout) as { runId: string; pending: Array<{ id: string; kind: string; spentUsd: number; limitUsd: number }> };
+    expect(waiting.pending).toEqual([expect.objectContaining({ kind: 'budget', spentUsd: 0.012, limitUsd: 0.01 })]);
+    expect(first.stderr).toContain(`crewbot resume ${waiting.runId} --request ${waiting.pending[0]!.id} --approve (extend the budget) | --deny (stop the run)`);
+    expect(cli.server.requests).toHaveLength(2);
+
+    const approved = await runCli(['resume', waiting.runId, '--approve', '--json'], env);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(cli.server.requests).toHaveLength(3);
+
+    const second = await runCli(['run', 'budgeted', '--json'], env);
+    const runId = (lastJsonLine(second.stdout) as { runId: string }).runId;
+    const denied = await runCli(['resume', runId, '--deny', '--json'], env);
+    expect(denied.code).toBe(1);
+    expect((lastJsonLine(denied.stdout) as { error: string }).error).toMatch(/reached its budget, limits\.max_cost_usd \(\$0\.01, \$0\.0120 spent\)/);
+    expect(cli.server.requests).toHaveLength(5);
+    // Four crewbot processes one after another.
+  }, 240_000);
 });

@@ -21,6 +21,10 @@ export function answerFromLine(prompt: RequestPrompt, line: string): HumanAnswer
     case 'question':
       if (text === '') throw new AnswerLineError('Type your answer (it goes to the agent as it is).');
       return answerForAction(prompt, 'answer', text);
+    case 'budget':
+      if (APPROVE.test(text)) return answerForAction(prompt, 'approve');
+      if (DENY.test(text)) return answerForAction(prompt, 'deny');
+      throw new AnswerLineError('Type "a" to extend the budget, or "d" to stop the run.');
     case 'approval': {
       if (APPROVE.test(text)) return answerForAction(prompt, 'approve');
       const deny = DENY.exec(text);

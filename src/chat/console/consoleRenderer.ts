@@ -50,7 +50,7 @@ export function unfinishedReason(run: RunRecord): string {
   return run.status === 'awaiting_input' ? waitingFor(run) : 'interrupted while working';
 }
 
-const WAITING_FOR: Record<HumanRequest['kind'] | 'unknown', string> = { review: 'review', question: 'answer', approval: 'approval', unknown: 'input' };
+const WAITING_FOR: Record<HumanRequest['kind'] | 'unknown', string> = { review: 'review', question: 'answer', approval: 'approval', budget: 'budget decision', unknown: 'input' };
 
 function waitingFor(run: RunRecord): string {
   const words = new Set(run.pending.map((raw) => WAITING_FOR[HumanRequestSchema.safeParse(raw).data?.kind ?? 'unknown']));
@@ -71,6 +71,8 @@ export function answerHint(prompt: RequestPrompt): string {
       return 'Type your answer.';
     case 'approval':
       return '"a" or "y" approves; "d [reason]" or "n" denies (the agent is told the reason).';
+    case 'budget':
+      return '"a" or "y" extends the budget by the same amount again; "d" or "n" stops the run.';
     default: {
       const never: never = prompt.kind;
       return String(never);

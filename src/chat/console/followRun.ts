@@ -16,6 +16,7 @@ const ANSWER_PROMPT: Record<HumanRequest['kind'], string> = {
   review: 'review> ',
   question: 'answer> ',
   approval: 'approve [a/d]> ',
+  budget: 'extend budget [a/d]> ',
 };
 
 /**

@@ -16,6 +16,10 @@ export function answerFromReply(request: HumanRequest, text: string): { answer: 
       return { answer: APPROVE.test(typed) ? { type: 'approve' } : HumanAnswerSchema.parse({ type: 'feedback', text: typed }) };
     case 'question':
       return { answer: HumanAnswerSchema.parse({ type: 'answer', text: typed }) };
+    case 'budget':
+      if (APPROVE.test(typed)) return { answer: { type: 'approve' } };
+      if (DENY.test(typed)) return { answer: { type: 'deny', reason: 'stopped at the budget' } };
+      return { hint: 'Reply "approve" to extend the budget or "deny" to stop the run, or use the buttons.' };
     case 'approval': {
       if (APPROVE.test(typed)) return { answer: { type: 'approve' } };
       const deny = DENY.exec(typed);

@@ -179,6 +179,8 @@ function requestHeading(answered: AnsweredRequest): string {
       return `Question in ${answered.taskId}`;
     case 'approval':
       return `Tool approval in ${answered.taskId}`;
+    case 'budget':
+      return `Budget of the run`;
     default: {
       const never: never = answered.kind;
       return String(never);

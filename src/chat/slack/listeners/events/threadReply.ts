@@ -43,6 +43,9 @@ function answerFromText(request: HumanRequest, text: string): HumanAnswer | unde
       return APPROVE.test(text) ? { type: 'approve' } : { type: 'feedback', text };
     case 'question':
       return { type: 'answer', text };
+    case 'budget':
+      if (APPROVE.test(text)) return { type: 'approve' };
+      return DENY.test(text) ? { type: 'deny', reason: 'stopped at the budget' } : undefined;
     case 'approval': {
       if (APPROVE.test(text)) return { type: 'approve' };
       const deny = DENY.exec(text);
