@@ -15,8 +15,6 @@ import { replayCommand } from './cli/replayCommand.ts';
 import { resumeCommand } from './cli/resumeCommand.ts';
 import { runsCommand } from './cli/runsCommand.ts';
 import { showCommand } from './cli/showCommand.ts';
-import { toolsCommand } from './cli/toolsCommand.ts';
-import { mcpCommand } from './cli/mcpCommand.ts';
 import { HumanAnswerError } from './engine/answers.ts';
 import { RunStateConflictError } from './runs/runErrors.ts';
 import { RunStoreUrlError } from './runs/openRunStore.ts';
@@ -38,6 +36,10 @@ Usage:
   crewbot replay <runId> --from <taskId> [--json]        run again from a task, keeping earlier outputs
   crewbot start [--interactive]                          npm start: Slack/Discord when their tokens are set,
                                                          else the terminal session
+  crewbot serve                                          chat surfaces, webhooks and schedules, no terminal
+  crewbot triggers [--json]                              every crew's triggers, with each schedule's next time
+  crewbot trigger <crew> [--event file.json] [--index N] [--json]
+                                                         fire a crew's trigger by hand and follow the run
   crewbot discord register [--guild ID]                  register the /crew command with Discord
   crewbot tools <crew|dir> [--check]                     the tools each agent gets and where they come from;
                                                          --check asks each MCP server for its tools now
@@ -75,10 +77,16 @@ export async function main(argv: string[], io: CliIo = processIo, signal?: Abort
         return await startCommand(runtime, io, args, signal);
       case 'discord':
         return await discordCommand(args, runtime, io);
+      case 'serve':
+        return await (await import('./cli/serveCommand.ts')).serveCommand(args, runtime, io, signal);
+      case 'triggers':
+        return await (await import('./cli/triggersCommand.ts')).triggersCommand(args, runtime, io);
+      case 'trigger':
+        return await (await import('./cli/triggerCommand.ts')).triggerCommand(args, runtime, io, signal);
       case 'tools':
-        return await toolsCommand(args, runtime, io);
+        return await (await import('./cli/toolsCommand.ts')).toolsCommand(args, runtime, io);
       case 'mcp':
-        return await mcpCommand(args, runtime, io, signal);
+        return await (await import('./cli/mcpCommand.ts')).mcpCommand(args, runtime, io, signal);
       default:
         throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
     }

@@ -45,6 +45,7 @@ const EnvSchema = z.object({
   SLACK_API_URL: optionalText.pipe(z.url({ message: 'SLACK_API_URL must be a URL such as https://slack.com/api/' }).optional()),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DISCORD_TOKEN: optionalText,
+  CREWBOT_WEBHOOK_MAX_BYTES: z.coerce.number().int().positive().default(1_048_576),
   DISCORD_APPLICATION_ID: optionalText,
   DISCORD_API_URL: optionalText.pipe(z.url({ message: 'DISCORD_API_URL must be a URL such as https://discord.com/api' }).optional()),
 });

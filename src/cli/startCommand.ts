@@ -1,5 +1,6 @@
 import { chatSurfacesConfigured, runChatServers } from '../chat/chatServers.ts';
 import { runConsoleSession } from '../chat/console/index.ts';
+import { anyTriggers, startBackgroundTriggers } from '../triggers/backgroundTriggers.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
@@ -8,19 +9,23 @@ import { listCommand } from './listCommand.ts';
 const USAGE = 'crewbot start [--interactive]';
 
 /**
- * `npm start`: Slack and/or Discord when their tokens are set; otherwise the terminal session when a person is at the keyboard (or --interactive is given),
- * on the run store named by CREWBOT_STORE with runs advanced in this process. Without a terminal
- * and without the flag it lists the crews and returns, so CI and `< /dev/null` never wait for input.
+ * `npm start`: Slack and/or Discord when their tokens are set (with the crews' triggers, as
+ * `crewbot serve`); otherwise the terminal session when a person is at the keyboard (or
+ * --interactive is given), with the triggers in the background. Without a terminal it serves the
+ * triggers when crews have any, else lists the crews and returns, so CI and `< /dev/null` never
+ * wait for input.
  */
 export async function startCommand(runtime: Runtime, io: CliIo, args: string[] = [], signal?: AbortSignal): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { interactive: { type: 'boolean' } }, USAGE);
   if (positionals.length > 0) throw new UsageError(`crewbot start takes no arguments.\nUsage: ${USAGE}`);
-  if (chatSurfacesConfigured(runtime) && !values.interactive) {
+  const terminal = values.interactive || process.stdin.isTTY;
+  if ((chatSurfacesConfigured(runtime) && !values.interactive) || (!terminal && (await anyTriggers(runtime)))) {
     await runChatServers(runtime, io, signal ?? new AbortController().signal);
     return EXIT.ok;
   }
-  if (!values.interactive && !process.stdin.isTTY) return listCrews(runtime, io);
-  // Runs advance where the session follows them: nothing works in the background unasked.
+  if (!terminal) return listCrews(runtime, io);
+  // Runs advance where the session follows them: only the crews' own triggers work in the background.
+  const background = (await anyTriggers(runtime)) ? await startBackgroundTriggers(runtime) : undefined;
   const { runner, store } = await runtime.openRunner({ schedule: () => undefined });
   try {
     return await runConsoleSession({
@@ -31,11 +36,12 @@ export async function startCommand(runtime: Runtime, io: CliIo, args: string[] =
       crews: runtime,
       interrupt: signal,
       crewsDir: runtime.config.CREWBOT_CREWS_DIR,
-      notices: llmNotice(runtime),
+      notices: [...llmNotice(runtime), ...(background?.notices ?? [])],
     });
   } finally {
     await runner.shutdown();
     await store.close();
+    await background?.stop();
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { McpServerEntrySchema, SERVER_NAME } from '../tools/mcp/serverConfig.ts';
+import { TriggerSchema } from '../triggers/triggerFile.ts';
 import { modelName, promptText } from './textFields.ts';
 
 /** `{name}` placeholders fill inputs, so input names follow the placeholder rule. */
@@ -28,7 +29,7 @@ function durationMs(value: number | string): number {
 /** crew.yaml: optional; everything about the crew that is not an agent or a task. */
 export const CrewFileSchema = z.object({
   description: promptText().optional(),
-  process: z.enum(['sequential', 'parallel', 'hierarchical']).default('sequential'),
+  process: z.enum(['sequential', 'parallel', 'hierarchical', 'custom']).default('sequential'),
   /** hierarchical: model of the built-in manager (OPENAI_MODEL when absent). */
   manager_llm: modelName().optional(),
   /** hierarchical: an agent id from agents.yaml that manages instead of the built-in manager. */
@@ -62,6 +63,8 @@ export const CrewFileSchema = z.object({
       question: z.string().min(1).optional(),
     })
     .optional(),
+  /** Schedules, webhooks and other crews' results that start this crew. */
+  triggers: z.array(TriggerSchema).default([]),
   /** Chat surface settings, read by the surfaces themselves. */
   slack: z.unknown().optional(),
   discord: z.unknown().optional(),

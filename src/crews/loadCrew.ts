@@ -7,6 +7,9 @@ import { CrewFileSchema, UNSUPPORTED_CREW_KEYS, type CrewFileEntry } from './cre
 import { displayPath, resolveCrewDir } from './crewDirectory.ts';
 import { collectInputs } from './crewInputs.ts';
 import { checkReferences } from './crewReferences.ts';
+import { checkCustomProcess } from './customProcessFile.ts';
+import { checkTriggers } from '../triggers/triggerChecks.ts';
+import type { TriggerEntry } from '../triggers/triggerFile.ts';
 import { CrewFileError, type CrewFindings } from './errors.ts';
 import { loadLocalTools } from './localTools.ts';
 import { crewMcpServers, type McpSources } from './mcpServers.ts';
@@ -25,6 +28,8 @@ export interface LoadedCrew {
   inputs: Record<string, InputSpec>;
   /** crew.yaml's chat surface settings, untouched, for the surfaces to read. */
   surfaces: { slack?: unknown; discord?: unknown };
+  /** crew.yaml `triggers:`: what starts this crew by itself (none for a crew built in code). */
+  triggers?: TriggerEntry[] | undefined;
 }
 
 export interface LoadCrewOptions {
@@ -82,18 +87,21 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
     },
     found,
   );
+  checkCustomProcess(crew.process, local, tasks, (taskEntries ?? []).map(([id]) => id), found);
   if (crew.process !== 'hierarchical') {
     for (const key of ['manager_llm', 'manager_agent'] as const) {
       if (crew[key] !== undefined) found.warnings.push(`crew.yaml: ${key} is only used by the hierarchical process and is ignored`);
     }
   }
   const inputs = collectInputs(crew.inputs, agents, tasks, found);
+  checkTriggers(crew.triggers, inputs, found);
   if (found.problems.length > 0) throw new CrewFileError(shownDir, found.problems);
 
   const spec: CrewSpec = {
     name: path.basename(dir),
     description: crew.description,
     process: crew.process,
+    customProcess: crew.process === 'custom' ? local.customProcess : undefined,
     agents,
     tasks,
     managerLlm: crew.manager_llm,
@@ -111,7 +119,7 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
       question: crew.request_timeout.question,
     },
   };
-  return { spec, dir, warnings: found.warnings, inputs, surfaces: surfacesOf(crew) };
+  return { spec, dir, warnings: found.warnings, inputs, surfaces: surfacesOf(crew), triggers: crew.triggers };
 }
 
 /**

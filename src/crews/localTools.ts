@@ -1,7 +1,8 @@
-import { access } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { isCustomProcess, type CustomProcess } from '../engine/customProcess.ts';
 import type { GuardrailFunction, GuardrailResult, TaskSpec } from '../engine/spec.ts';
 import { errorMessage } from '../engine/errors.ts';
 import type { Tool } from '../tools/defineTool.ts';
@@ -16,6 +17,10 @@ export interface LocalTools {
   tools: Map<string, Tool>;
   guardrails: Map<string, GuardrailFunction>;
   callbacks: Map<string, TaskCallback>;
+  /** `process: custom`: the crew's own process, exported as `customProcess`. */
+  customProcess?: CustomProcess | undefined;
+  /** The file's source, for checks that read it (task ids a custom process names). */
+  source?: string | undefined;
 }
 
 export const LOCAL_TOOLS_FILE = 'tools.ts';
@@ -62,6 +67,11 @@ export async function loadLocalTools(dir: string): Promise<{ local: LocalTools; 
     if (typeof value !== 'function') problems.push(problem(where, 'is not a function'));
     else local.callbacks.set(key, value as TaskCallback);
   }
+  if (module.customProcess !== undefined) {
+    if (isCustomProcess(module.customProcess)) local.customProcess = module.customProcess;
+    else problems.push(problem('customProcess', "is not a function: export const customProcess = defineProcess(async ({ run }) => { … }) with defineProcess from 'crewbot'"));
+  }
+  local.source = await readFile(file, 'utf8').catch(() => undefined);
   return { local, problems };
 }
 

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { RunCancelledError, RunStateError, errorMessage } from './errors.ts';
+import { CustomProcessError, RunCancelledError, RunStateError, errorMessage } from './errors.ts';
 import { CrewEventBus, type CrewEventListener } from './events.ts';
 import { assertInputsPresent, interpolate } from './interpolate.ts';
 import type { CrewOutput, TaskOutput } from './output.ts';
+import { runCustom } from './process/custom.ts';
 import { runParallel } from './process/parallel.ts';
 import { runSequential } from './process/sequential.ts';
 import { RunContext, type RunEnvironment } from './runContext.ts';
@@ -65,6 +66,10 @@ export class Crew {
         case 'sequential':
         case 'hierarchical':
           await runSequential(ctx, { allowAsync: this.spec.process === 'sequential' });
+          break;
+        case 'custom':
+          if (!this.spec.customProcess) throw new CustomProcessError(`Crew "${this.spec.name}" has process custom but no process function; give it one (customProcess).`);
+          await runCustom(ctx, this.spec.customProcess);
           break;
         default: {
           const never: never = this.spec.process;

@@ -31,6 +31,19 @@ export class TaskFailedError extends Error {
   }
 }
 
+/** A custom process that threw, or asked for something it cannot have. */
+export class CustomProcessError extends Error {
+  override name = 'CustomProcessError';
+}
+
+/**
+ * A resumed custom process asked for a different step than the run recorded: its code decided
+ * from something other than its inputs and outputs (a clock, randomness) or was changed.
+ */
+export class NonDeterminismError extends Error {
+  override name = 'NonDeterminismError';
+}
+
 export class RunStateError extends Error {
   override name = 'RunStateError';
 }

@@ -35,6 +35,20 @@ export const ConversationSchema = z.object({
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 
+/**
+ * One `run(taskId)` of a custom process, keyed by task and occurrence (the third `answer_task`
+ * is `answer_task#3`), so a process re-run from the top gets finished steps back without paying again.
+ */
+export const ProcessStepSchema = z.object({
+  key: z.string(),
+  task: z.string(),
+  occurrence: z.number().int().positive(),
+  feedback: z.string().optional(),
+  status: z.enum(['running', 'completed']),
+  output: TaskOutputSchema.optional(),
+});
+export type ProcessStep = z.infer<typeof ProcessStepSchema>;
+
 export const RunStateSchema = z.object({
   version: z.literal(RUN_STATE_VERSION),
   runId: z.string(),
@@ -54,6 +68,8 @@ export const RunStateSchema = z.object({
   usage: UsageSchema,
   usageByAgent: z.record(z.string(), UsageSchema),
   usageByTask: z.record(z.string(), UsageSchema),
+  /** Custom process only: every step it asked for, in the order it first asked. */
+  steps: z.array(ProcessStepSchema).default([]),
 });
 export type RunState = z.infer<typeof RunStateSchema>;
 
@@ -72,6 +88,7 @@ export function newRunState(runId: string, crew: string, inputs: Record<string, 
     usage: emptyUsage(),
     usageByAgent: {},
     usageByTask: {},
+    steps: [],
   };
 }
 

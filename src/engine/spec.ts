@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Tool } from '../tools/defineTool.ts';
 import type { ToolSet } from '../tools/toolSet.ts';
+import type { CustomProcess } from './customProcess.ts';
 import type { TaskOutput } from './output.ts';
 
 /**
@@ -11,6 +12,8 @@ export interface CrewSpec {
   name: string;
   description?: string | undefined;
   process: ProcessKind;
+  /** process `custom`: the code that decides which tasks run, in what order and how often. */
+  customProcess?: CustomProcess | undefined;
   agents: AgentSpec[];
   tasks: TaskSpec[];
   /** hierarchical: model for the built-in manager agent. */
@@ -38,7 +41,7 @@ export interface RequestTimeout {
   question?: string | undefined;
 }
 
-export type ProcessKind = 'sequential' | 'parallel' | 'hierarchical';
+export type ProcessKind = 'sequential' | 'parallel' | 'hierarchical' | 'custom';
 
 export interface RunLimits {
   maxLlmCalls?: number | undefined;

@@ -23,11 +23,21 @@ export function resetTask(state: RunState, taskId: string): void {
  */
 export function replayFrom(state: RunState, taskIds: string[], fromTaskId: string): void {
   const from = taskIds.indexOf(fromTaskId);
-  const again = new Set(taskIds.slice(from));
+  const again = state.steps.length > 0 ? stepsAgain(state, fromTaskId) : new Set(taskIds.slice(from));
   for (const id of again) {
     resetTask(state, id);
     delete state.loops[id];
     for (const key of Object.keys(state.decisions)) if (key.startsWith(`${id}/loop/`)) delete state.decisions[key];
   }
   state.pending = state.pending.filter((request) => !again.has(request.taskId));
+}
+
+/**
+ * A custom process's history is cut at the first step of the task: that step and every step
+ * recorded after it run anew; steps before it replay from their saved outputs.
+ */
+function stepsAgain(state: RunState, fromTaskId: string): Set<string> {
+  const first = state.steps.findIndex((step) => step.task === fromTaskId);
+  if (first < 0) return new Set();
+  return new Set(state.steps.splice(first).map((step) => step.task));
 }

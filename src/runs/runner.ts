@@ -28,6 +28,8 @@ export interface KickoffRequest {
   thread?: ThreadRef | undefined;
   /** Chat platforms deliver twice: the same key never starts a second run. */
   idempotencyKey?: string | undefined;
+  /** The run's id, when the caller derives it (a trigger answers a repeated delivery with the first run's id). */
+  runId?: string | undefined;
 }
 
 export interface RunnerOptions {
@@ -91,6 +93,7 @@ export class Runner {
     }
     const byPath = request.crew.includes('/') || request.crew.startsWith('.');
     const run = await this.store.createRun({
+      ...(request.runId ? { id: request.runId } : {}),
       crew: loaded.spec.name,
       ...(byPath ? { crewDir: loaded.dir } : {}),
       inputs,

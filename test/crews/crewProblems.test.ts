@@ -50,7 +50,7 @@ describe('a crew with mistakes', () => {
     const { problems } = await problemsOf('wrong_types');
 
     expect(problems.map((problem) => `${problem.file}: ${problem.path} ${problem.message}`)).toEqual([
-      'crew.yaml: process must be one of sequential, parallel, hierarchical, got "paralel"',
+      'crew.yaml: process must be one of sequential, parallel, hierarchical, custom, got "paralel"',
       'crew.yaml: inputs.bad-name is not a valid name: use letters, digits and _ (not starting with a digit), as {placeholders} do',
       'crew.yaml: limits has unknown key max_llm_call',
       'agents.yaml: writer must be a mapping of settings, got "just a string"',

@@ -27,7 +27,7 @@ describe('finding a crew', () => {
 
     expect(error).toBeInstanceOf(CrewNotFoundError);
     expect(error instanceof Error && error.message).toBe(
-      'No crew "reserch_writer" in crews/: the crews in crews/ are customer_support, market_scan, product_development, research_writer. ' +
+      'No crew "reserch_writer" in crews/: the crews in crews/ are customer_support, issue_triage, market_scan, product_development, release_notes, research_writer, ticket_router. ' +
         'Pass one of their names or the path of a crew directory.',
     );
     await expect(loadCrew('./no/such/dir', options)).rejects.toThrow('No crew directory at ./no/such/dir: the crews in crews/ are customer_support');
@@ -44,8 +44,8 @@ describe('listing crews', () => {
   it('gives each crew with its description and inputs', async () => {
     const crews = await listCrews(options);
 
-    expect(crews.map((crew) => crew.name)).toEqual(['customer_support', 'market_scan', 'product_development', 'research_writer']);
-    expect(crews[3]).toEqual({
+    expect(crews.map((crew) => crew.name)).toEqual(['customer_support', 'issue_triage', 'market_scan', 'product_development', 'release_notes', 'research_writer', 'ticket_router']);
+    expect(crews.find((crew) => crew.name === 'research_writer')).toEqual({
       name: 'research_writer',
       description: 'Researches a topic on the web and writes a sourced briefing for the audience you name.',
       inputs: {

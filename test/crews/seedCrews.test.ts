@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadCrew } from '../../src/crews/loadCrew.ts';
+import { Crew } from '../../src/engine/crew.ts';
+import { startScriptedOpenAI } from '../support/scriptedOpenAI.ts';
+import { llmFor } from '../support/testLlm.ts';
 import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from '../../src/tools/builtinTools.ts';
 
 const options = { builtinTools: createBuiltinTools({}), builtinAliases: BUILTIN_TOOL_ALIASES };
@@ -74,5 +77,22 @@ describe('the seed crews in crews/', () => {
     expect(analyses.every((task) => task.context === undefined)).toBe(true);
     expect(crew.spec.tasks[4]?.context).toEqual(['competitors_task', 'pricing_task', 'customers_task', 'trends_task']);
     expect(Object.keys(crew.inputs)).toEqual(['market']);
+  });
+
+  it('ticket_router: its own process routes an urgent ticket to escalation and acknowledgement side by side', async () => {
+    const crew = await loadCrew('ticket_router', options);
+    expect(crew.warnings).toEqual([]);
+    expect(crew.spec.process).toBe('custom');
+
+    const server = await startScriptedOpenAI();
+    try {
+      server.on((req) => (req.lastUser.includes('Triage this ticket') ? { content: 'URGENT: the dashboard is down for everyone.' } : undefined));
+      server.setDefault({ content: 'done' });
+      const output = await new Crew(crew.spec).kickoff({ ticket: 'Dashboard returns 500 since 9:00' }, { llm: llmFor(server) });
+      expect(output.tasks.map((task) => task.taskId).sort()).toEqual(['escalate_task', 'notify_task', 'triage_task']);
+      expect(server.requests).toHaveLength(3);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -4,10 +4,10 @@ import type { HumanRequest } from '../../engine/humanRequest.ts';
 import type { RunRecord, ThreadRef } from '../../runs/runRecord.ts';
 import type { AnsweredRequest, MessageRef, OutputMessage, StatusContext, ThreadPort } from '../threadPort.ts';
 import { answeredComponents, answeredContent, requestCard, statusEmbed, clip } from './cards.ts';
-import { channelOfThread } from './discordThread.ts';
+import { channelOfThread, discordThread } from './discordThread.ts';
 import { DiscordConfigError } from './errors.ts';
 import { escapeMarkdown, MESSAGE_LIMIT, NO_MENTIONS, splitMarkdown, toDiscordMarkdown } from './markdown.ts';
-import { CreatedChannelSchema, PostedMessageSchema } from './types.ts';
+import { ChannelGuildSchema, CreatedChannelSchema, PostedMessageSchema } from './types.ts';
 
 /** Past this many messages an output is attached as a Markdown file instead. */
 const MAX_MESSAGES_PER_OUTPUT = 4;
@@ -116,6 +116,14 @@ export class DiscordThreadPort implements ThreadPort {
       body: { name: clip(name.replace(/\s+/g, ' ').trim() || 'crew run', THREAD_NAME), auto_archive_duration: 10080 },
     });
     return CreatedChannelSchema.parse(created).id;
+  }
+
+  /** A new thread in a channel, on a message saying `text` (a trigger's run reports there). */
+  async openThread(channelId: string, text: string): Promise<ThreadRef> {
+    const channel = ChannelGuildSchema.parse(await this.rest.get(Routes.channel(channelId)));
+    if (!channel.guild_id) throw new Error(`channel ${channelId} is not in a server; post_to needs a server text channel`);
+    const root = await this.postText(channelId, escapeMarkdown(text));
+    return discordThread(channel.guild_id, await this.startThread(channelId, root.id, text));
   }
 
   async #post(channelId: string, body: Record<string, unknown>, files: RawFile[] = [], mentions: unknown = NO_MENTIONS): Promise<MessageRef> {

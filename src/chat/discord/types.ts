@@ -25,3 +25,5 @@ export const PostedMessageSchema = z.looseObject({ id: SnowflakeSchema, channel_
 
 /** A channel Discord returns when a thread is created. */
 export const CreatedChannelSchema = z.looseObject({ id: SnowflakeSchema });
+/** GET /channels/{id}: the server a channel belongs to (none for a DM). */
+export const ChannelGuildSchema = z.looseObject({ id: SnowflakeSchema, guild_id: SnowflakeSchema.optional() });

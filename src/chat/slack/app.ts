@@ -1,4 +1,4 @@
-import { App, LogLevel } from '@slack/bolt';
+import { App, LogLevel, type CustomRoute } from '@slack/bolt';
 import type { Config } from '../../config.ts';
 import { SlackConfigError } from './errors.ts';
 import { register as registerActions } from './listeners/actions/index.ts';
@@ -17,7 +17,13 @@ export const SLACK_EVENTS_PATH = '/slack/events';
  * The Bolt app: Socket Mode when SLACK_APP_TOKEN is set (no public URL needed), otherwise HTTP
  * with requests verified by SLACK_SIGNING_SECRET at /slack/events. Its WebClient uses SLACK_API_URL.
  */
-export function createSlackApp(config: Config, bot: SlackBot, logLevel: LogLevel = LogLevel.INFO): { app: App; mode: SlackMode } {
+export function createSlackApp(
+  config: Config,
+  bot: SlackBot,
+  logLevel: LogLevel = LogLevel.INFO,
+  /** HTTP mode: more routes on the same server and PORT (crewbot's webhooks). */
+  customRoutes: CustomRoute[] = [],
+): { app: App; mode: SlackMode } {
   const mode: SlackMode = config.SLACK_APP_TOKEN ? 'socket' : 'http';
   if (mode === 'http' && !config.SLACK_SIGNING_SECRET) {
     throw new SlackConfigError(
@@ -29,7 +35,9 @@ export function createSlackApp(config: Config, bot: SlackBot, logLevel: LogLevel
     token: config.SLACK_BOT_TOKEN,
     // Known from auth.test already, so Bolt does not ask again.
     ...(bot.userId && bot.botId ? { botUserId: bot.userId, botId: bot.botId } : {}),
-    ...(mode === 'socket' ? { socketMode: true, appToken: config.SLACK_APP_TOKEN } : { signingSecret: config.SLACK_SIGNING_SECRET, endpoints: SLACK_EVENTS_PATH }),
+    ...(mode === 'socket'
+      ? { socketMode: true, appToken: config.SLACK_APP_TOKEN }
+      : { signingSecret: config.SLACK_SIGNING_SECRET, endpoints: SLACK_EVENTS_PATH, ...(customRoutes.length > 0 ? { customRoutes } : {}) }),
     clientOptions: slackClientOptions(config),
     logLevel,
     convoStore: false,

@@ -1,5 +1,5 @@
 import { Server } from 'node:http';
-import { LogLevel } from '@slack/bolt';
+import { LogLevel, type CustomRoute } from '@slack/bolt';
 import type { Config } from '../../config.ts';
 import { errorMessage } from '../../engine/errors.ts';
 import type { Runner } from '../../runs/runner.ts';
@@ -29,6 +29,8 @@ export interface StartSlackOptions {
   statusEveryMs?: number | undefined;
   logLevel?: LogLevel | undefined;
   onError?: ((error: unknown) => void) | undefined;
+  /** HTTP mode: more routes served on Slack's port (webhooks); ignored in Socket Mode. */
+  customRoutes?: CustomRoute[] | undefined;
 }
 
 export interface SlackSurface {
@@ -51,7 +53,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackSurfa
   const { config, runtime, runner } = options;
   const client = createSlackWebClient(config);
   const bot = await whoAmI(client);
-  const { app, mode } = createSlackApp(config, bot, options.logLevel ?? LogLevel.INFO);
+  const { app, mode } = createSlackApp(config, bot, options.logLevel ?? LogLevel.INFO, options.customRoutes);
   const port = new SlackThreadPort({ client });
   const crews = new CrewCatalog(runtime);
   // Runs started here are named crews; one started elsewhere by path is loaded from its directory.

@@ -6,6 +6,7 @@ import type { AnsweredRequest, MessageRef, OutputMessage, StatusContext, ThreadP
 import { answeredMessage, clip, noticeMessage, requestPromptMessage, SECTION_LIMIT, statusMessage, textMessage, type SlackMessage } from './cards.ts';
 import { escapeMrkdwn, markdownToMrkdwn, splitMrkdwn } from './markdown.ts';
 import { slackThreadParts } from './slackThread.ts';
+import { threadRef } from '../threadRef.ts';
 import { slackErrorCode } from './types.ts';
 
 export interface SlackThreadPortOptions {
@@ -77,6 +78,13 @@ export class SlackThreadPort implements ThreadPort {
 
   async postNotice(thread: ThreadRef, text: string): Promise<void> {
     await this.#post(thread, noticeMessage(text));
+  }
+
+  /** A new thread in a channel, headed by `text` (a trigger's run reports there). */
+  async openThread(channel: string, text: string): Promise<ThreadRef> {
+    const posted = await this.#client.chat.postMessage({ channel, text: escapeMrkdwn(text), unfurl_links: false, unfurl_media: false });
+    if (!posted.ts) throw new Error(`Slack did not return the ts of the message posted in ${channel}.`);
+    return threadRef('slack', channel, posted.ts);
   }
 
   /** Slack's "is thinking…" line; where the workspace does not allow it, nothing happens. */
