@@ -35,7 +35,7 @@ describe('a runner process killed after an MCP tool answered', () => {
 
     const first = startRunnerProcess(['kickoff', 'filing'], env);
     const runId = JSON.parse(await first.waitForLine((line) => line.startsWith('{"runId"'), 'run id')).runId as string;
-    await vi.waitFor(() => expect(h.server.requests).toHaveLength(2), { timeout: 20_000, interval: 50 });
+    await vi.waitFor(() => expect(h.server.requests).toHaveLength(2), { timeout: 90_000, interval: 50 });
     first.kill('SIGKILL');
     await first.exited;
     expect(await toolCallsIn(server.logFile)).toEqual([{ name: 'echo', arguments: { message: 'ISSUE-7' } }]);
@@ -50,5 +50,6 @@ describe('a runner process killed after an MCP tool answered', () => {
     const resumed = h.server.requests.at(-1)!.messages.filter((m) => m.role === 'tool');
     expect(resumed.map((m) => m.content)).toEqual(['Echo: ISSUE-7']);
     expect(await toolCallsIn(server.logFile)).toEqual([{ name: 'echo', arguments: { message: 'ISSUE-7' } }]);
-  });
+    // Two runner processes, each starting the MCP server.
+  }, 180_000);
 });
