@@ -12,6 +12,8 @@ import { InputTooLargeError } from './runs/inputLimits.ts';
 import { RunStateConflictError } from './runs/runErrors.ts';
 import { RunStoreUrlError } from './runs/openRunStore.ts';
 import { RunNotFoundError } from './runs/runStore.ts';
+import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
+import { PriceFileError } from './llm/prices.ts';
 
 const HELP = `crewbot — run crews of LLM agents
 
@@ -37,6 +39,9 @@ Usage:
   crewbot worker [--concurrency N]                       advance runs from the CREWBOT_QUEUE queue (a fleet)
   crewbot wait <runId> [--json]                          wait for a run (e.g. run --detach) and print its result
   crewbot prune --older-than 30d [--status S,...] [--dry-run]  delete finished runs older than that
+  crewbot tools <crew|dir> [--check]                     the tools each agent gets and where they come from;
+                                                         --check asks each MCP server for its tools now
+  crewbot mcp                                            serve the crews to MCP clients over stdio, one tool per crew
 
 Exit codes: 0 completed, 1 failed or cancelled, 2 bad usage or invalid crew,
 10 waiting for input (answer with crewbot resume), 130 interrupted (the run stays resumable).`;
@@ -89,12 +94,19 @@ export async function main(argv: string[], processOutput: CliIo = processIo, sig
         return await (await import('./cli/triggersCommand.ts')).triggersCommand(args, runtime, io);
       case 'trigger':
         return await (await import('./cli/triggerCommand.ts')).triggerCommand(args, runtime, io, signal);
+      case 'tools':
+        return await (await import('./cli/toolsCommand.ts')).toolsCommand(args, runtime, io);
+      case 'mcp':
+        return await (await import('./cli/mcpCommand.ts')).mcpCommand(args, runtime, io, signal);
       default:
         throw new UsageError(`Unknown command "${command}".\n\n${HELP}`);
     }
   } catch (error) {
     io.err(redact(error instanceof MissingInputError ? withInputFlags(error) : errorMessage(error)));
     return isUsageProblem(error) ? EXIT.usage : EXIT.failed;
+  } finally {
+    // MCP servers this command started stop with it.
+    await processMcpConnections.closeAll();
   }
 }
 
@@ -118,6 +130,7 @@ function isUsageProblem(error: unknown): boolean {
     error instanceof RunStateConflictError ||
     error instanceof HumanAnswerError ||
     error instanceof RunStoreUrlError ||
-    error instanceof DiscordConfigError
+    error instanceof DiscordConfigError ||
+    error instanceof PriceFileError
   );
 }

@@ -12,6 +12,21 @@ const optionalText = z
   .optional()
   .transform((value) => (value?.trim() ? value.trim() : undefined));
 
+/** CREWBOT_MCP_HEADERS: JSON, `{"<server URL or origin>": {"Header": "value"}}`, for agents.yaml `mcps:` URLs. */
+const mcpHeaders = z
+  .string()
+  .optional()
+  .transform((value, context) => {
+    if (!value?.trim()) return {};
+    try {
+      return JSON.parse(value) as unknown;
+    } catch {
+      context.addIssue({ code: 'custom', message: 'CREWBOT_MCP_HEADERS must be JSON such as {"https://mcp.example.com": {"Authorization": "Bearer ..."}}' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.record(z.string(), z.record(z.string(), z.string()), { error: 'CREWBOT_MCP_HEADERS must map server URLs to objects of header names and values' }));
+
 /** The model settings: all the package needs to run a crew written in code. */
 const LlmEnvSchema = z.object({
   OPENAI_API_KEY: optionalText,
@@ -26,6 +41,8 @@ const EnvSchema = LlmEnvSchema.extend({
   SERPER_API_KEY: optionalText,
   SERPER_API_URL: optionalText.pipe(z.url({ message: 'SERPER_API_URL must be a URL' }).optional()),
   FETCH_ALLOW_PRIVATE: flag,
+  CREWBOT_MCP_HEADERS: mcpHeaders,
+  CREWBOT_PRICES: optionalText,
   CREWBOT_CREWS_DIR: z.string().trim().min(1).default('crews'),
   CREWBOT_STORE: z.string().trim().min(1).default('sqlite://.crewbot/crewbot.sqlite'),
   CREWBOT_MAX_RUNS: z.coerce.number().int().positive().default(8),

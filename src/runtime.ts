@@ -9,6 +9,8 @@ import { Runner, type RunnerOptions } from './runs/runner.ts';
 import type { RunStore } from './runs/runStore.ts';
 import type { BullRunQueue } from './runs/bullRunQueue.ts';
 import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from './tools/builtinTools.ts';
+import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
+import { loadPriceTable } from './llm/prices.ts';
 
 /** What every surface needs to run crews, built once from the configuration. */
 export interface Runtime {
@@ -59,6 +61,7 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
       redactor,
     }),
     builtinAliases: BUILTIN_TOOL_ALIASES,
+    mcp: { connections: processMcpConnections, urlHeaders: config.CREWBOT_MCP_HEADERS },
   };
   const load = (nameOrDir: string) => loadCrew(nameOrDir, loadOptions);
   return {
@@ -73,11 +76,11 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
         config.CREWBOT_QUEUE && options.schedule === undefined
           ? new (await import('./runs/bullRunQueue.ts')).BullRunQueue(config.CREWBOT_QUEUE)
           : undefined;
-      const store = await openRunStore(config.CREWBOT_STORE, { cwd, redactor });
+      const [store, prices] = await Promise.all([openRunStore(config.CREWBOT_STORE, { cwd, redactor }), loadPriceTable(config.CREWBOT_PRICES, cwd)]);
       const outputDir = path.resolve(cwd, config.CREWBOT_OUTPUT_DIR);
       const inputLimits = { maxInputChars: config.CREWBOT_MAX_INPUT_CHARS, maxTotalChars: config.CREWBOT_MAX_TOTAL_INPUT_CHARS };
       const schedule = queue ? (runId: string, work: string) => queue.enqueue({ runId }, work) : undefined;
-      const runner = new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, leaseTtlMs: config.CREWBOT_LEASE_TTL_MS, outputDir, redactor, inputLimits, ...(schedule ? { schedule } : {}), ...options });
+      const runner = new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, leaseTtlMs: config.CREWBOT_LEASE_TTL_MS, outputDir, redactor, inputLimits, prices, ...(schedule ? { schedule } : {}), ...options });
       return {
         store,
         runner,

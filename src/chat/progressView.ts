@@ -1,5 +1,6 @@
 import type { CrewEvent } from '../engine/events.ts';
-import type { Usage } from '../engine/output.ts';
+import { addUsage, type Usage } from '../engine/output.ts';
+import { costText } from '../llm/costText.ts';
 
 export type TaskMark = 'waiting' | 'running' | 'needs_input' | 'done' | 'skipped' | 'failed';
 
@@ -92,11 +93,7 @@ export function applyEvent(view: ProgressView, event: CrewEvent): ProgressView {
       next.step = `${event.agent ?? 'The crew'} is thinking`;
       break;
     case 'llm_call_completed':
-      next.usage = {
-        llmCalls: view.usage.llmCalls + event.usage.llmCalls,
-        promptTokens: view.usage.promptTokens + event.usage.promptTokens,
-        completionTokens: view.usage.completionTokens + event.usage.completionTokens,
-      };
+      next.usage = addUsage({ ...view.usage }, event.usage);
       break;
     case 'tool_usage_started':
       next.step = `${event.agent ?? 'An agent'} is calling ${event.tool}`;
@@ -146,7 +143,7 @@ export function renderProgressText(view: ProgressView, now: number): string {
   ]);
   const elapsed = Math.round((now - view.startedAt) / 1000);
   const tokens = view.usage.promptTokens + view.usage.completionTokens;
-  const header = `${view.crew}: ${view.status} · ${elapsed}s · ${view.usage.llmCalls} LLM calls · ${tokens} tokens`;
+  const header = `${view.crew}: ${view.status} · ${elapsed}s · ${view.usage.llmCalls} LLM calls · ${tokens} tokens · ${costText(view.usage)}`;
   return [header, ...lines, ...(view.step ? [`  → ${view.step}`] : [])].join('\n');
 }
 

@@ -1,3 +1,4 @@
+import { dollars } from '../llm/costText.ts';
 import { HumanAnswerSchema, type HumanAnswer, type HumanRequest } from '../engine/humanRequest.ts';
 
 /** A piece of a request's body; each surface picks its own markup (Slack mrkdwn, Discord markdown, plain text). */
@@ -94,6 +95,19 @@ export function describeRequest(request: HumanRequest): RequestPrompt {
             answer: 'deny',
             text: { label: 'Why not? (optional, the agent is told)', placeholder: 'Wrong customer', required: false },
           },
+        ],
+      };
+    case 'budget':
+      return {
+        ...base,
+        title: `The run reached its budget: ${dollars(request.spentUsd)} of ${dollars(request.limitUsd)}`,
+        body: [
+          { type: 'text', text: `The run has spent ${dollars(request.spentUsd)}; its limit is ${dollars(request.limitUsd)}. ${request.agent} needs more for ${request.taskId}.` },
+          { type: 'text', text: `Approve to allow another ${dollars(request.stepUsd)}, or stop the run.` },
+        ],
+        actions: [
+          { ...APPROVE, label: `Approve +${dollars(request.stepUsd)}` },
+          { id: 'deny', label: 'Stop', style: 'danger', answer: 'deny' },
         ],
       };
     default: {

@@ -9,6 +9,8 @@ import { RunNotFoundError } from '../runs/runStore.ts';
 import { describeRequest } from '../chat/requestPrompt.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { progressPrinter } from './progressPrinter.ts';
+import { costUsdJson } from '../llm/costText.ts';
+import type { Usage } from '../engine/output.ts';
 
 /** The JSON contract of `crewbot run|resume|replay --json`: the last line of stdout. */
 export interface RunResultJson {
@@ -16,9 +18,12 @@ export interface RunResultJson {
   status: RunRecord['status'];
   output: string | null;
   error?: string;
-  tasks: Array<{ id: string; agent: string | null; status: string; output: string | null }>;
-  usage: { llmCalls: number; promptTokens: number; completionTokens: number };
-  pending?: Array<{ id: string; kind: HumanRequest['kind']; taskId: string; prompt: string; draft?: string; question?: string; tool?: { name: string; arguments: string } }>;
+  tasks: Array<{ id: string; agent: string | null; status: string; output: string | null; costUsd: number | null }>;
+  /** costUsd: USD of the calls with a known price; null when none had one (unpricedCalls says how many did not). */
+  usage: { llmCalls: number; promptTokens: number; completionTokens: number; costUsd: number | null; unpricedCalls?: number };
+  /** Usage by agent role, costUsd as in `usage`. */
+  agents: Array<{ agent: string; llmCalls: number; promptTokens: number; completionTokens: number; costUsd: number | null }>;
+  pending?: Array<{ id: string; kind: HumanRequest['kind']; taskId: string; prompt: string; draft?: string; question?: string; tool?: { name: string; arguments: string }; spentUsd?: number; limitUsd?: number }>;
 }
 
 /** Exit code 10: the run waits for a person (answer with `crewbot resume`). */
@@ -79,7 +84,7 @@ export async function reportRun(runner: Runner, loaded: LoadedCrew, run: RunReco
   }
 }
 
-function answerHint(kind: HumanRequest['kind']): string {
+export function answerHint(kind: HumanRequest['kind']): string {
   switch (kind) {
     case 'review':
       return '--approve | --feedback "what to change"';
@@ -87,6 +92,8 @@ function answerHint(kind: HumanRequest['kind']): string {
       return '--answer "your answer"';
     case 'approval':
       return '--approve | --deny "reason"';
+    case 'budget':
+      return '--approve (extend the budget) | --deny (stop the run)';
     default: {
       const never: never = kind;
       return String(never);
@@ -94,14 +101,15 @@ function answerHint(kind: HumanRequest['kind']): string {
   }
 }
 
-async function resultJson(runner: Runner, loaded: LoadedCrew, run: RunRecord): Promise<RunResultJson> {
+export async function resultJson(runner: Runner, loaded: LoadedCrew, run: RunRecord): Promise<RunResultJson> {
   const raw = await runner.store.getCheckpoint(run.id);
   const state = raw === undefined ? undefined : safeState(raw);
   const tasks = loaded.spec.tasks.map((task) => {
     const taskState = state?.tasks[task.id];
     const agentId = taskState?.agent ?? task.agent;
     const agent = taskState?.output?.agent ?? loaded.spec.agents.find((candidate) => candidate.id === agentId)?.role ?? null;
-    return { id: task.id, agent, status: taskState?.status ?? 'pending', output: taskState?.output?.raw ?? null };
+    const spent = state?.usageByTask[task.id];
+    return { id: task.id, agent, status: taskState?.status ?? 'pending', output: taskState?.output?.raw ?? null, costUsd: spent ? costUsdJson(spent) : 0 };
   });
   const last = tasks.filter((task) => task.status === 'completed').at(-1);
   const pending = (run.pending as HumanRequest[]).map((request) => ({
@@ -112,6 +120,7 @@ async function resultJson(runner: Runner, loaded: LoadedCrew, run: RunRecord): P
     ...(request.kind === 'review' ? { draft: request.draft } : {}),
     ...(request.kind === 'question' ? { question: request.question } : {}),
     ...(request.kind === 'approval' ? { tool: { name: request.tool, arguments: request.arguments } } : {}),
+    ...(request.kind === 'budget' ? { spentUsd: request.spentUsd, limitUsd: request.limitUsd } : {}),
   }));
   return {
     runId: run.id,
@@ -119,7 +128,8 @@ async function resultJson(runner: Runner, loaded: LoadedCrew, run: RunRecord): P
     output: run.status === 'completed' ? (last?.output ?? '') : null,
     ...(run.error ? { error: run.error } : {}),
     tasks,
-    usage: { ...(state?.usage ?? run.usage) },
+    usage: usageJson(state?.usage ?? run.usage),
+    agents: Object.entries(state?.usageByAgent ?? {}).map(([agent, usage]) => ({ agent, ...usageJson(usage) })),
     ...(pending.length ? { pending } : {}),
   };
 }
@@ -130,4 +140,9 @@ function safeState(raw: unknown) {
   } catch {
     return undefined;
   }
+}
+
+function usageJson(usage: Usage): RunResultJson['usage'] {
+  const { llmCalls, promptTokens, completionTokens, unpricedCalls } = usage;
+  return { llmCalls, promptTokens, completionTokens, costUsd: costUsdJson(usage), ...(unpricedCalls ? { unpricedCalls } : {}) };
 }

@@ -3,11 +3,12 @@ import type { StoredRunError } from '../runs/runStore.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { age } from './duration.ts';
+import { costText } from '../llm/costText.ts';
 import { EXIT, type CliIo } from './io.ts';
 
 const USAGE = 'crewbot runs [--status STATUS]... [--limit N] [--json]';
 
-/** Recent runs, newest first: status, crew, age, tokens. */
+/** Recent runs, newest first: status, crew, age, tokens, cost. */
 export async function runsCommand(args: string[], runtime: Runtime, io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(
     args,
@@ -43,8 +44,9 @@ export async function runsCommand(args: string[], runtime: Runtime, io: CliIo): 
       run.crew,
       age(run.createdAt, now),
       String(run.usage.promptTokens + run.usage.completionTokens),
+      costText(run.usage),
     ]);
-    const header = ['RUN', 'STATUS', 'CREW', 'AGE', 'TOKENS'];
+    const header = ['RUN', 'STATUS', 'CREW', 'AGE', 'TOKENS', 'COST'];
     const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
     for (const row of [header, ...rows]) io.out(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
     return EXIT.ok;

@@ -6,6 +6,9 @@ import { RunNotFoundError } from '../runs/runStore.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
+import { costText } from '../llm/costText.ts';
+import { parseRunState } from '../engine/runState.ts';
+import type { Usage } from '../engine/output.ts';
 
 const USAGE = 'crewbot show <runId> [--json]';
 const EXCERPT = 600;
@@ -28,11 +31,14 @@ export async function showCommand(args: string[], runtime: Runtime, io: CliIo): 
     io.out(`Started ${new Date(run.createdAt).toISOString()} by ${run.requester.name ?? run.requester.userId} (${run.requester.platform})`);
     io.out(`Inputs: ${Object.entries(run.inputs).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(' ') || '(none)'}`);
     const { llmCalls, promptTokens, completionTokens } = run.usage;
-    io.out(`Usage: ${llmCalls} LLM calls, ${promptTokens} prompt + ${completionTokens} completion tokens`);
+    io.out(`Usage: ${llmCalls} LLM calls, ${promptTokens} prompt + ${completionTokens} completion tokens, ${costText(run.usage)}`);
+    const byAgent = usageByAgent(await store.getCheckpoint(runId));
+    for (const [agent, usage] of Object.entries(byAgent)) io.out(`  ${agent}: ${usage.llmCalls} calls, ${usage.promptTokens + usage.completionTokens} tokens, ${costText(usage)}`);
     io.out('\nTasks:');
     for (const [taskId, output] of Object.entries(outputs)) {
-      const raw = (output as { raw?: string; agent?: string }).raw ?? '';
-      io.out(`  ${taskId} — ${(output as { agent?: string }).agent ?? ''}\n    ${excerpt(raw).replace(/\n/g, '\n    ')}`);
+      const { raw = '', agent = '', usage } = output as { raw?: string; agent?: string; usage?: Usage };
+      const spent = usage ? ` (${costText(usage)})` : '';
+      io.out(`  ${taskId} — ${agent}${spent}\n    ${excerpt(raw).replace(/\n/g, '\n    ')}`);
     }
     const pending = run.pending as HumanRequest[];
     if (pending.length) {
@@ -75,5 +81,15 @@ function summary(event: CrewEvent): string {
       return ` → ${event.coworker}`;
     default:
       return '';
+  }
+}
+
+/** Per-agent usage from the run's checkpoint; nothing when it is missing or unreadable. */
+function usageByAgent(raw: unknown): Record<string, Usage> {
+  if (raw === undefined) return {};
+  try {
+    return parseRunState(raw).usageByAgent;
+  } catch {
+    return {};
   }
 }

@@ -11,6 +11,8 @@ export const AgentEntrySchema = z.object({
   llm: modelName().optional(),
   /** Tool names: crew-local (tools.ts) first, then built-in tools, then their aliases. */
   tools: z.array(z.string()).default([]),
+  /** MCP server URLs (CrewAI's `mcps`), each optionally `#tool_name`; headers come from CREWBOT_MCP_HEADERS. */
+  mcps: z.array(z.string()).default([]),
   allow_delegation: z.boolean().default(AGENT_DEFAULTS.allowDelegation),
   max_iter: z.int().positive().default(AGENT_DEFAULTS.maxIter),
   max_rpm: z.int().positive().optional(),
@@ -55,5 +57,4 @@ export const UNSUPPORTED_AGENT_KEYS = [
   'guardrail',
   'security_config',
   'apps',
-  'mcps',
 ] as const;

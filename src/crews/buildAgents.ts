@@ -1,7 +1,9 @@
 import type { AgentSpec } from '../engine/spec.ts';
 import type { Tool } from '../tools/defineTool.ts';
+import type { ToolSet } from '../tools/toolSet.ts';
 import { AgentEntrySchema, UNSUPPORTED_AGENT_KEYS } from './agentsFile.ts';
 import type { CrewFindings } from './errors.ts';
+import { agentMcpToolSets, type McpSources } from './mcpServers.ts';
 import type { ToolCatalog } from './toolCatalog.ts';
 import { validateEntry } from './validateEntry.ts';
 import type { YamlEntries } from './yamlFile.ts';
@@ -9,7 +11,12 @@ import type { YamlEntries } from './yamlFile.ts';
 const FILE = 'agents.yaml';
 
 /** The valid agents of agents.yaml; what is wrong with the others goes into `found`. */
-export function buildAgents(entries: YamlEntries, catalog: ToolCatalog, found: CrewFindings): AgentSpec[] {
+export function buildAgents(
+  entries: YamlEntries,
+  catalog: ToolCatalog,
+  mcp: { sources: McpSources; requireApproval: readonly string[] },
+  found: CrewFindings,
+): AgentSpec[] {
   if (entries.length === 0) found.problems.push({ file: FILE, path: '', message: 'defines no agents; a crew needs at least one' });
   const agents: AgentSpec[] = [];
   for (const [id, raw] of entries) {
@@ -17,13 +24,16 @@ export function buildAgents(entries: YamlEntries, catalog: ToolCatalog, found: C
     found.problems.push(...problems);
     found.warnings.push(...warnings);
     if (!value) continue;
+    const { tools, toolSets } = resolveAgentTools(FILE, `${id}.tools`, value.tools, catalog, found);
+    toolSets.push(...agentMcpToolSets(FILE, `${id}.mcps`, value.mcps, mcp.sources, mcp.requireApproval, found));
     agents.push({
       id,
       role: value.role,
       goal: value.goal,
       backstory: value.backstory,
       llm: value.llm,
-      tools: resolveTools(FILE, `${id}.tools`, value.tools, catalog, found),
+      tools,
+      ...(toolSets.length > 0 ? { toolSets } : {}),
       allowDelegation: value.allow_delegation,
       maxIter: value.max_iter,
       maxRpm: value.max_rpm,
@@ -38,6 +48,18 @@ export function buildAgents(entries: YamlEntries, catalog: ToolCatalog, found: C
     });
   }
   return agents;
+}
+
+/** Tools and MCP servers (`server`, `server.tool`) by name; each unknown name is a problem that lists what is available. */
+export function resolveAgentTools(file: string, path: string, names: string[], catalog: ToolCatalog, found: CrewFindings): { tools: Tool[]; toolSets: ToolSet[] } {
+  const toolSets: ToolSet[] = [];
+  const plain: string[] = [];
+  for (const name of names) {
+    const set = catalog.resolve(name) ? undefined : catalog.resolveSet(name);
+    if (set) toolSets.push(set);
+    else plain.push(name);
+  }
+  return { tools: resolveTools(file, path, plain, catalog, found), toolSets };
 }
 
 /** Tools by name; each unknown name is a problem that lists what is available. */

@@ -1,5 +1,5 @@
 import type { ConditionSpec, TaskSpec } from '../engine/spec.ts';
-import { resolveTools } from './buildAgents.ts';
+import { resolveAgentTools } from './buildAgents.ts';
 import type { CrewFindings } from './errors.ts';
 import { LOCAL_TOOLS_FILE, type LocalTools } from './localTools.ts';
 import { toOutputSchema } from './outputSchema.ts';
@@ -18,6 +18,7 @@ export function buildTasks(entries: YamlEntries, catalog: ToolCatalog, local: Lo
     const { value, problems, warnings } = validateEntry(FILE, id, raw, TaskEntrySchema, UNSUPPORTED_TASK_KEYS);
     found.problems.push(...problems);
     found.warnings.push(...warnings);
+    if (value?.expected_output === '') found.warnings.push(`${FILE}: ${id}.expected_output is empty; the agent is not told what output is expected`);
     if (value) tasks.push(buildTask(id, value, catalog, local, found));
     if (value?.max_retries !== undefined && isRecord(raw) && raw.guardrail_max_retries != null) {
       found.warnings.push(`${FILE}: ${id} sets both max_retries and guardrail_max_retries; max_retries (CrewAI's older name) wins`);
@@ -27,6 +28,7 @@ export function buildTasks(entries: YamlEntries, catalog: ToolCatalog, local: Lo
 }
 
 function buildTask(id: string, entry: TaskEntry, catalog: ToolCatalog, local: LocalTools, found: CrewFindings): TaskSpec {
+  const named = entry.tools && resolveAgentTools(FILE, `${id}.tools`, entry.tools, catalog, found);
   return {
     id,
     description: entry.description,
@@ -42,7 +44,8 @@ function buildTask(id: string, entry: TaskEntry, catalog: ToolCatalog, local: Lo
     guardrailMaxRetries: entry.guardrail_max_retries,
     maxRetries: entry.max_retries,
     callback: entry.callback === undefined ? undefined : callbackOf(id, entry.callback, local, found),
-    tools: entry.tools && resolveTools(FILE, `${id}.tools`, entry.tools, catalog, found),
+    tools: named?.tools,
+    ...(named && named.toolSets.length > 0 ? { toolSets: named.toolSets } : {}),
     priority: entry.priority,
     condition: entry.condition && conditionOf(entry.condition),
     loop: entry.loop && { backTo: entry.loop.back_to, while: conditionOf(entry.loop.while), max: entry.loop.max },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { McpServerEntrySchema, SERVER_NAME } from '../tools/mcp/serverConfig.ts';
 import { TriggerSchema } from '../triggers/triggerFile.ts';
 import { modelName, promptText } from './textFields.ts';
 
@@ -42,8 +43,14 @@ export const CrewFileSchema = z.object({
     .strictObject({
       max_llm_calls: z.int().positive().optional(),
       max_tokens: z.int().positive().optional(),
+      /** USD; reaching it asks a person to extend the budget or stop the run. */
+      max_cost_usd: z.number().positive().optional(),
     })
     .optional(),
+  /** Named MCP servers agents list in `tools:` (the server for all its tools, `server.tool` for one). */
+  mcp_servers: z
+    .record(z.string().regex(SERVER_NAME, 'use letters, digits, _ and - (starting with a letter)'), McpServerEntrySchema)
+    .default({}),
   /** Tool names a person must approve before they run. */
   require_approval: z.array(z.string()).default([]),
   max_review_rounds: z.int().nonnegative().optional(),

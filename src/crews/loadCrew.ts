@@ -12,7 +12,9 @@ import { checkTriggers } from '../triggers/triggerChecks.ts';
 import type { TriggerEntry } from '../triggers/triggerFile.ts';
 import { CrewFileError, type CrewFindings } from './errors.ts';
 import { loadLocalTools } from './localTools.ts';
-import { createToolCatalog } from './toolCatalog.ts';
+import { crewMcpServers, type McpSources } from './mcpServers.ts';
+import { processMcpConnections } from '../tools/mcp/mcpConnections.ts';
+import { createToolCatalog, type ToolCatalog } from './toolCatalog.ts';
 import { validateEntry } from './validateEntry.ts';
 import { readYamlFile, type YamlEntries, type YamlFileResult } from './yamlFile.ts';
 
@@ -36,6 +38,8 @@ export interface LoadCrewOptions {
   builtinTools: Record<string, Tool>;
   /** Other names for built-in tools (CrewAI class names such as SerperDevTool). */
   builtinAliases?: Record<string, string>;
+  /** MCP connections to share and headers for `mcps:` URLs; default: the process's connections, no headers. */
+  mcp?: McpSources | undefined;
 }
 
 /**
@@ -65,12 +69,14 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
   const taskEntries = entriesOf(tasksFile, 'tasks.yaml', true, found);
   const crewEntries = entriesOf(crewFile, 'crew.yaml', false, found);
 
-  const catalog = createToolCatalog(local.tools, options.builtinTools, options.builtinAliases);
   const crew = crewSettings(crewEntries, found);
-  const agents = agentEntries ? buildAgents(agentEntries, catalog, found) : [];
+  const mcpSources = options.mcp ?? { connections: processMcpConnections, urlHeaders: {} };
+  const mcpServers = crewMcpServers(crew.mcp_servers, dir, mcpSources);
+  const catalog = createToolCatalog(local.tools, options.builtinTools, options.builtinAliases, { servers: mcpServers, requireApproval: crew.require_approval });
+  const agents = agentEntries ? buildAgents(agentEntries, catalog, { sources: mcpSources, requireApproval: crew.require_approval }, found) : [];
   const tasks = taskEntries ? buildTasks(taskEntries, catalog, local, found) : [];
-  // By the tools' own names, which is how the engine meets them (an alias is only a YAML spelling).
-  const requireApproval = resolveTools('crew.yaml', 'require_approval', crew.require_approval, catalog, found).map((tool) => tool.name);
+  const mcpInUse = mcpServers.size > 0 || agents.some((agent) => agent.toolSets !== undefined);
+  const requireApproval = approvalNames(crew.require_approval, catalog, mcpInUse, found);
   checkReferences(
     {
       process: crew.process,
@@ -103,7 +109,7 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
     managerAgent: crew.manager_agent,
     verbose: crew.verbose,
     maxConcurrency: crew.max_concurrency,
-    limits: crew.limits && { maxLlmCalls: crew.limits.max_llm_calls, maxTokens: crew.limits.max_tokens },
+    limits: crew.limits && { maxLlmCalls: crew.limits.max_llm_calls, maxTokens: crew.limits.max_tokens, maxCostUsd: crew.limits.max_cost_usd },
     inputs,
     requireApproval,
     maxReviewRounds: crew.max_review_rounds,
@@ -119,6 +125,16 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
     outputLogFile: crew.output_log_file,
   };
   return { spec, dir, warnings: found.warnings, inputs, surfaces: surfacesOf(crew), triggers: crew.triggers };
+}
+
+/**
+ * By the tools' own names, which is how the engine meets them (an alias is only a YAML spelling).
+ * MCP tools are known only once their server answers, so with MCP servers a name that is not a
+ * local or built-in tool is kept as written and matched against MCP tools when they run.
+ */
+function approvalNames(names: string[], catalog: ToolCatalog, mcpInUse: boolean, found: CrewFindings): string[] {
+  if (!mcpInUse) return resolveTools('crew.yaml', 'require_approval', names, catalog, found).map((tool) => tool.name);
+  return names.map((name) => catalog.resolve(name)?.name ?? name);
 }
 
 /** Entries of a file that parsed; undefined (with its problems recorded) when it did not. */

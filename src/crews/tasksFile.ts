@@ -37,7 +37,8 @@ export const LoopSchema = z.strictObject({
 /** One entry of tasks.yaml, keyed by the task's id; tasks run in file order (sequential). */
 export const TaskEntrySchema = z.object({
   description: promptText(),
-  expected_output: promptText(),
+  /** CrewAI accepts an empty one; it loads with a warning and the prompt then says nothing about it. */
+  expected_output: z.string().trim(),
   /** Agent id from agents.yaml; when absent the engine picks the agent that fits best. */
   agent: z.string().min(1).optional(),
   /** Task ids whose outputs this task sees. */

@@ -1,5 +1,6 @@
 import type { ChatMessage, LlmResponse, ToolCall } from '../llm/types.ts';
 import type { Tool } from '../tools/defineTool.ts';
+import { expandTools, type AgentTool } from '../tools/toolSet.ts';
 import { describeAnswer } from './answers.ts';
 import { errorMessage } from './errors.ts';
 import { HumanInputRequired } from './humanRequest.ts';
@@ -17,7 +18,7 @@ export interface AgentExecution {
   /** Key of the conversation in RunState.conversations. */
   key: string;
   site: CallSite & { agent: CallSite['agent'] & { maxIter: number } };
-  tools: Tool[];
+  tools: AgentTool[];
   /** Messages a new conversation starts with. */
   opening: () => ChatMessage[];
   signal?: AbortSignal | undefined;
@@ -29,9 +30,11 @@ export interface AgentExecution {
  */
 export async function runAgentLoop(ctx: RunContext, execution: AgentExecution): Promise<string> {
   const conversation = openConversation(ctx, execution);
-  const toolsByName = new Map(execution.tools.map((tool) => [tool.name, tool]));
   for (;;) {
     ctx.throwIfCancelled();
+    // Read each turn: an MCP server's tool list may change while the agent works.
+    const tools = await expandTools(execution.tools);
+    const toolsByName = new Map(tools.map((tool) => [tool.name, tool]));
     // Tool calls of the latest turn that have no result yet run first: a run may have stopped
     // between two results of one batch (a crash, or a person still to approve one of them).
     const unanswered = unansweredCalls(conversation.messages);
@@ -44,7 +47,7 @@ export async function runAgentLoop(ctx: RunContext, execution: AgentExecution): 
       if (last.content?.trim()) return last.content;
       conversation.messages.push({ role: 'user', content: EMPTY_ANSWER_NUDGE });
     }
-    await callModel(ctx, execution, conversation);
+    await callModel(ctx, execution, conversation, tools);
   }
 }
 
@@ -60,20 +63,20 @@ function openConversation(ctx: RunContext, execution: AgentExecution): Conversat
   return conversation;
 }
 
-async function callModel(ctx: RunContext, execution: AgentExecution, conversation: Conversation): Promise<void> {
+async function callModel(ctx: RunContext, execution: AgentExecution, conversation: Conversation, tools: Tool[]): Promise<void> {
   const outOfSteps = conversation.iterations >= execution.site.agent.maxIter;
   if (outOfSteps && !isFinalAnswerDemand(conversation.messages.at(-1))) {
     conversation.messages.push({ role: 'user', content: FINAL_ANSWER_NOW });
   }
-  const offerTools = !outOfSteps && execution.tools.length > 0;
-  const tools = offerTools ? execution.tools.map((tool) => tool.spec()) : undefined;
-  await fitContextWindow(ctx, execution, conversation, tools);
+  const offerTools = !outOfSteps && tools.length > 0;
+  const toolSpecs = offerTools ? tools.map((tool) => tool.spec()) : undefined;
+  await fitContextWindow(ctx, execution, conversation, toolSpecs);
   let response: LlmResponse;
   try {
-    response = await ctx.callLlm(execution.site, { messages: conversation.messages, tools }, execution.signal);
+    response = await ctx.callLlm(execution.site, { messages: conversation.messages, tools: toolSpecs }, execution.signal);
   } catch (error) {
     // Summarised to fit: the agent loop makes the call again.
-    if (await recoverFromContextRefusal(ctx, execution, conversation, tools, error)) return;
+    if (await recoverFromContextRefusal(ctx, execution, conversation, toolSpecs, error)) return;
     throw error;
   }
   conversation.iterations += 1;

@@ -27,7 +27,7 @@ export function delegationTools(ctx: RunContext, parentKey: string, taskId: stri
     const output = await runAgentLoop(ctx, {
       key: `${parentKey}>${callId ?? `${kind}:${coworker.id}`}`,
       site: { agent: coworker, taskId },
-      tools: coworker.tools,
+      tools: [...coworker.tools, ...(coworker.toolSets ?? [])],
       opening: () =>
         openingMessages(coworker, {
           description: request,

@@ -40,6 +40,21 @@ export const HumanRequestSchema = z.discriminatedUnion('kind', [
     arguments: z.string(),
     createdAt: z.number(),
   }),
+  z.object({
+    id: z.string(),
+    /** Where in the run the request stands; answers are kept by it, so re-running the step finds its answer. */
+    slot: z.string(),
+    /** The run reached limits.max_cost_usd: approving extends it by the same amount again. */
+    kind: z.literal('budget'),
+    /** The task and agent whose next LLM call the budget stopped (what the money is for). */
+    taskId: z.string(),
+    agent: z.string(),
+    spentUsd: z.number().nonnegative(),
+    limitUsd: z.number().positive(),
+    /** limits.max_cost_usd: what an approval adds. */
+    stepUsd: z.number().positive(),
+    createdAt: z.number(),
+  }),
 ]);
 export type HumanRequest = z.infer<typeof HumanRequestSchema>;
 export type HumanRequestKind = HumanRequest['kind'];
@@ -66,6 +81,7 @@ const ALLOWED: Record<HumanRequestKind, HumanAnswer['type'][]> = {
   review: ['approve', 'feedback'],
   question: ['answer'],
   approval: ['approve', 'deny'],
+  budget: ['approve', 'deny'],
 };
 
 export function answerFits(kind: HumanRequestKind, answer: HumanAnswer): boolean {

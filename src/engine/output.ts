@@ -6,6 +6,10 @@ export const UsageSchema = z.object({
   llmCalls: z.number().int().nonnegative(),
   promptTokens: z.number().int().nonnegative(),
   completionTokens: z.number().int().nonnegative(),
+  /** USD of the calls whose model has a known price. */
+  costUsd: z.number().nonnegative().optional(),
+  /** Calls whose model has no known price: their tokens count, their cost is unknown (never guessed). */
+  unpricedCalls: z.number().int().nonnegative().optional(),
 });
 export type Usage = z.infer<typeof UsageSchema>;
 
@@ -15,6 +19,8 @@ export function addUsage(into: Usage, add: Usage): Usage {
   into.llmCalls += add.llmCalls;
   into.promptTokens += add.promptTokens;
   into.completionTokens += add.completionTokens;
+  if (add.costUsd !== undefined) into.costUsd = (into.costUsd ?? 0) + add.costUsd;
+  if (add.unpricedCalls !== undefined) into.unpricedCalls = (into.unpricedCalls ?? 0) + add.unpricedCalls;
   return into;
 }
 

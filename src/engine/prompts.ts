@@ -31,7 +31,7 @@ export interface TaskPromptParts {
 }
 
 export function taskPrompt(parts: TaskPromptParts): string {
-  let text = `${parts.description}\n\nExpected output: ${parts.expectedOutput}`;
+  let text = parts.expectedOutput ? `${parts.description}\n\nExpected output: ${parts.expectedOutput}` : parts.description;
   if (parts.markdown) text += '\nFormat it in Markdown.';
   if (parts.jsonSchema) text += `\nAnswer with JSON only, matching this JSON schema: ${JSON.stringify(parts.jsonSchema)}`;
   if (parts.context) text += `\n\nContext:\n${parts.context}`;

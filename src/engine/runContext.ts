@@ -1,3 +1,4 @@
+import { PriceTable } from '../llm/prices.ts';
 import type { LlmClient, LlmRequest, LlmResponse } from '../llm/types.ts';
 import { RpmLimiter, Semaphore, type RpmLimiterClock } from '../llm/rateLimiter.ts';
 import { abortableSleep, type Sleep } from '../llm/retry.ts';
@@ -30,7 +31,11 @@ export interface RunEnvironment extends RunHooks {
   rpmClock?: RpmLimiterClock | undefined;
   /** How the engine waits before retrying a failed task (max_retry_limit); tests give one that does not wait. */
   sleep?: Sleep | undefined;
+  /** Prices that turn tokens into USD; the built-in table when absent. */
+  prices?: PriceTable | undefined;
 }
+
+const BUILTIN_PRICE_TABLE = new PriceTable();
 
 /** Event fields the run context fills in itself. */
 export type EventDraft = CrewEvent extends infer E ? (E extends CrewEvent ? Omit<E, 'runId' | 'at'> : never) : never;
@@ -47,6 +52,8 @@ export interface CallSite {
 export class RunContext {
   readonly #rpmLimiters = new Map<string, RpmLimiter>();
   readonly #llmSlots: Semaphore;
+  #callsInFlight = 0;
+  readonly #callFinished: Array<() => void> = [];
   readonly agentsById: Map<string, AgentSpec>;
   readonly tasksById: Map<string, TaskSpec>;
   #checkpointChain: Promise<void> = Promise.resolve();
@@ -102,7 +109,17 @@ export class RunContext {
   /** One LLM call with the run's limits, the agent's max_rpm, the crew's concurrency, usage and events. */
   async callLlm(site: CallSite, request: Omit<LlmRequest, 'signal' | 'model'>, signal?: AbortSignal): Promise<LlmResponse> {
     this.throwIfCancelled();
-    this.#enforceLimits();
+    await this.#withinBudget(site);
+    await this.#admitCall();
+    try {
+      return await this.#callLlmAdmitted(site, request, signal);
+    } finally {
+      this.#callsInFlight -= 1;
+      for (const wake of this.#callFinished.splice(0)) wake();
+    }
+  }
+
+  async #callLlmAdmitted(site: CallSite, request: Omit<LlmRequest, 'signal' | 'model'>, signal?: AbortSignal): Promise<LlmResponse> {
     const role = site.agent.role;
     const model = site.agent.llm;
     const maxRpm = site.agent.maxRpm;
@@ -118,7 +135,8 @@ export class RunContext {
       if (this.env.signal?.aborted) throw new RunCancelledError();
       throw error;
     }
-    const usage: Usage = { llmCalls: 1, ...response.usage };
+    const cost = (this.env.prices ?? BUILTIN_PRICE_TABLE).costOf(response.model, response.usage.promptTokens, response.usage.completionTokens);
+    const usage: Usage = { llmCalls: 1, ...response.usage, ...(cost === undefined ? { unpricedCalls: 1 } : { costUsd: cost }) };
     addUsage(this.state.usage, usage);
     addUsage(usageBucket(this.state.usageByAgent, role), usage);
     addUsage(usageBucket(this.state.usageByTask, site.taskId), usage);
@@ -146,6 +164,65 @@ export class RunContext {
   /** The run's LLM as a plain client for one call site, so helpers such as structured output are booked like any call. */
   llmFor(site: CallSite, signal?: AbortSignal): LlmClient {
     return { chat: (request) => this.callLlm(site, request, signal ?? request.signal) };
+  }
+
+  /**
+   * limits.max_cost_usd: once the run has spent it, the next call waits for a person. Each
+   * approval extends the limit by the same amount again; a denial ends the run naming the budget.
+   * Answers are kept by slot, so a resumed run passes the extensions already granted.
+   */
+  async #withinBudget(site: CallSite): Promise<void> {
+    const step = this.spec.limits?.maxCostUsd;
+    if (step === undefined) return;
+    for (let extensions = 0; ; extensions += 1) {
+      const limitUsd = step * (extensions + 1);
+      const spentUsd = Number((this.state.usage.costUsd ?? 0).toFixed(6));
+      if (spentUsd < limitUsd) return;
+      const { answer, by } = await this.requireHuman({
+        slot: `budget/${extensions}`,
+        kind: 'budget',
+        taskId: site.taskId,
+        agent: site.agent.role,
+        spentUsd,
+        limitUsd,
+        stepUsd: step,
+      });
+      if (answer.type !== 'approve') {
+        throw new RunLimitError(
+          `The run reached its budget, limits.max_cost_usd ($${limitUsd.toFixed(2)}, $${spentUsd.toFixed(4)} spent), and ${by.name ?? by.userId} stopped it. Raise max_cost_usd in crew.yaml, or approve the budget request next time.`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Parallel work must not overshoot the run's limits: calls in flight count against
+   * max_llm_calls, and under max_tokens a call starts beside others only while the tokens an
+   * average call has used so far still fit (the first call runs alone). A call that cannot start
+   * yet waits for one in flight to finish, then the limits are checked again.
+   */
+  async #admitCall(): Promise<void> {
+    for (;;) {
+      this.#enforceLimits();
+      // Taken in the same step as the check, so concurrent callers cannot all pass it at once.
+      if (this.#roomForAnotherCall()) {
+        this.#callsInFlight += 1;
+        return;
+      }
+      await new Promise<void>((resolve) => this.#callFinished.push(resolve));
+      this.throwIfCancelled();
+    }
+  }
+
+  #roomForAnotherCall(): boolean {
+    const limits = this.spec.limits;
+    if (!limits || this.#callsInFlight === 0) return true;
+    const { llmCalls, promptTokens, completionTokens } = this.state.usage;
+    if (limits.maxLlmCalls !== undefined && llmCalls + this.#callsInFlight >= limits.maxLlmCalls) return false;
+    if (limits.maxTokens === undefined) return true;
+    const used = promptTokens + completionTokens;
+    const perCall = llmCalls > 0 ? used / llmCalls : Number.POSITIVE_INFINITY;
+    return used + (this.#callsInFlight + 1) * perCall <= limits.maxTokens;
   }
 
   #enforceLimits(): void {

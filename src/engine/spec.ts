@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Tool } from '../tools/defineTool.ts';
+import type { ToolSet } from '../tools/toolSet.ts';
 import type { CustomProcess } from './customProcess.ts';
 import type { TaskOutput } from './output.ts';
 
@@ -53,6 +54,8 @@ export type ProcessKind = 'sequential' | 'parallel' | 'hierarchical' | 'custom';
 export interface RunLimits {
   maxLlmCalls?: number | undefined;
   maxTokens?: number | undefined;
+  /** USD; when reached the run asks a person (a `budget` request) to extend it by the same amount. */
+  maxCostUsd?: number | undefined;
 }
 
 export interface InputSpec {
@@ -70,6 +73,8 @@ export interface AgentSpec {
   /** Model name; OPENAI_MODEL when absent. */
   llm?: string | undefined;
   tools: Tool[];
+  /** Tools read when the agent works (an MCP server's tools), offered next to `tools`. */
+  toolSets?: ToolSet[] | undefined;
   allowDelegation: boolean;
   /** Default 25. When reached the agent is asked once for its best final answer. */
   maxIter: number;
@@ -134,6 +139,8 @@ export interface TaskSpec {
   callback?: ((output: TaskOutput) => void | Promise<void>) | undefined;
   /** Replace the agent's tools for this task. */
   tools?: Tool[] | undefined;
+  /** With `tools`, replace the agent's tool sets for this task. */
+  toolSets?: ToolSet[] | undefined;
   /** Higher runs first among ready tasks (parallel process). */
   priority: number;
   condition?: ConditionSpec | undefined;

@@ -1,4 +1,4 @@
-import type { Tool } from '../tools/defineTool.ts';
+import type { AgentTool } from '../tools/toolSet.ts';
 import { runAgentLoop } from './agentExecutor.ts';
 import { allocateAgent } from './allocation.ts';
 import { delegationTools } from './delegationTools.ts';
@@ -138,8 +138,9 @@ async function humanReview(ctx: RunContext, task: TaskSpec, agent: AgentSpec, dr
 }
 
 /** Task tools replace the agent's; delegating agents and the manager also get the coworker tools. */
-function toolsFor(ctx: RunContext, task: TaskSpec, agent: AgentSpec, key: string): Tool[] {
-  const own = task.tools ?? agent.tools;
+function toolsFor(ctx: RunContext, task: TaskSpec, agent: AgentSpec, key: string): AgentTool[] {
+  const replaced = task.tools !== undefined || task.toolSets !== undefined;
+  const own: AgentTool[] = replaced ? [...(task.tools ?? []), ...(task.toolSets ?? [])] : [...agent.tools, ...(agent.toolSets ?? [])];
   const isManager = ctx.spec.process === 'hierarchical';
   if (!isManager && !agent.allowDelegation) return own;
   const coworkers = ctx.spec.agents.filter((other) => other.id !== agent.id);

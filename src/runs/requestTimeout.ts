@@ -13,6 +13,9 @@ export function timeoutOutcome(kind: HumanRequest['kind'], timeout: RequestTimeo
       return timeout.approval ? (timeout.approval === 'approve' ? { type: 'approve' } : { type: 'deny', reason: 'nobody approved it in time' }) : undefined;
     case 'question':
       return timeout.question ? { type: 'answer', text: timeout.question } : undefined;
+    case 'budget':
+      // Money is spent only with a person's yes: an unanswered budget keeps waiting.
+      return undefined;
     default: {
       const never: never = kind;
       return never;

@@ -1,3 +1,4 @@
+import { UsageSchema } from '../engine/output.ts';
 import { z } from 'zod';
 
 export const PlatformSchema = z.enum(['console', 'cli', 'slack', 'discord']);
@@ -20,11 +21,7 @@ export const RequesterSchema = z.object({
 });
 export type Requester = z.infer<typeof RequesterSchema>;
 
-export const RunUsageSchema = z.object({
-  llmCalls: z.number().int().nonnegative(),
-  promptTokens: z.number().int().nonnegative(),
-  completionTokens: z.number().int().nonnegative(),
-});
+export const RunUsageSchema = UsageSchema;
 export type RunUsage = z.infer<typeof RunUsageSchema>;
 
 /** A question the run is waiting on. Its shape belongs to the engine; the store only needs its id. */

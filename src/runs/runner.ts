@@ -1,3 +1,4 @@
+import type { PriceTable } from '../llm/prices.ts';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { describeAnswer } from '../engine/answers.ts';
@@ -59,6 +60,8 @@ export interface RunnerOptions {
   redactor?: Redactor | undefined;
   /** How long inputs may be (CREWBOT_MAX_INPUT_CHARS, CREWBOT_MAX_TOTAL_INPUT_CHARS). */
   inputLimits?: InputLimits | undefined;
+  /** Model prices (CREWBOT_PRICES over the built-in table) for the cost in usage. */
+  prices?: PriceTable | undefined;
 }
 
 export type RunListener = (run: RunRecord, event: CrewEvent) => void;
@@ -350,6 +353,7 @@ export class Runner {
           const output = await crew.run(state, {
             llm: this.#options.llm,
             outputDir: this.#options.outputDir,
+            prices: this.#options.prices,
             signal,
             onEvent: (event) => events.write(event),
             onTaskCompleted: (task) => lease.fenced(this.store.saveTaskOutput(runId, task.taskId, task, fence)),

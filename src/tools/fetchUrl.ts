@@ -32,7 +32,8 @@ export class FetchRefusedError extends FetchUrlError {
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
-const DEFAULT_MAX_CHARS = 20_000;
+/** Also the cap on an MCP tool's result, so every tool that brings outside text in is capped alike. */
+export const DEFAULT_MAX_CHARS = 20_000;
 const DEFAULT_MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const PRIVATE_HINT = 'fetch_url only reaches public internet addresses (an operator can allow private ones with FETCH_ALLOW_PRIVATE=1).';

@@ -34,10 +34,12 @@ describe('the crewbot command', () => {
       status: 'completed',
       output: 'Hello, Ada! — crewbot',
       tasks: [
-        { id: 'greet_task', agent: 'Greeter', status: 'completed', output: 'Hello, Ada!' },
-        { id: 'sign_task', agent: 'Greeter', status: 'completed', output: 'Hello, Ada! — crewbot' },
+        { id: 'greet_task', agent: 'Greeter', status: 'completed', output: 'Hello, Ada!', costUsd: null },
+        { id: 'sign_task', agent: 'Greeter', status: 'completed', output: 'Hello, Ada! — crewbot', costUsd: null },
       ],
-      usage: { llmCalls: 2, promptTokens: 32, completionTokens: 10 },
+      // cli-model has no known price: tokens count, the cost is unknown rather than guessed.
+      usage: { llmCalls: 2, promptTokens: 32, completionTokens: 10, costUsd: null, unpricedCalls: 2 },
+      agents: [{ agent: 'Greeter', llmCalls: 2, promptTokens: 32, completionTokens: 10, costUsd: null, unpricedCalls: 2 }],
     });
     expect(result.stderr).toMatch(/\[x\] greet_task — Greeter/);
     expect(result.stderr).toMatch(/Greeter is working on sign_task/);

@@ -105,4 +105,34 @@ describe('concurrent tasks', () => {
     await expect(new Crew(spec).kickoff({}, { llm: llmFor(server) })).rejects.toThrow(/Task broken failed/);
     expect(startedOrder(server)).not.toContain('after');
   });
+
+  it('parallel: six ready tasks under max_llm_calls: 1 make one call, and the run stops at the limit', async () => {
+    answerByTask(server, 30);
+    const spec = crew({
+      process: 'parallel',
+      limits: { maxLlmCalls: 1 },
+      agents: [agent('a')],
+      tasks: ['t1', 't2', 't3', 't4', 't5', 't6'].map((id) => task(id, { agent: 'a' })),
+    });
+    await expect(new Crew(spec).kickoff({}, { llm: llmFor(server) })).rejects.toThrow(/limits\.max_llm_calls \(1\)/);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('parallel: under max_tokens the first call runs alone, then only as many as the average call fits', async () => {
+    server.on((req) => {
+      const match = /Do (\w+)\./.exec(req.lastUser);
+      return match ? { content: `output of ${match[1]}`, delayMs: 30, usage: { prompt_tokens: 80, completion_tokens: 20 } } : undefined;
+    });
+    const spec = crew({
+      process: 'parallel',
+      limits: { maxTokens: 250 },
+      agents: [agent('a')],
+      tasks: ['t1', 't2', 't3', 't4', 't5', 't6'].map((id) => task(id, { agent: 'a' })),
+    });
+    await expect(new Crew(spec).kickoff({}, { llm: llmFor(server) })).rejects.toThrow(/limits\.max_tokens \(250\)/);
+    // 100 tokens a call: two more beside each other would not fit (used + 2 × 100 > 250), so the
+    // calls go one at a time, and the one that crosses 250 is the last.
+    expect(server.requests).toHaveLength(3);
+    expect(server.maxInFlight).toBe(1);
+  });
 });

@@ -78,9 +78,9 @@ describe('a sequential crew', () => {
     const events: CrewEvent[] = [];
     const output = await new Crew(researchCrew()).kickoff({ topic: 'x' }, { llm: llmFor(server), onEvent: (e) => events.push(e) });
 
-    expect(output.usage).toEqual({ llmCalls: 2, promptTokens: 30, completionTokens: 12 });
-    expect(output.usageByTask.write).toEqual({ llmCalls: 1, promptTokens: 20, completionTokens: 7 });
-    expect(output.usageByAgent['Senior Researcher']).toEqual({ llmCalls: 1, promptTokens: 10, completionTokens: 5 });
+    expect(output.usage).toEqual({ llmCalls: 2, promptTokens: 30, completionTokens: 12, unpricedCalls: 2 });
+    expect(output.usageByTask.write).toEqual({ llmCalls: 1, promptTokens: 20, completionTokens: 7, unpricedCalls: 1 });
+    expect(output.usageByAgent['Senior Researcher']).toEqual({ llmCalls: 1, promptTokens: 10, completionTokens: 5, unpricedCalls: 1 });
     expect(events.map((e) => e.type)).toEqual([
       'crew_kickoff_started',
       'task_started',

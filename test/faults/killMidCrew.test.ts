@@ -64,7 +64,7 @@ describe('a runner process killed with SIGKILL mid-crew', () => {
     // A clean run makes one call per task: 3. The only extra call is the one that was cut off.
     expect(h.server.requests).toHaveLength(3 + 1);
     // Task 1's usage survived the crash; the cut-off call was never answered, so it costs nothing.
-    expect(run?.usage).toEqual({ llmCalls: 3, promptTokens: 100 + 200 + 300, completionTokens: 10 + 20 + 30 });
+    expect(run?.usage).toEqual({ llmCalls: 3, promptTokens: 100 + 200 + 300, completionTokens: 10 + 20 + 30, unpricedCalls: 3 });
     const outputs = await h.store.getTaskOutputs(runId);
     expect(outputs.outline_task).toMatchObject({ raw: 'Outline: tides rise, tides fall.', usage: { llmCalls: 1, promptTokens: 100 } });
     expect(outputs.polish_task).toMatchObject({ raw: 'Tides, polished.' });

@@ -46,7 +46,7 @@ export function unfinishedReason(run: RunRecord): string {
   return run.status === 'awaiting_input' ? waitingFor(run) : 'interrupted while working';
 }
 
-const WAITING_FOR: Record<HumanRequest['kind'] | 'unknown', string> = { review: 'review', question: 'answer', approval: 'approval', unknown: 'input' };
+const WAITING_FOR: Record<HumanRequest['kind'] | 'unknown', string> = { review: 'review', question: 'answer', approval: 'approval', budget: 'budget decision', unknown: 'input' };
 
 function waitingFor(run: RunRecord): string {
   const words = new Set(run.pending.map((raw) => WAITING_FOR[HumanRequestSchema.safeParse(raw).data?.kind ?? 'unknown']));

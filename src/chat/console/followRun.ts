@@ -17,6 +17,7 @@ const ANSWER_PROMPT: Record<HumanRequest['kind'], string> = {
   review: 'review> ',
   question: 'answer> ',
   approval: 'approve [yes/no]> ',
+  budget: 'extend budget [yes/no]> ',
 };
 
 /**

@@ -14,6 +14,7 @@ import { describeRequest, type PromptBlock, type RequestAction } from '../reques
 import type { AnsweredRequest, StatusContext } from '../threadPort.ts';
 import { answeredCustomId, requestCustomId } from './customIds.ts';
 import { escapeMarkdown } from './markdown.ts';
+import { costText } from '../../llm/costText.ts';
 
 /** Discord's limits on embeds and components. */
 const EMBED_TITLE = 256;
@@ -59,7 +60,7 @@ export function statusEmbed({ run, view }: StatusContext, now: number): APIEmbed
     title: clip(`${view.crew} · ${STATUS_LABELS[run.status]}`, EMBED_TITLE),
     description: clip(lines.join('\n'), EMBED_DESCRIPTION),
     color: COLORS[run.status],
-    footer: { text: `${elapsed} · ${view.usage.llmCalls} LLM calls · ${tokens} tokens · run ${run.id}` },
+    footer: { text: `${elapsed} · ${view.usage.llmCalls} LLM calls · ${tokens} tokens · ${costText(view.usage)} · run ${run.id}` },
   };
 }
 

@@ -30,6 +30,10 @@ export function readReply(request: HumanRequest, typed: string): { answer: Human
       }
       return { hint: `Reply "approve" (or "yes") to let ${request.agent} call ${request.tool}, or "deny" and why not.` };
     }
+    case 'budget':
+      if (APPROVE.test(text)) return { answer: { type: 'approve' } };
+      if (DENY.test(text)) return { answer: { type: 'deny', reason: 'stopped at the budget' } };
+      return { hint: 'Reply "approve" to extend the budget by the same amount again, or "deny" to stop the run.' };
     default: {
       const never: never = request;
       throw new Error(`Unknown request ${JSON.stringify(never)}`);
@@ -46,6 +50,8 @@ export function howToReply(kind: HumanRequest['kind']): string {
       return 'Type your answer; it goes to the agent as it is.';
     case 'approval':
       return 'Reply "approve" (or "yes") to allow it, or "deny" (or "no") and why not; the agent is told the reason.';
+    case 'budget':
+      return 'Reply "approve" to extend the budget by the same amount again, or "deny" (or "no") to stop the run.';
     default: {
       const never: never = kind;
       throw new Error(`Unknown request kind ${String(never)}`);

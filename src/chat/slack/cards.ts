@@ -7,6 +7,7 @@ import type { RequestAction, RequestPrompt } from '../requestPrompt.ts';
 import type { AnsweredRequest, StatusContext } from '../threadPort.ts';
 import { escapeMrkdwn } from './markdown.ts';
 import type { AnswerModalMetadata, InputsModalMetadata } from './types.ts';
+import { costText } from '../../llm/costText.ts';
 
 /** Block Kit for everything crewbot shows in Slack. Untrusted text is escaped on the way in. */
 
@@ -109,7 +110,7 @@ export function statusMessage({ run, view }: StatusContext, now: number): SlackM
   const done = finished(run, view);
   const took = elapsed((done ? view.updatedAt : now) - view.startedAt);
   const tokens = (view.usage.promptTokens + view.usage.completionTokens).toLocaleString('en-US');
-  const header = `*${escapeMrkdwn(view.crew)}* · ${statusLabel(run, view)} · ${took} · ${view.usage.llmCalls} LLM calls · ${tokens} tokens`;
+  const header = `*${escapeMrkdwn(view.crew)}* · ${statusLabel(run, view)} · ${took} · ${view.usage.llmCalls} LLM calls · ${tokens} tokens · ${costText(view.usage)}`;
   const checklist = view.tasks
     .map((task) => `${MARKS[task.mark]} \`${escapeMrkdwn(task.id)}\`${task.agent ? ` — ${escapeMrkdwn(task.agent)}` : ''}${task.plan ? `\n↳ _plan: ${escapeMrkdwn(planLine(task.plan))}_` : ''}`)
     .join('\n');
@@ -178,6 +179,8 @@ function requestHeading(answered: AnsweredRequest): string {
       return `Question in ${answered.taskId}`;
     case 'approval':
       return `Tool approval in ${answered.taskId}`;
+    case 'budget':
+      return `Budget of the run`;
     default: {
       const never: never = answered.kind;
       return String(never);
