@@ -114,7 +114,7 @@ describe('concurrent tasks', () => {
       agents: [agent('a')],
       tasks: ['t1', 't2', 't3', 't4', 't5', 't6'].map((id) => task(id, { agent: 'a' })),
     });
-    await expect(new Crew(spec).kickoff({}, { llm: llmFor(server) })).rejects.toThrow(/limits\.max_llm_calls \(1\)/);
+    await expect(new Crew(spec).kickoff({}, { llm: llmFor(server) })).rejects.toThrow(/limit of 1 LLM calls \(max_llm_calls\)/);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -129,7 +129,7 @@ describe('concurrent tasks', () => {
       agents: [agent('a')],
       tasks: ['t1', 't2', 't3', 't4', 't5', 't6'].map((id) => task(id, { agent: 'a' })),
     });
-    await expect(new Crew(spec).kickoff({}, { llm: llmFor(server) })).rejects.toThrow(/limits\.max_tokens \(250\)/);
+    await expect(new Crew(spec).kickoff({}, { llm: llmFor(server) })).rejects.toThrow(/limit of 250 tokens \(max_tokens\)/);
     // 100 tokens a call: two more beside each other would not fit (used + 2 × 100 > 250), so the
     // calls go one at a time, and the one that crosses 250 is the last.
     expect(server.requests).toHaveLength(3);
