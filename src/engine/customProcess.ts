@@ -25,18 +25,11 @@ export interface ProcessControls {
  */
 export type CustomProcess = (controls: ProcessControls) => Promise<void>;
 
-const DEFINED = Symbol.for('crewbot.customProcess');
-
-/** Marks a function as a crew's custom process (and types its argument). */
+/** Types a function as a crew's custom process (its argument and what it returns). */
 export function defineProcess(process: CustomProcess): CustomProcess {
-  return Object.assign(process, { [DEFINED]: true });
+  return process;
 }
 
 export function isCustomProcess(value: unknown): value is CustomProcess {
   return typeof value === 'function';
-}
-
-/** True for functions made with defineProcess, so a loader can tell a process from any other export. */
-export function isDefinedProcess(value: unknown): boolean {
-  return typeof value === 'function' && (value as unknown as Record<symbol, unknown>)[DEFINED] === true;
 }

@@ -2,6 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
 import { MissingInputError, errorMessage } from '../engine/errors.ts';
+import { InputTooLargeError } from '../runs/inputLimits.ts';
 import { pathOf } from './eventPaths.ts';
 import type { FiredRun, TriggerFiring } from './fireTrigger.ts';
 import type { WebhookTrigger } from './triggerFile.ts';
@@ -83,8 +84,8 @@ async function handle(req: IncomingMessage, options: WebhookEndpointOptions): Pr
     return { status: 202, body: { runId: fired.runId, ...(fired.started ? {} : { duplicate: true }) } };
   } catch (error) {
     if (error instanceof MissingInputError) return { status: 422, body: { error: missingInputs(error, hook.trigger) } };
-    // Bad input the crew refuses (too long, …) is the sender's to fix; nothing was started.
-    if (error instanceof Error && /input/i.test(error.name)) return { status: 422, body: { error: errorMessage(error) } };
+    // An input over its size limit is the sender's to fix; nothing was started.
+    if (error instanceof InputTooLargeError) return { status: 422, body: { error: errorMessage(error) } };
     throw error;
   }
 }
