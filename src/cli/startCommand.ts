@@ -1,7 +1,7 @@
 import { chatSurfacesConfigured, runChatServers } from '../chat/chatServers.ts';
 import { ConsoleAccess, runConsoleSession } from '../chat/console/index.ts';
 import { answerPolicyOf } from '../chat/inbound/accessPolicy.ts';
-import { anyTriggers, startBackgroundTriggers } from '../triggers/backgroundTriggers.ts';
+import { crewsWithEnabledTriggers, startBackgroundTriggers } from '../triggers/backgroundTriggers.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
@@ -20,13 +20,16 @@ export async function startCommand(runtime: Runtime, io: CliIo, args: string[] =
   const { values, positionals } = parseCommandArgs(args, { interactive: { type: 'boolean' }, work: { type: 'boolean' } }, USAGE);
   if (positionals.length > 0) throw new UsageError(`crewbot start takes no arguments.\nUsage: ${USAGE}`);
   const terminal = values.interactive || process.stdin.isTTY;
-  if ((chatSurfacesConfigured(runtime) && !values.interactive) || (!terminal && (await anyTriggers(runtime)))) {
+  const chat = chatSurfacesConfigured(runtime) && !values.interactive;
+  // Loaded once: whether to serve without a terminal, and what the session runs in the background.
+  const triggered = chat ? [] : await crewsWithEnabledTriggers(runtime);
+  if (chat || (!terminal && triggered.length > 0)) {
     await runChatServers(runtime, io, signal ?? new AbortController().signal, { work: values.work ?? false });
     return EXIT.ok;
   }
   if (!terminal) return listCrews(runtime, io);
   // Runs advance where the session follows them: only the crews' own triggers work in the background.
-  const background = (await anyTriggers(runtime)) ? await startBackgroundTriggers(runtime) : undefined;
+  const background = triggered.length > 0 ? await startBackgroundTriggers(runtime, triggered) : undefined;
   const access = new ConsoleAccess();
   const { runner, store } = await runtime.openRunner({ schedule: () => undefined, answerPolicy: answerPolicyOf([access]) });
   try {

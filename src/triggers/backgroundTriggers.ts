@@ -1,17 +1,14 @@
 import type { Runtime } from '../runtime.ts';
 import { threadOpeners } from './threadOpeners.ts';
-import { createTriggerService } from './triggerService.ts';
+import { createTriggerService, crewsWithTriggers } from './triggerService.ts';
+import type { LoadedCrew } from '../crews/loadCrew.ts';
 import { WEBHOOK_PATH_PREFIX } from './webhookEndpoint.ts';
 import { startWebhookServer } from './webhookServer.ts';
 
-/** Whether any crew has an enabled trigger (npm start then serves them too). */
-export async function anyTriggers(runtime: Runtime): Promise<boolean> {
-  for (const crew of await runtime.listCrews()) {
-    if (crew.error) continue;
-    const loaded = await runtime.loadCrew(crew.name).catch(() => undefined);
-    if ((loaded?.triggers ?? []).some((trigger) => trigger.enabled)) return true;
-  }
-  return false;
+/** The crews with an enabled trigger (npm start then serves them too), loaded once for the caller to pass on. */
+export async function crewsWithEnabledTriggers(runtime: Runtime): Promise<LoadedCrew[]> {
+  const crews = await crewsWithTriggers(runtime, () => {});
+  return crews.filter((crew) => (crew.triggers ?? []).some((trigger) => trigger.enabled));
 }
 
 /**
@@ -19,10 +16,10 @@ export async function anyTriggers(runtime: Runtime): Promise<boolean> {
  * advances their runs in the background, while the session advances only what it follows.
  * Returns what to tell the person at the start, and how to stop.
  */
-export async function startBackgroundTriggers(runtime: Runtime): Promise<{ notices: string[]; stop(): Promise<void> }> {
+export async function startBackgroundTriggers(runtime: Runtime, crews: LoadedCrew[]): Promise<{ notices: string[]; stop(): Promise<void> }> {
   const notices: string[] = [];
   const { runner, close } = await runtime.openRunner();
-  const triggers = await createTriggerService({ runtime, runner, openers: await threadOpeners(runtime.config), log: (text) => notices.push(text) });
+  const triggers = await createTriggerService({ runtime, crews, runner, openers: await threadOpeners(runtime.config), log: (text) => notices.push(text) });
   let closeServer: (() => Promise<void>) | undefined;
   if (triggers.webhooks) {
     const server = await startWebhookServer(runtime.config.PORT, triggers.webhooks);

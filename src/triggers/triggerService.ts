@@ -11,6 +11,8 @@ import { webhookHandler } from './webhookEndpoint.ts';
 
 export interface TriggerServiceOptions {
   runtime: Runtime;
+  /** The crews with triggers, when the caller has loaded them already; otherwise every crew is loaded. */
+  crews?: LoadedCrew[] | undefined;
   runner: Runner;
   openers: ThreadOpeners;
   /** Notes for the operator (what is served, triggers whose post_to cannot work here). */
@@ -35,7 +37,7 @@ export interface TriggerService {
 export async function createTriggerService(options: TriggerServiceOptions): Promise<TriggerService> {
   const { runtime, runner, openers, log } = options;
   const onError = options.onError ?? ((error: unknown) => process.emitWarning(`trigger: ${errorMessage(error)}`));
-  const crews = await crewsWithTriggers(runtime, log);
+  const crews = options.crews ?? (await crewsWithTriggers(runtime, log));
   const fire = async (firing: TriggerFiring): Promise<FiredRun> => {
     const fired = await fireTrigger({ runner, openers }, firing);
     if (fired.threadProblem) log(`${firing.crew.spec.name}: ${fired.threadProblem}`);
@@ -90,7 +92,7 @@ export async function createTriggerService(options: TriggerServiceOptions): Prom
 }
 
 /** Crews that load and declare triggers; a crew that does not load is named and skipped. */
-async function crewsWithTriggers(runtime: Runtime, log: (text: string) => void): Promise<LoadedCrew[]> {
+export async function crewsWithTriggers(runtime: Runtime, log: (text: string) => void): Promise<LoadedCrew[]> {
   const loaded: LoadedCrew[] = [];
   for (const listed of await runtime.listCrews()) {
     if (listed.error) continue;
