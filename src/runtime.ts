@@ -45,16 +45,7 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
   // The SDK is imported on the first model call: list, validate, runs and show never need it.
   const llm =
     overrides.llm ??
-    new DeferredLlm(async () => {
-      const { OpenAiLlm } = await import('./llm/openaiLlm.ts');
-      return new OpenAiLlm({
-        apiKey: config.OPENAI_API_KEY,
-        baseURL: config.OPENAI_BASE_URL,
-        defaultModel: config.OPENAI_MODEL,
-        timeoutMs: config.OPENAI_TIMEOUT_MS,
-        redactor,
-      });
-    }, config.OPENAI_MODEL);
+    new DeferredLlm(async () => (await import('./llm/configuredLlm.ts')).llmFromConfig(config, redactor), config.OPENAI_MODEL);
   const loadOptions: LoadCrewOptions = {
     crewsDir: path.resolve(cwd, config.CREWBOT_CREWS_DIR),
     builtinTools: createBuiltinTools({
