@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { AgentSpec, CrewSpec, TaskSpec } from './spec.ts';
 import type { FeedbackListener, TaskFeedback } from './feedback.ts';
 import { coordinatorSite } from './coordinator.ts';
+import { modelSource, withModelSource } from './modelSource.ts';
 
 export type CheckpointSink = (state: RunState) => void | Promise<void>;
 
@@ -136,7 +137,8 @@ export class RunContext {
       response = await this.#llmSlots.run(() =>
         this.env.llm.chat({ ...request, model, signal: signal ?? this.env.signal }),
       );
-    } catch (error) {
+    } catch (caught) {
+      const error = withModelSource(caught, model ?? this.env.llm.defaultModel ?? '', () => modelSource(this.spec, site.agent));
       this.emit({ type: 'llm_call_failed', taskId: site.taskId, agent: role, error: errorMessage(error) });
       if (this.env.signal?.aborted) throw new RunCancelledError();
       throw error;
