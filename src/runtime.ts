@@ -4,8 +4,7 @@ import { listCrews, loadCrew, type LoadCrewOptions, type LoadedCrew } from './cr
 import { DeferredLlm } from './llm/deferredLlm.ts';
 import type { LlmClient } from './llm/types.ts';
 import { Redactor } from './redactor.ts';
-import { openRunStore } from './runs/openRunStore.ts';
-import { Runner, type RunnerOptions } from './runs/runner.ts';
+import type { Runner, RunnerOptions } from './runs/runner.ts';
 import type { RunStore } from './runs/runStore.ts';
 import type { BullRunQueue } from './runs/bullRunQueue.ts';
 import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from './tools/builtinTools.ts';
@@ -76,6 +75,8 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
         config.CREWBOT_QUEUE && options.schedule === undefined
           ? new (await import('./runs/bullRunQueue.ts')).BullRunQueue(config.CREWBOT_QUEUE)
           : undefined;
+      // The runner and the store are imported here, not at start: `list` and `validate` need neither.
+      const [{ Runner }, { openRunStore }] = await Promise.all([import('./runs/runner.ts'), import('./runs/openRunStore.ts')]);
       const [store, prices] = await Promise.all([openRunStore(config.CREWBOT_STORE, { cwd, redactor }), loadPriceTable(config.CREWBOT_PRICES, cwd)]);
       const outputDir = path.resolve(cwd, config.CREWBOT_OUTPUT_DIR);
       const inputLimits = { maxInputChars: config.CREWBOT_MAX_INPUT_CHARS, maxTotalChars: config.CREWBOT_MAX_TOTAL_INPUT_CHARS };
