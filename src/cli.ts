@@ -12,6 +12,7 @@ import { InputTooLargeError } from './runs/inputLimits.ts';
 import { RunStateConflictError } from './runs/runErrors.ts';
 import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
 import { PriceFileError } from './llm/prices.ts';
+import { LlmNotConfiguredError } from './llm/errors.ts';
 
 const HELP = `crewbot — run crews of LLM agents
 
@@ -131,6 +132,7 @@ async function isUsageProblem(error: unknown): Promise<boolean> {
     error instanceof HumanAnswerError ||
     error instanceof RunStoreUrlError ||
     error instanceof DiscordConfigError ||
-    error instanceof PriceFileError
+    error instanceof PriceFileError ||
+    error instanceof LlmNotConfiguredError
   );
 }
