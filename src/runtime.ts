@@ -67,9 +67,10 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
         config.CREWBOT_QUEUE && options.schedule === undefined
           ? new (await import('./runs/bullRunQueue.ts')).BullRunQueue(config.CREWBOT_QUEUE)
           : undefined;
-      // The runner, the store and tracing are imported here, not at start: `list` and `validate` need none of them.
-      const [{ Runner }, { openRunStore }, { RunTracing }, { startTracingIfConfigured }] = await Promise.all([
+      // The runner, learning, the store and tracing are imported here, not at start: `list` and `validate` need none of them.
+      const [{ Runner }, { Learning }, { openRunStore }, { RunTracing }, { startTracingIfConfigured }] = await Promise.all([
         import('./runs/runner.ts'),
+        import('./learning/learning.ts'),
         import('./runs/openRunStore.ts'),
         import('./telemetry/runTracing.ts'),
         import('./telemetry/tracingSetup.ts'),
@@ -83,7 +84,8 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
       const outputDir = path.resolve(cwd, config.CREWBOT_OUTPUT_DIR);
       const inputLimits = { maxInputChars: config.CREWBOT_MAX_INPUT_CHARS, maxTotalChars: config.CREWBOT_MAX_TOTAL_INPUT_CHARS };
       const schedule = queue ? (runId: string, work: string, trace?: TraceCarrier) => queue.enqueue({ runId, ...(trace ? { trace } : {}) }, work) : undefined;
-      const runner = new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, leaseTtlMs: config.CREWBOT_LEASE_TTL_MS, outputDir, redactor, inputLimits, prices, tracing, ...(schedule ? { schedule } : {}), ...options });
+      const learning = new Learning({ store });
+      const runner = new Runner({ store, llm, loadCrew: load, learning, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, leaseTtlMs: config.CREWBOT_LEASE_TTL_MS, outputDir, redactor, inputLimits, prices, tracing, ...(schedule ? { schedule } : {}), ...options });
       return {
         store,
         runner,
