@@ -101,6 +101,7 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
   const spec: CrewSpec = {
     name: path.basename(dir),
     description: crew.description,
+    sourceDir: shownDir,
     process: crew.process,
     customProcess: crew.process === 'custom' ? local.customProcess : undefined,
     agents,

@@ -84,6 +84,11 @@ export interface ScriptedOpenAI {
    * messages and tools) the way OpenAI does: 400 with code `context_length_exceeded`. Undefined: no limit.
    */
   setContextWindow(tokens: number | undefined): void;
+  /**
+   * Serve only these models, the way a local server with a few models pulled does: a request for
+   * any other gets OpenAI's 404 `model_not_found`. Undefined: every model is served.
+   */
+  serveOnly(models: string[] | undefined): void;
   /** Requests refused for their length so far. */
   refusedForLength: number;
   /** `sse` unless set. */
@@ -125,6 +130,7 @@ export async function startScriptedOpenAI(): Promise<ScriptedOpenAI> {
   let fallback: ScriptedReply | ReplyFn | undefined;
   let contextWindow: number | undefined;
   let streaming: StreamingMode = 'sse';
+  let servedModels: string[] | undefined;
   let inFlight = 0;
   let nextCallId = 1;
   let nextCompletionId = 1;
@@ -148,6 +154,9 @@ export async function startScriptedOpenAI(): Promise<ScriptedOpenAI> {
     },
     setContextWindow: (tokens) => {
       contextWindow = tokens;
+    },
+    serveOnly: (models) => {
+      servedModels = models;
     },
     refusedForLength: 0,
     setStreaming: (mode) => {
@@ -198,6 +207,12 @@ export async function startScriptedOpenAI(): Promise<ScriptedOpenAI> {
     if (recorded.stream && streaming === 'refuse') {
       const refusal = errorBody("Unsupported value: 'stream' does not support true with this model.", 'invalid_request_error');
       sendJson(res, 400, { error: { ...(refusal['error'] as Record<string, unknown>), code: 'unsupported_value', param: 'stream' } });
+      return;
+    }
+
+    if (servedModels && !servedModels.includes(recorded.model)) {
+      const message = `The model \`${recorded.model}\` does not exist or you do not have access to it.`;
+      sendJson(res, 404, { error: { message, type: 'invalid_request_error', code: 'model_not_found', param: null } });
       return;
     }
 
