@@ -14,6 +14,7 @@ import { RunStoreUrlError } from './runs/openRunStore.ts';
 import { RunNotFoundError } from './runs/runStore.ts';
 import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
 import { PriceFileError } from './llm/prices.ts';
+import { LlmNotConfiguredError } from './llm/errors.ts';
 
 const HELP = `crewbot — run crews of LLM agents
 
@@ -131,6 +132,7 @@ function isUsageProblem(error: unknown): boolean {
     error instanceof HumanAnswerError ||
     error instanceof RunStoreUrlError ||
     error instanceof DiscordConfigError ||
-    error instanceof PriceFileError
+    error instanceof PriceFileError ||
+    error instanceof LlmNotConfiguredError
   );
 }

@@ -9,6 +9,7 @@ import { usageBucket, type RunState } from './runState.ts';
 import { HumanInputRequired, type HumanRequest, type RecordedAnswer } from './humanRequest.ts';
 import { randomUUID } from 'node:crypto';
 import type { AgentSpec, CrewSpec, TaskSpec } from './spec.ts';
+import { modelSource, withModelSource } from './modelSource.ts';
 
 export type CheckpointSink = (state: RunState) => void | Promise<void>;
 
@@ -130,7 +131,8 @@ export class RunContext {
       response = await this.#llmSlots.run(() =>
         this.env.llm.chat({ ...request, model, signal: signal ?? this.env.signal }),
       );
-    } catch (error) {
+    } catch (caught) {
+      const error = withModelSource(caught, model ?? this.env.llm.defaultModel ?? '', () => modelSource(this.spec, site.agent));
       this.emit({ type: 'llm_call_failed', taskId: site.taskId, agent: role, error: errorMessage(error) });
       if (this.env.signal?.aborted) throw new RunCancelledError();
       throw error;
