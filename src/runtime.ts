@@ -11,6 +11,7 @@ import type { BullRunQueue } from './runs/bullRunQueue.ts';
 import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from './tools/builtinTools.ts';
 import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
 import { loadPriceTable } from './llm/prices.ts';
+import { Learning } from './learning/learning.ts';
 import { RunTracing } from './telemetry/runTracing.ts';
 import type { TraceCarrier } from './telemetry/traceCarrier.ts';
 import { startTracingIfConfigured } from './telemetry/tracingSetup.ts';
@@ -79,7 +80,8 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
       const outputDir = path.resolve(cwd, config.CREWBOT_OUTPUT_DIR);
       const inputLimits = { maxInputChars: config.CREWBOT_MAX_INPUT_CHARS, maxTotalChars: config.CREWBOT_MAX_TOTAL_INPUT_CHARS };
       const schedule = queue ? (runId: string, work: string, trace?: TraceCarrier) => queue.enqueue({ runId, ...(trace ? { trace } : {}) }, work) : undefined;
-      const runner = new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, leaseTtlMs: config.CREWBOT_LEASE_TTL_MS, outputDir, redactor, inputLimits, prices, tracing, ...(schedule ? { schedule } : {}), ...options });
+      const learning = new Learning({ store });
+      const runner = new Runner({ store, llm, loadCrew: load, learning, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, leaseTtlMs: config.CREWBOT_LEASE_TTL_MS, outputDir, redactor, inputLimits, prices, tracing, ...(schedule ? { schedule } : {}), ...options });
       return {
         store,
         runner,

@@ -30,6 +30,8 @@ export interface LoadedCrew {
   surfaces: { slack?: unknown; discord?: unknown };
   /** crew.yaml `triggers:`: what starts this crew by itself (none for a crew built in code). */
   triggers?: TriggerEntry[] | undefined;
+  /** crew.yaml `learning` and `memory`; absent (a crew built in code): lessons on, memory off. */
+  learning?: { lessons: boolean; memory: boolean } | undefined;
 }
 
 export interface LoadCrewOptions {
@@ -127,7 +129,8 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
     cache: crew.cache,
     outputLogFile: crew.output_log_file,
   };
-  return { spec, dir, warnings, inputs, surfaces: surfacesOf(crew), triggers: crew.triggers };
+  const learning = { lessons: crew.learning, memory: false };
+  return { spec, dir, warnings, inputs, surfaces: surfacesOf(crew), triggers: crew.triggers, learning };
 }
 
 /**

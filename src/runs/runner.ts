@@ -26,6 +26,8 @@ import { LeaseKeeper } from './leaseKeeper.ts';
 import { NotAllowedError, RunBusyError, RunStateConflictError } from './runErrors.ts';
 import { FINISHED_STATUSES, type Requester, type RunPatch, type RunRecord, type ThreadRef } from './runRecord.ts';
 import { RunNotFoundError, type RunStore } from './runStore.ts';
+import type { RunLearning } from './runLearning.ts';
+import type { TaskFeedback } from '../engine/feedback.ts';
 
 export interface KickoffRequest {
   crew: string;
@@ -64,6 +66,8 @@ export interface RunnerOptions {
   inputLimits?: InputLimits | undefined;
   /** Model prices (CREWBOT_PRICES over the built-in table) for the cost in usage. */
   prices?: PriceTable | undefined;
+  /** Lessons and memory offered to new runs, and lessons learned from people's feedback. */
+  learning?: RunLearning | undefined;
   /** Spans for runs; by default on the global tracer provider, a no-op unless tracing was started. */
   tracing?: RunTracing | undefined;
 }
@@ -137,8 +141,9 @@ export class Runner {
         ...(request.thread ? { thread: request.thread } : {}),
         ...(span.carrier ? { trace: span.carrier } : {}),
       });
+      const offered = await this.#offer(loaded, inputs);
       // Every run has a checkpoint from the start, so a missing one always means damage, never "new".
-      await this.store.saveCheckpoint(run.id, new Crew(loaded.spec).newState(inputs, run.id));
+      await this.store.saveCheckpoint(run.id, new Crew(loaded.spec).newState(inputs, run.id, offered));
       if (request.thread) await this.store.indexThread(request.thread, run.id);
       await this.#schedule(run.id, 'kickoff', span.carrier);
       span.end();
@@ -383,6 +388,7 @@ export class Runner {
             onTaskCompleted: (task) => lease.fenced(this.store.saveTaskOutput(runId, task.taskId, task, fence)),
             checkpoint: (snapshot) => lease.fenced(this.store.saveCheckpoint(runId, snapshot, fence)),
             sleep: this.#options.sleep,
+            onFeedback: this.#options.learning ? (feedback) => this.#learn(loaded, run, feedback, events) : undefined,
           });
           if (output.status === 'completed') {
             await events.flush();
@@ -447,6 +453,23 @@ export class Runner {
     const lease = await LeaseKeeper.acquire({ store: this.store, runId, owner: this.owner, ttlMs: this.#options.leaseTtlMs ?? 30_000 });
     if (!lease && required) throw new RunBusyError(runId, await this.store.leaseHolder(runId));
     return lease!;
+  }
+
+  /** What a new run's tasks are offered; a failure here never stops a kickoff: the run starts without it. */
+  async #offer(loaded: LoadedCrew, inputs: Record<string, string>): Promise<Record<string, string>> {
+    if (!this.#options.learning) return {};
+    try {
+      return await this.#options.learning.offerFor(loaded, inputs);
+    } catch (error) {
+      this.#warn(`lessons and memory for a run of ${loaded.spec.name} could not be read; it starts without them: ${errorMessage(error)}`);
+      return {};
+    }
+  }
+
+  async #learn(loaded: LoadedCrew, run: RunRecord, feedback: TaskFeedback, events: EventWriter): Promise<void> {
+    const lesson = await this.#options.learning?.learnFromFeedback(loaded, run, feedback);
+    if (!lesson) return;
+    events.write({ type: 'lesson_learned', runId: run.id, at: Date.now(), taskId: lesson.taskId, lessonId: lesson.id, lesson: lesson.text });
   }
 
   #loadFor(run: RunRecord): Promise<LoadedCrew> {

@@ -141,6 +141,7 @@ export class PassTrace {
       case 'task_retry':
       case 'guardrail_failed':
       case 'loop_iteration':
+      case 'lesson_learned':
         this.#tasks.get(event.taskId)?.addEvent(event.type, { [ATTR.taskId]: event.taskId }, at);
         return;
       case 'crew_kickoff_completed':
