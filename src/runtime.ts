@@ -84,7 +84,7 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
       const outputDir = path.resolve(cwd, config.CREWBOT_OUTPUT_DIR);
       const inputLimits = { maxInputChars: config.CREWBOT_MAX_INPUT_CHARS, maxTotalChars: config.CREWBOT_MAX_TOTAL_INPUT_CHARS };
       const schedule = queue ? (runId: string, work: string, trace?: TraceCarrier) => queue.enqueue({ runId, ...(trace ? { trace } : {}) }, work) : undefined;
-      const learning = new Learning({ store });
+      const learning = new Learning({ store, llm });
       const runner = new Runner({ store, llm, loadCrew: load, learning, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, leaseTtlMs: config.CREWBOT_LEASE_TTL_MS, outputDir, redactor, inputLimits, prices, tracing, ...(schedule ? { schedule } : {}), ...options });
       return {
         store,

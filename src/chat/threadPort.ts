@@ -30,6 +30,13 @@ export interface AnsweredRequest {
   answer: string;
 }
 
+/** A lesson learned in a run, as its thread is told. */
+export interface PostedLesson {
+  runId: string;
+  lessonId: string;
+  text: string;
+}
+
 /**
  * The outbound half of a chat surface: given only a ThreadRef, it posts into the thread over the
  * platform's HTTP API, so whichever process runs a crew can report into its thread.
@@ -44,6 +51,10 @@ export interface ThreadPort {
   /** The request's actions are replaced by who answered and what. */
   closeRequest(thread: ThreadRef, message: MessageRef, answered: AnsweredRequest): Promise<void>;
   postNotice(thread: ThreadRef, text: string): Promise<void>;
+  /** Under a run's final result: 👍 / 👎 buttons (a 👎 asks why). */
+  postRating?(thread: ThreadRef, runId: string): Promise<void>;
+  /** "crewbot will remember: …" with a [Forget] button. */
+  postLesson?(thread: ThreadRef, lesson: PostedLesson): Promise<void>;
   /** The platform's "is working…" indicator, where it has one; undefined clears it. */
   setActivity?(thread: ThreadRef, activity: string | undefined): Promise<void>;
 }

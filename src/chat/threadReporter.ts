@@ -97,8 +97,14 @@ export class ThreadReporter {
       case 'crew_kickoff_completed':
         this.#sendStatusNow(tracked);
         this.#enqueue(tracked, () => port.postOutput(thread, { title: event.crew, markdown: event.output, final: true }));
+        this.#enqueue(tracked, () => port.postRating?.(thread, event.runId) ?? Promise.resolve());
         this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
         return;
+      case 'lesson_learned': {
+        const lesson = { runId: event.runId, lessonId: event.lessonId, text: event.lesson };
+        this.#enqueue(tracked, () => port.postLesson?.(thread, lesson) ?? port.postNotice(thread, `crewbot will remember: ${lesson.text}`));
+        return;
+      }
       case 'crew_kickoff_failed':
         this.#sendStatusNow(tracked);
         // A cancellation is told once, by whoever cancelled (crew_cancelled), not again by the process that stopped.
