@@ -5,6 +5,7 @@ import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { age } from './duration.ts';
 import { costText } from '../llm/costText.ts';
 import { EXIT, type CliIo } from './io.ts';
+import { NO_RATINGS, RatingBook, ratingText } from '../learning/ratings.ts';
 import { commandName } from './commandName.ts';
 
 const USAGE = 'crewbot runs [--status STATUS]... [--limit N] [--json]';
@@ -30,8 +31,10 @@ export async function runsCommand(args: string[], runtime: Runtime, io: CliIo): 
     const runs = await store.listRuns({ limit, onDamaged, ...(statuses.length ? { status: statuses } : {}) });
     // People's text goes to stderr, so --json stays one parseable line.
     for (const message of damaged) io.err(`Skipped: ${message}`);
+    const ratingBook = new RatingBook(store);
+    const ratings = await ratingBook.byRun();
     if (values.json) {
-      io.out(JSON.stringify(runs));
+      io.out(JSON.stringify(runs.map((run) => ({ ...run, ratings: ratings.get(run.id) ?? NO_RATINGS }))));
       return EXIT.ok;
     }
     if (runs.length === 0) {
@@ -46,10 +49,14 @@ export async function runsCommand(args: string[], runtime: Runtime, io: CliIo): 
       age(run.createdAt, now),
       String(run.usage.promptTokens + run.usage.completionTokens),
       costText(run.usage),
+      ratingText(ratings.get(run.id)),
     ]);
-    const header = ['RUN', 'STATUS', 'CREW', 'AGE', 'TOKENS', 'COST'];
+    const header = ['RUN', 'STATUS', 'CREW', 'AGE', 'TOKENS', 'COST', 'RATING'];
     const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
     for (const row of [header, ...rows]) io.out(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
+    const byCrew = await ratingBook.byCrew();
+    const rated = [...new Set(runs.map((run) => run.crew))].filter((crew) => ratingText(byCrew.get(crew)));
+    if (rated.length > 0) io.out(`\nRatings of results, all runs: ${rated.map((crew) => `${crew} ${ratingText(byCrew.get(crew))}`).join(', ')}`);
     return EXIT.ok;
   } finally {
     await store.close();

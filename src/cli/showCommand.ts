@@ -6,6 +6,7 @@ import { RunNotFoundError } from '../runs/runStore.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
+import { NO_RATINGS, RatingBook, ratingText } from '../learning/ratings.ts';
 import { costText } from '../llm/costText.ts';
 import { parseRunState } from '../engine/runState.ts';
 import type { Usage } from '../engine/output.ts';
@@ -22,9 +23,10 @@ export async function showCommand(args: string[], runtime: Runtime, io: CliIo): 
   try {
     const run = await store.getRun(runId);
     if (!run) throw new RunNotFoundError(runId);
-    const [outputs, events] = await Promise.all([store.getTaskOutputs(runId), readEventLog(store, runId)]);
+    const [outputs, events, ratingsByRun] = await Promise.all([store.getTaskOutputs(runId), readEventLog(store, runId), new RatingBook(store).byRun()]);
+    const ratings = ratingsByRun.get(runId) ?? NO_RATINGS;
     if (values.json) {
-      io.out(JSON.stringify({ run, outputs, events }));
+      io.out(JSON.stringify({ run, outputs, events, ratings }));
       return EXIT.ok;
     }
     io.out(`Run ${run.id} — ${run.crew} — ${run.status}${run.error ? `: ${run.error}` : ''}`);
@@ -32,6 +34,7 @@ export async function showCommand(args: string[], runtime: Runtime, io: CliIo): 
     io.out(`Inputs: ${Object.entries(run.inputs).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(' ') || '(none)'}`);
     const { llmCalls, promptTokens, completionTokens } = run.usage;
     io.out(`Usage: ${llmCalls} LLM calls, ${promptTokens} prompt + ${completionTokens} completion tokens, ${costText(run.usage)}`);
+    if (ratingText(ratings)) io.out(`Ratings: ${ratingText(ratings)}`);
     const byAgent = usageByAgent(await store.getCheckpoint(runId));
     for (const [agent, usage] of Object.entries(byAgent)) io.out(`  ${agent}: ${usage.llmCalls} calls, ${usage.promptTokens + usage.completionTokens} tokens, ${costText(usage)}`);
     io.out('\nTasks:');

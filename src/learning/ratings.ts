@@ -30,17 +30,38 @@ export class RatingBook {
 
   /** Tallies by run id. */
   async byRun(): Promise<Map<string, RatingTally>> {
+    return tally(await this.#latest(), (rating) => rating.runId);
+  }
+
+  /** Tallies by crew, over all its runs. */
+  async byCrew(): Promise<Map<string, RatingTally>> {
+    return tally(await this.#latest(), (rating) => rating.crew);
+  }
+
+  async #latest(): Promise<Rating[]> {
     const latest = new Map<string, Rating>();
     for (const raw of await this.store.readLog(LOG)) {
       const parsed = RatingSchema.safeParse(raw);
       if (parsed.success) latest.set(`${parsed.data.runId}\n${parsed.data.by.platform ?? ''}:${parsed.data.by.userId}`, parsed.data);
     }
-    const tallies = new Map<string, RatingTally>();
-    for (const rating of latest.values()) {
-      const tally = tallies.get(rating.runId) ?? { up: 0, down: 0 };
-      tally[rating.rating] += 1;
-      tallies.set(rating.runId, tally);
-    }
-    return tallies;
+    return [...latest.values()];
   }
+}
+
+function tally(ratings: Rating[], keyOf: (rating: Rating) => string): Map<string, RatingTally> {
+  const tallies = new Map<string, RatingTally>();
+  for (const rating of ratings) {
+    const key = keyOf(rating);
+    const counted = tallies.get(key) ?? { up: 0, down: 0 };
+    counted[rating.rating] += 1;
+    tallies.set(key, counted);
+  }
+  return tallies;
+}
+
+export const NO_RATINGS: RatingTally = { up: 0, down: 0 };
+
+/** "👍 2 👎 1", or '' for none. */
+export function ratingText(tally: RatingTally | undefined): string {
+  return tally && tally.up + tally.down > 0 ? `👍 ${tally.up} 👎 ${tally.down}` : '';
 }
