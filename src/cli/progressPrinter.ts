@@ -1,4 +1,4 @@
-import { applyEvent, initialProgress, renderProgressText, type ProgressView } from '../chat/progressView.ts';
+import { applyEvent, renderProgressText, type ProgressView } from '../chat/progressView.ts';
 import type { CrewEvent } from '../engine/events.ts';
 import type { CliIo } from './io.ts';
 
@@ -6,8 +6,8 @@ import type { CliIo } from './io.ts';
  * Live progress on stderr: the task checklist whenever a task changes state, and one line per
  * step in between. Plain lines work the same in a terminal, a pipe and a CI log.
  */
-export function progressPrinter(io: CliIo, crew: string, taskIds: string[], verbose = false): (event: CrewEvent) => void {
-  let view: ProgressView = initialProgress(crew, taskIds, Date.now());
+export function progressPrinter(io: CliIo, start: ProgressView, verbose = false): (event: CrewEvent) => void {
+  let view = start;
   let lastStep: string | undefined;
   return (event) => {
     view = applyEvent(view, event);

@@ -18,7 +18,7 @@ export async function runCommand(args: string[], runtime: Runtime, io: CliIo, si
   const [crewName, ...extra] = positionals;
   if (!crewName || extra.length > 0) throw new UsageError(`Name one crew.\nUsage: ${USAGE}`);
   const loaded = await runtime.loadCrew(crewName);
-  for (const warning of loaded.warnings) io.err(`warning: ${warning}`);
+  for (const warning of [...loaded.warnings, ...(loaded.setupWarnings ?? [])]) io.err(`warning: ${warning}`);
   if (values.detach) return detach(runtime, crewName, parseInputs(values.input ?? []), io, values.json ?? false);
   assertLlmConfigured(runtime.config);
   const { runner, store } = await runtime.openRunner({ schedule: () => undefined });

@@ -67,6 +67,7 @@ export function resolveTools(file: string, path: string, names: string[], catalo
   const tools: Tool[] = [];
   for (const name of names) {
     const tool = catalog.resolve(name);
+    if (tool?.setupProblem) (found.setup ??= []).push(`${file}: ${path}: ${tool.name} ${tool.setupProblem}`);
     if (tool) tools.push(tool);
     else found.problems.push({ file, path, message: `"${name}" is not a tool; ${catalog.describeAvailable()}` });
   }

@@ -151,7 +151,7 @@ class Session {
   async #kickoff(kickoff: KickoffText): Promise<void> {
     const { ctx } = this;
     const loaded = await ctx.crews.loadCrew(kickoff.crew);
-    for (const warning of loaded.warnings) ctx.say(`warning: ${warning}`);
+    for (const warning of [...loaded.warnings, ...(loaded.setupWarnings ?? [])]) ctx.say(`warning: ${warning}`);
     const inputs = { ...kickoff.inputs };
     for (const name of kickoff.missing) inputs[name] = await this.#askInput(name, loaded.inputs[name]);
     const run = await ctx.runner.kickoff({

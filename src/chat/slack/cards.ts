@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { CrewListing } from '../../crews/listCrews.ts';
 import type { Requester, RunRecord } from '../../runs/runRecord.ts';
 import { describeInput, needsValue, KICKOFF_USAGE, type KickoffCrew } from '../kickoffText.ts';
-import { planLine, type ProgressView, type TaskMark } from '../progressView.ts';
+import { planLine, toolFailureLines, withToolFailures, type ProgressView, type TaskMark } from '../progressView.ts';
 import type { RequestAction, RequestPrompt } from '../requestPrompt.ts';
 import type { AnsweredRequest, StatusContext } from '../threadPort.ts';
 import { escapeMrkdwn } from './markdown.ts';
@@ -110,13 +110,16 @@ export function statusMessage({ run, view }: StatusContext, now: number): SlackM
   const done = finished(run, view);
   const took = elapsed((done ? view.updatedAt : now) - view.startedAt);
   const tokens = (view.usage.promptTokens + view.usage.completionTokens).toLocaleString('en-US');
-  const header = `*${escapeMrkdwn(view.crew)}* · ${statusLabel(run, view)} · ${took} · ${view.usage.llmCalls} LLM calls · ${tokens} tokens · ${costText(view.usage)}`;
+  const label = escapeMrkdwn(withToolFailures(statusLabel(run, view), view));
+  const header = `*${escapeMrkdwn(view.crew)}* · ${label} · ${took} · ${view.usage.llmCalls} LLM calls · ${tokens} tokens · ${costText(view.usage)}`;
   const checklist = view.tasks
     .map((task) => `${MARKS[task.mark]} \`${escapeMrkdwn(task.id)}\`${task.agent ? ` — ${escapeMrkdwn(task.agent)}` : ''}${task.plan ? `\n↳ _plan: ${escapeMrkdwn(planLine(task.plan))}_` : ''}`)
     .join('\n');
   const blocks: Block[] = [section(header), section(clip(checklist, SECTION_LIMIT))];
   const step = view.error ? `:warning: ${escapeMrkdwn(view.error)}` : view.step && !done ? `→ ${escapeMrkdwn(view.step)}` : undefined;
   if (step) blocks.push(context(clip(step, SECTION_LIMIT)));
+  const failures = toolFailureLines(view).map((line) => `:warning: ${escapeMrkdwn(line)}`);
+  if (failures.length) blocks.push(context(clip(failures.join('\n'), SECTION_LIMIT)));
   const given = inputsLine(run.inputs);
   if (given) blocks.push(context(clip(given, SECTION_LIMIT)));
   if (!done) {
@@ -139,7 +142,7 @@ export function statusMessage({ run, view }: StatusContext, now: number): SlackM
       ],
     });
   }
-  return { text: `${escapeMrkdwn(view.crew)}: ${statusLabel(run, view)}`, blocks };
+  return { text: `${escapeMrkdwn(view.crew)}: ${label}`, blocks };
 }
 
 /** One message of a long text: the title on the first, the pieces as sections. */
