@@ -127,8 +127,10 @@ export function applyEvent(view: ProgressView, event: CrewEvent): ProgressView {
       next.tools = tallyToolEvent(view.tools ?? [], event);
       break;
     case 'agent_execution_completed':
+    case 'llm_stream_chunk':
     case 'llm_call_failed':
     case 'delegation_completed':
+    case 'lesson_learned':
       break;
     default: {
       const never: never = event;
