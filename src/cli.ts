@@ -14,6 +14,7 @@ import { RunStoreUrlError } from './runs/openRunStore.ts';
 import { RunNotFoundError } from './runs/runStore.ts';
 import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
 import { PriceFileError } from './llm/prices.ts';
+import { LlmNotConfiguredError } from './llm/errors.ts';
 
 const HELP = `crewbot — run crews of LLM agents
 
@@ -41,6 +42,8 @@ Usage:
   crewbot prune --older-than 30d [--status S,...] [--dry-run]  delete finished runs older than that
   crewbot tools <crew|dir> [--check]                     the tools each agent gets and where they come from;
                                                          --check asks each MCP server for its tools now
+  crewbot lessons <crew> [--json]                        what people's feedback taught a crew
+  crewbot lessons forget <id> | add <crew> <task> "text" forget a lesson, or add one by hand
   crewbot mcp                                            serve the crews to MCP clients over stdio, one tool per crew
 
 Exit codes: 0 completed, 1 failed or cancelled, 2 bad usage or invalid crew,
@@ -96,6 +99,8 @@ export async function main(argv: string[], processOutput: CliIo = processIo, sig
         return await (await import('./cli/triggerCommand.ts')).triggerCommand(args, runtime, io, signal);
       case 'tools':
         return await (await import('./cli/toolsCommand.ts')).toolsCommand(args, runtime, io);
+      case 'lessons':
+        return await (await import('./cli/lessonsCommand.ts')).lessonsCommand(args, runtime, io);
       case 'mcp':
         return await (await import('./cli/mcpCommand.ts')).mcpCommand(args, runtime, io, signal);
       default:
@@ -131,6 +136,7 @@ function isUsageProblem(error: unknown): boolean {
     error instanceof HumanAnswerError ||
     error instanceof RunStoreUrlError ||
     error instanceof DiscordConfigError ||
-    error instanceof PriceFileError
+    error instanceof PriceFileError ||
+    error instanceof LlmNotConfiguredError
   );
 }

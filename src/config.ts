@@ -27,6 +27,13 @@ const mcpHeaders = z
   })
   .pipe(z.record(z.string(), z.record(z.string(), z.string()), { error: 'CREWBOT_MCP_HEADERS must map server URLs to objects of header names and values' }));
 
+/** crewbot exports traces over HTTP; gRPC would pull in a much larger client. */
+function otlpProtocol(name: string) {
+  return optionalText.pipe(
+    z.enum(['http/protobuf', 'http/json'], { error: `${name} must be http/protobuf (the default) or http/json; crewbot does not export over grpc, point it at the collector's HTTP port (4318)` }).optional(),
+  );
+}
+
 /** The model settings: all the package needs to run a crew written in code. */
 const LlmEnvSchema = z.object({
   OPENAI_API_KEY: optionalText,
@@ -62,6 +69,14 @@ const EnvSchema = LlmEnvSchema.extend({
   CREWBOT_WEBHOOK_MAX_BYTES: z.coerce.number().int().positive().default(1_048_576),
   DISCORD_APPLICATION_ID: optionalText,
   DISCORD_API_URL: optionalText.pipe(z.url({ message: 'DISCORD_API_URL must be a URL such as https://discord.com/api' }).optional()),
+  /** OpenTelemetry's standard variables: traces are exported over OTLP/HTTP only when an endpoint is set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url({ message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be a URL such as http://localhost:4318' }).optional()),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalText.pipe(z.url({ message: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be a URL such as http://localhost:4318/v1/traces' }).optional()),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol('OTEL_EXPORTER_OTLP_PROTOCOL'),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'),
+  OTEL_SERVICE_NAME: optionalText,
+  /** Prompt and output text in spans: off unless asked for, as traces often go to shared tools. */
+  CREWBOT_TRACE_CONTENT: flag,
 });
 
 export type Config = z.infer<typeof EnvSchema>;

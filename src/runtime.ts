@@ -11,6 +11,10 @@ import type { BullRunQueue } from './runs/bullRunQueue.ts';
 import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from './tools/builtinTools.ts';
 import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
 import { loadPriceTable } from './llm/prices.ts';
+import { Learning } from './learning/learning.ts';
+import { RunTracing } from './telemetry/runTracing.ts';
+import type { TraceCarrier } from './telemetry/traceCarrier.ts';
+import { startTracingIfConfigured } from './telemetry/tracingSetup.ts';
 
 /** What every surface needs to run crews, built once from the configuration. */
 export interface Runtime {
@@ -42,16 +46,7 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
   // The SDK is imported on the first model call: list, validate, runs and show never need it.
   const llm =
     overrides.llm ??
-    new DeferredLlm(async () => {
-      const { OpenAiLlm } = await import('./llm/openaiLlm.ts');
-      return new OpenAiLlm({
-        apiKey: config.OPENAI_API_KEY,
-        baseURL: config.OPENAI_BASE_URL,
-        defaultModel: config.OPENAI_MODEL,
-        timeoutMs: config.OPENAI_TIMEOUT_MS,
-        redactor,
-      });
-    }, config.OPENAI_MODEL);
+    new DeferredLlm(async () => (await import('./llm/configuredLlm.ts')).llmFromConfig(config, redactor), config.OPENAI_MODEL);
   const loadOptions: LoadCrewOptions = {
     crewsDir: path.resolve(cwd, config.CREWBOT_CREWS_DIR),
     builtinTools: createBuiltinTools({
@@ -76,11 +71,17 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
         config.CREWBOT_QUEUE && options.schedule === undefined
           ? new (await import('./runs/bullRunQueue.ts')).BullRunQueue(config.CREWBOT_QUEUE)
           : undefined;
-      const [store, prices] = await Promise.all([openRunStore(config.CREWBOT_STORE, { cwd, redactor }), loadPriceTable(config.CREWBOT_PRICES, cwd)]);
+      const [store, prices, tracingExport] = await Promise.all([
+        openRunStore(config.CREWBOT_STORE, { cwd, redactor }),
+        loadPriceTable(config.CREWBOT_PRICES, cwd),
+        startTracingIfConfigured(config),
+      ]);
+      const tracing = new RunTracing({ content: config.CREWBOT_TRACE_CONTENT, redact: (text) => redactor.redact(text) });
       const outputDir = path.resolve(cwd, config.CREWBOT_OUTPUT_DIR);
       const inputLimits = { maxInputChars: config.CREWBOT_MAX_INPUT_CHARS, maxTotalChars: config.CREWBOT_MAX_TOTAL_INPUT_CHARS };
-      const schedule = queue ? (runId: string, work: string) => queue.enqueue({ runId }, work) : undefined;
-      const runner = new Runner({ store, llm, loadCrew: load, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, leaseTtlMs: config.CREWBOT_LEASE_TTL_MS, outputDir, redactor, inputLimits, prices, ...(schedule ? { schedule } : {}), ...options });
+      const schedule = queue ? (runId: string, work: string, trace?: TraceCarrier) => queue.enqueue({ runId, ...(trace ? { trace } : {}) }, work) : undefined;
+      const learning = new Learning({ store });
+      const runner = new Runner({ store, llm, loadCrew: load, learning, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, leaseTtlMs: config.CREWBOT_LEASE_TTL_MS, outputDir, redactor, inputLimits, prices, tracing, ...(schedule ? { schedule } : {}), ...options });
       return {
         store,
         runner,
@@ -88,6 +89,7 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
         close: async () => {
           await queue?.close();
           await store.close();
+          await tracingExport?.flush();
         },
       };
     },

@@ -124,6 +124,7 @@ export function applyEvent(view: ProgressView, event: CrewEvent): ProgressView {
     case 'tool_usage_finished':
     case 'tool_usage_error':
     case 'delegation_completed':
+    case 'lesson_learned':
       break;
     default: {
       const never: never = event;

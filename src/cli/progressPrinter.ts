@@ -25,6 +25,9 @@ export function progressPrinter(io: CliIo, crew: string, taskIds: string[], verb
       case 'tool_usage_error':
         io.err(`  ! ${event.tool}: ${event.error}`);
         break;
+      case 'lesson_learned':
+        io.err(`  crewbot will remember: ${event.lesson} (to forget it: crewbot lessons forget ${event.lessonId})`);
+        break;
       default:
         if (view.step && view.step !== lastStep) io.err(`  → ${view.step}`);
     }

@@ -1,3 +1,4 @@
+import { assertLlmConfigured } from '../llm/configuredLlm.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import type { CliIo } from './io.ts';
@@ -11,6 +12,7 @@ export async function replayCommand(args: string[], runtime: Runtime, io: CliIo,
   const { values, positionals } = parseCommandArgs(args, { from: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
   const [runId, ...extra] = positionals;
   if (!runId || !values.from || extra.length > 0) throw new UsageError(`Name the run and the task to replay from.\nUsage: ${USAGE}`);
+  assertLlmConfigured(runtime.config);
   const { runner, store } = await runtime.openRunner({ schedule: () => undefined });
   try {
     await runner.replay(runId, values.from, localActor());

@@ -1,3 +1,4 @@
+import { assertLlmConfigured } from '../llm/configuredLlm.ts';
 import type { HumanAnswer } from '../engine/humanRequest.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
@@ -25,6 +26,7 @@ export async function resumeCommand(args: string[], runtime: Runtime, io: CliIo,
   const [runId, ...rest] = positionals;
   if (!runId) throw new UsageError(`Name the run.\nUsage: ${USAGE}`);
   const answer = answerFrom(values, rest);
+  assertLlmConfigured(runtime.config);
   const { runner, store } = await runtime.openRunner({ schedule: () => undefined });
   try {
     if (answer) {

@@ -1,3 +1,4 @@
+import { assertLlmConfigured } from '../llm/configuredLlm.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, parseInputs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
@@ -19,6 +20,7 @@ export async function runCommand(args: string[], runtime: Runtime, io: CliIo, si
   const loaded = await runtime.loadCrew(crewName);
   for (const warning of loaded.warnings) io.err(`warning: ${warning}`);
   if (values.detach) return detach(runtime, crewName, parseInputs(values.input ?? []), io, values.json ?? false);
+  assertLlmConfigured(runtime.config);
   const { runner, store } = await runtime.openRunner({ schedule: () => undefined });
   try {
     const actor = localActor();

@@ -1,3 +1,4 @@
+import { assertLlmConfigured } from '../llm/configuredLlm.ts';
 import { readFile } from 'node:fs/promises';
 import type { Runtime } from '../runtime.ts';
 import { fireTrigger } from '../triggers/fireTrigger.ts';
@@ -29,6 +30,7 @@ export async function triggerCommand(args: string[], runtime: Runtime, io: CliIo
     throw new UsageError(`--index must be 0 to ${triggers.length - 1}: ${triggers.map((trigger, i) => `${i} ${describeTrigger(trigger)}`).join(', ')}`);
   }
   const event = values.event === undefined ? {} : await readEvent(values.event);
+  assertLlmConfigured(runtime.config);
   const { runner, store } = await runtime.openRunner({ schedule: () => undefined });
   try {
     const fired = await fireTrigger({ runner, openers: await threadOpeners(runtime.config) }, { crew, index, event });

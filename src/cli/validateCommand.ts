@@ -1,4 +1,5 @@
 import type { Runtime } from '../runtime.ts';
+import { CrewFileError } from '../crews/errors.ts';
 import { errorMessage } from '../engine/errors.ts';
 import { parseCommandArgs } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
@@ -20,6 +21,8 @@ export async function validateCommand(args: string[], runtime: Runtime, io: CliI
     } catch (error) {
       failures += 1;
       io.err(errorMessage(error));
+      // A warning may be the cause of a problem (a misspelt key), so both are shown in one pass.
+      if (error instanceof CrewFileError) for (const warning of error.warnings) io.err(`warning: ${warning}`);
     }
   }
   failures += await reportChainProblems(runtime, loadedCrews, io);

@@ -28,9 +28,12 @@ export async function workerCommand(args: string[], runtime: Runtime, io: CliIo,
   if (!concurrency.success) throw new UsageError(`--concurrency takes a whole number of runs, at least 1.\nUsage: ${USAGE}`);
   if (!runtime.config.CREWBOT_QUEUE) throw new QueueNotConfiguredError('crewbot worker');
   const { runner, queue, close } = await runtime.openRunner();
-  // Progress goes into Slack threads through the outgoing half only (the bot token).
+  // Progress goes into chat threads through each platform's outgoing half only (its bot token).
   const stopSlack = runtime.config.SLACK_BOT_TOKEN
     ? (await import('../chat/slack/outbound.ts')).startSlackOutbound(runtime, runner, io.err)
+    : undefined;
+  const stopDiscord = runtime.config.DISCORD_TOKEN
+    ? (await import('../chat/discord/outbound.ts')).startDiscordOutbound(runtime, runner, io.err)
     : undefined;
   try {
     const worker = await startFleetWorker({ runner, queue: queue!, concurrency: concurrency.data, takeoverEveryMs: runtime.config.CREWBOT_LEASE_TTL_MS / 2, warn: io.err });
@@ -40,7 +43,7 @@ export async function workerCommand(args: string[], runtime: Runtime, io: CliIo,
     await worker.stop();
     return EXIT.ok;
   } finally {
-    await stopSlack?.();
+    await Promise.all([stopSlack?.(), stopDiscord?.()]);
     await close();
   }
 }

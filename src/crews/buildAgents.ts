@@ -1,3 +1,4 @@
+import { nearestName } from '../engine/nearestName.ts';
 import type { AgentSpec } from '../engine/spec.ts';
 import type { Tool } from '../tools/defineTool.ts';
 import type { ToolSet } from '../tools/toolSet.ts';
@@ -68,7 +69,11 @@ export function resolveTools(file: string, path: string, names: string[], catalo
   for (const name of names) {
     const tool = catalog.resolve(name);
     if (tool) tools.push(tool);
-    else found.problems.push({ file, path, message: `"${name}" is not a tool; ${catalog.describeAvailable()}` });
+    else {
+      const near = nearestName(name, catalog.names());
+      const meant = near === undefined ? '' : `did you mean ${near}? `;
+      found.problems.push({ file, path, message: `"${name}" is not a tool; ${meant}${catalog.describeAvailable()}` });
+    }
   }
   return tools;
 }

@@ -3,7 +3,7 @@ import { resolveAgentTools } from './buildAgents.ts';
 import type { CrewFindings } from './errors.ts';
 import { LOCAL_TOOLS_FILE, type LocalTools } from './localTools.ts';
 import { toOutputSchema } from './outputSchema.ts';
-import { FUNCTION_NAME, TaskEntrySchema, UNSUPPORTED_TASK_KEYS, type ConditionEntry, type TaskEntry } from './tasksFile.ts';
+import { FUNCTION_NAME, TaskEntrySchema, UNSUPPORTED_TASK_KEYS, type ConditionEntry, type LoopEntry, type TaskEntry } from './tasksFile.ts';
 import type { ToolCatalog } from './toolCatalog.ts';
 import { isRecord, validateEntry } from './validateEntry.ts';
 import type { YamlEntries } from './yamlFile.ts';
@@ -48,7 +48,7 @@ function buildTask(id: string, entry: TaskEntry, catalog: ToolCatalog, local: Lo
     ...(named && named.toolSets.length > 0 ? { toolSets: named.toolSets } : {}),
     priority: entry.priority,
     condition: entry.condition && conditionOf(entry.condition),
-    loop: entry.loop && { backTo: entry.loop.back_to, while: conditionOf(entry.loop.while), max: entry.loop.max },
+    loop: entry.loop && loopOf(entry.loop),
   };
 }
 
@@ -79,6 +79,10 @@ function missingFunction(name: string, exportName: string, exported: Map<string,
   return `"${name}" is not a function in the ${exportName} export of ${LOCAL_TOOLS_FILE} (${names}); export it there${hint}`;
 }
 
-function conditionOf(entry: ConditionEntry): ConditionSpec {
+export function loopOf(entry: LoopEntry): NonNullable<TaskSpec['loop']> {
+  return { backTo: entry.back_to, while: conditionOf(entry.while), max: entry.max };
+}
+
+export function conditionOf(entry: ConditionEntry): ConditionSpec {
   return entry.matches !== undefined ? { task: entry.task, matches: entry.matches } : { task: entry.task, ask: entry.ask ?? '' };
 }

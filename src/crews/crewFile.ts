@@ -74,6 +74,8 @@ export const CrewFileSchema = z.object({
     .union([z.boolean(), z.string().min(1)])
     .transform((value) => (value === true ? 'logs.jsonl' : value === false ? undefined : value))
     .optional(),
+  /** Lessons from people's feedback: learned from reviews and ratings, offered to later runs' tasks. */
+  learning: z.boolean().default(true),
   /** Schedules, webhooks and other crews' results that start this crew. */
   triggers: z.array(TriggerSchema).default([]),
   /** Chat surface settings, read by the surfaces themselves. */

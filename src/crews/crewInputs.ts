@@ -3,6 +3,7 @@ import type { AgentSpec, InputSpec, TaskSpec } from '../engine/spec.ts';
 import type { InputEntrySchema } from './crewFile.ts';
 import type { CrewFindings } from './errors.ts';
 import { findPlaceholders } from './placeholders.ts';
+import { didYouMean } from '../engine/nearestName.ts';
 
 /**
  * The inputs a run needs: those crew.yaml declares, then every other {placeholder} in the texts
@@ -19,14 +20,34 @@ export function collectInputs(
   for (const [name, entry] of Object.entries(declared)) {
     inputs.set(name, { description: entry?.description, required: entry?.required ?? true, default: entry?.default });
   }
-  const texts = [
-    ...agents.flatMap((agent) => [agent.role, agent.goal, agent.backstory]),
-    ...tasks.flatMap((task) => [task.description, task.expectedOutput, task.outputFile ?? '']),
+  const texts: Array<[where: string, text: string]> = [
+    ...agents.flatMap((agent) => textsOf('agents.yaml', agent.id, { role: agent.role, goal: agent.goal, backstory: agent.backstory })),
+    ...tasks.flatMap((task) => textsOf('tasks.yaml', task.id, { description: task.description, expected_output: task.expectedOutput, output_file: task.outputFile })),
   ];
-  const used = new Set(texts.flatMap(findPlaceholders));
-  for (const name of used) if (!inputs.has(name)) inputs.set(name, { required: true });
+  const used = new Set<string>();
+  const declaresInputs = Object.keys(declared).length > 0;
+  for (const [where, text] of texts) {
+    for (const name of findPlaceholders(text)) {
+      if (!inputs.has(name)) {
+        inputs.set(name, { required: true });
+        // A crew that declares its inputs means to declare them all; run refuses to start without this one.
+        if (declaresInputs) {
+          found.warnings.push(
+            `${where} uses {${name}}, which crew.yaml does not declare under inputs${didYouMean(name, Object.keys(declared))}; every run must then pass --input ${name}=… (declare it, with a default when it may be left out)`,
+          );
+        }
+      }
+      used.add(name);
+    }
+  }
   for (const name of Object.keys(declared)) {
     if (!used.has(name)) found.warnings.push(`crew.yaml: inputs.${name} is declared but {${name}} appears in no agent or task`);
   }
   return Object.fromEntries(inputs);
+}
+
+function textsOf(file: string, id: string, fields: Record<string, string | undefined>): Array<[where: string, text: string]> {
+  const texts: Array<[where: string, text: string]> = [];
+  for (const [key, text] of Object.entries(fields)) if (text !== undefined) texts.push([`${file}: ${id}.${key}`, text]);
+  return texts;
 }

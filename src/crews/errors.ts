@@ -16,6 +16,8 @@ export class CrewFileError extends Error {
     /** The crew directory as shown to the user (relative to the working directory when inside it). */
     readonly dir: string,
     readonly problems: CrewProblem[],
+    /** What was found besides, for `validate` to show alongside the problems. */
+    readonly warnings: string[] = [],
   ) {
     // No header line: a one-line summary (a crew list) shows the first problem itself.
     super(problems.map((problem) => formatProblem(dir, problem)).join('\n'));

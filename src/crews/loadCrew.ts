@@ -6,7 +6,7 @@ import { buildTasks } from './buildTasks.ts';
 import { CrewFileSchema, UNSUPPORTED_CREW_KEYS, type CrewFileEntry } from './crewFile.ts';
 import { displayPath, resolveCrewDir } from './crewDirectory.ts';
 import { collectInputs } from './crewInputs.ts';
-import { checkReferences } from './crewReferences.ts';
+import { checkReferences, taskReferences } from './crewReferences.ts';
 import { checkCustomProcess } from './customProcessFile.ts';
 import { checkTriggers } from '../triggers/triggerChecks.ts';
 import type { TriggerEntry } from '../triggers/triggerFile.ts';
@@ -30,6 +30,8 @@ export interface LoadedCrew {
   surfaces: { slack?: unknown; discord?: unknown };
   /** crew.yaml `triggers:`: what starts this crew by itself (none for a crew built in code). */
   triggers?: TriggerEntry[] | undefined;
+  /** crew.yaml `learning` and `memory`; absent (a crew built in code): lessons on, memory off. */
+  learning?: { lessons: boolean; memory: boolean } | undefined;
 }
 
 export interface LoadCrewOptions {
@@ -69,25 +71,25 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
   const taskEntries = entriesOf(tasksFile, 'tasks.yaml', true, found);
   const crewEntries = entriesOf(crewFile, 'crew.yaml', false, found);
 
-  const crew = crewSettings(crewEntries, found);
+  const crew = crewSettings(crewEntries.checkable, found);
   const mcpSources = options.mcp ?? { connections: processMcpConnections, urlHeaders: {} };
   const mcpServers = crewMcpServers(crew.mcp_servers, dir, mcpSources);
   const catalog = createToolCatalog(local.tools, options.builtinTools, options.builtinAliases, { servers: mcpServers, requireApproval: crew.require_approval });
-  const agents = agentEntries ? buildAgents(agentEntries, catalog, { sources: mcpSources, requireApproval: crew.require_approval }, found) : [];
-  const tasks = taskEntries ? buildTasks(taskEntries, catalog, local, found) : [];
+  const agents = agentEntries.checkable ? buildAgents(agentEntries.checkable, catalog, { sources: mcpSources, requireApproval: crew.require_approval }, found) : [];
+  const tasks = taskEntries.checkable ? buildTasks(taskEntries.checkable, catalog, local, found) : [];
   const mcpInUse = mcpServers.size > 0 || agents.some((agent) => agent.toolSets !== undefined);
   const requireApproval = approvalNames(crew.require_approval, catalog, mcpInUse, found);
   checkReferences(
     {
       process: crew.process,
-      agentIds: agentEntries?.map(([id]) => id),
-      taskIds: (taskEntries ?? []).map(([id]) => id),
-      tasks,
+      agentIds: agentEntries.complete ? agentEntries.ids : undefined,
+      taskIds: taskEntries.ids,
+      tasks: taskReferences(taskEntries.checkable ?? [], tasks),
       managerAgent: crew.manager_agent,
     },
     found,
   );
-  checkCustomProcess(crew.process, local, tasks, (taskEntries ?? []).map(([id]) => id), found);
+  checkCustomProcess(crew.process, local, tasks, taskEntries.ids, found);
   if (crew.process !== 'hierarchical') {
     for (const key of ['manager_llm', 'manager_agent'] as const) {
       if (crew[key] !== undefined) found.warnings.push(`crew.yaml: ${key} is only used by the hierarchical process and is ignored`);
@@ -96,11 +98,14 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
   if (!crew.planning && crew.planning_llm !== undefined) found.warnings.push('crew.yaml: planning_llm is only used when planning is true and is ignored');
   const inputs = collectInputs(crew.inputs, agents, tasks, found);
   checkTriggers(crew.triggers, inputs, found);
-  if (found.problems.length > 0) throw new CrewFileError(shownDir, found.problems);
+  // Warnings name their file by its path, as problems do.
+  const warnings = found.warnings.map((warning) => `${shownDir}/${warning}`);
+  if (found.problems.length > 0) throw new CrewFileError(shownDir, found.problems, warnings);
 
   const spec: CrewSpec = {
     name: path.basename(dir),
     description: crew.description,
+    sourceDir: shownDir,
     process: crew.process,
     customProcess: crew.process === 'custom' ? local.customProcess : undefined,
     agents,
@@ -124,7 +129,8 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
     cache: crew.cache,
     outputLogFile: crew.output_log_file,
   };
-  return { spec, dir, warnings: found.warnings, inputs, surfaces: surfacesOf(crew), triggers: crew.triggers };
+  const learning = { lessons: crew.learning, memory: false };
+  return { spec, dir, warnings, inputs, surfaces: surfacesOf(crew), triggers: crew.triggers, learning };
 }
 
 /**
@@ -137,18 +143,27 @@ function approvalNames(names: string[], catalog: ToolCatalog, mcpInUse: boolean,
   return names.map((name) => catalog.resolve(name)?.name ?? name);
 }
 
-/** Entries of a file that parsed; undefined (with its problems recorded) when it did not. */
-function entriesOf(result: YamlFileResult, file: string, required: boolean, found: CrewFindings): YamlEntries | undefined {
+/**
+ * What can be checked of a file: its entries (those a syntax error leaves intact; undefined when
+ * none can be read), every id it holds, and whether that list is complete.
+ */
+interface FileEntries {
+  checkable: YamlEntries | undefined;
+  ids: string[];
+  complete: boolean;
+}
+
+function entriesOf(result: YamlFileResult, file: string, required: boolean, found: CrewFindings): FileEntries {
   switch (result.status) {
     case 'ok':
-      return result.entries;
+      return { checkable: result.entries, ids: result.entries.map(([id]) => id), complete: true };
     case 'invalid':
       found.problems.push(...result.problems);
-      return undefined;
+      return { checkable: result.entries.length > 0 ? result.entries : undefined, ids: result.ids, complete: false };
     case 'missing':
-      if (!required) return [];
+      if (!required) return { checkable: [], ids: [], complete: true };
       found.problems.push({ file, path: '', message: `not found; a crew directory needs agents.yaml and tasks.yaml (CrewAI's format)` });
-      return undefined;
+      return { checkable: undefined, ids: [], complete: false };
   }
 }
 

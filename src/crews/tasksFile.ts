@@ -33,6 +33,7 @@ export const LoopSchema = z.strictObject({
   while: ConditionSchema,
   max: z.int().positive().default(LOOP_MAX_DEFAULT),
 });
+export type LoopEntry = z.infer<typeof LoopSchema>;
 
 /** One entry of tasks.yaml, keyed by the task's id; tasks run in file order (sequential). */
 export const TaskEntrySchema = z.object({

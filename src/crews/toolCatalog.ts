@@ -16,6 +16,8 @@ export interface ToolCatalog {
   resolveSet(name: string): ToolSet | undefined;
   /** For error messages: every name that resolves, grouped by where it comes from. */
   describeAvailable(): string;
+  /** Every name that resolves, aliases and MCP servers included, to suggest from. */
+  names(): string[];
 }
 
 export function createToolCatalog(
@@ -43,6 +45,9 @@ export function createToolCatalog(
       ] as const;
       const listed = groups.filter(([names]) => names.length > 0).map(([names, source]) => `${names.join(', ')} (${source})`);
       return listed.length > 0 ? `available: ${listed.join('; ')}` : 'this crew has no tools available';
+    },
+    names() {
+      return [...local.keys(), ...Object.keys(builtin), ...Object.keys(aliases), ...mcp.servers.keys()];
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { nearestName } from '../engine/nearestName.ts';
 import type { CrewProblem } from './errors.ts';
 
 export interface EntryResult<T> {
@@ -24,25 +25,34 @@ export function validateEntry<S extends z.ZodObject>(
     return { problems: [{ file, path: id ?? '', message: `must be a mapping of settings, got ${describeValue(raw)}` }], warnings: [] };
   }
   const known = Object.keys(schema.shape);
-  const warnings: string[] = [];
+  const warnings = new Map<string, string>();
+  /** Known keys left out whose misspelling is present (expected_output → expected_ouput). */
+  const misspelt = new Map<string, string>();
   const present: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(raw)) {
     const keyPath = joinPath(id, [key]);
     if (!known.includes(key)) {
-      const why = unsupportedKeys.includes(key) ? 'is not supported yet' : `is not a known key${suggestion(key, known)}`;
-      warnings.push(`${file}: ${keyPath} ${why} and is ignored`);
+      const meant = unsupportedKeys.includes(key) ? undefined : nearestName(key, known);
+      const why = unsupportedKeys.includes(key) ? 'is not supported yet' : `is not a known key${meant ? ` (did you mean ${meant}?)` : ''}`;
+      warnings.set(key, `${file}: ${keyPath} ${why} and is ignored`);
+      if (meant !== undefined && !(meant in raw)) misspelt.set(meant, key);
     } else if (value !== null) {
       present[key] = value;
     }
   }
   const parsed = schema.safeParse(present);
-  if (parsed.success) return { value: parsed.data, problems: [], warnings };
-  const problems = parsed.error.issues.map((issue) => ({
-    file,
-    path: joinPath(id, issue.path),
-    message: issueMessage(issue, valueAt(present, issue.path)),
-  }));
-  return { problems, warnings };
+  if (parsed.success) return { value: parsed.data, problems: [], warnings: [...warnings.values()] };
+  const problems = parsed.error.issues.map((issue) => {
+    const typo = issue.path.length === 1 ? misspelt.get(String(issue.path[0])) : undefined;
+    let message = issueMessage(issue, valueAt(present, issue.path));
+    if (typo !== undefined && valueAt(present, issue.path) === undefined) {
+      // One mistake, one line: the missing key is there under a misspelt name.
+      message += `; ${joinPath(id, [typo])} is not a known key (did you mean ${String(issue.path[0])}?)`;
+      warnings.delete(typo);
+    }
+    return { file, path: joinPath(id, issue.path), message };
+  });
+  return { problems, warnings: [...warnings.values()] };
 }
 
 export function joinPath(id: string | undefined, keys: readonly PropertyKey[]): string {
@@ -103,23 +113,4 @@ function valueAt(root: unknown, keys: readonly PropertyKey[]): unknown {
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A misspelt key is the likeliest reason for an unknown one. */
-function suggestion(key: string, known: string[]): string {
-  const close = known.find((candidate) => editDistance(key, candidate) <= Math.max(1, Math.floor(candidate.length / 5)));
-  return close ? ` (did you mean ${close}?)` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -25,6 +25,8 @@ export type RunOptions = Omit<RunEnvironment, 'llm'> & { llm?: LlmClient | undef
 
 export interface KickoffOptions extends RunOptions {
   runId?: string | undefined;
+  /** Text offered to each task's prompt by task id (lessons, past results); kept in the run state. */
+  offered?: Record<string, string> | undefined;
 }
 
 export interface ResumeOptions extends RunOptions {
@@ -74,13 +76,13 @@ export class Crew {
   }
 
   /** A fresh RunState, for callers that store it before the run starts. */
-  newState(inputs: Record<string, string>, runId: string = randomUUID()): RunState {
-    return newRunState(runId, this.spec.name, this.resolveInputs(inputs), this.spec.tasks.map((task) => task.id));
+  newState(inputs: Record<string, string>, runId: string = randomUUID(), offered: Record<string, string> = {}): RunState {
+    return newRunState(runId, this.spec.name, this.resolveInputs(inputs), this.spec.tasks.map((task) => task.id), offered);
   }
 
   /** Starts a run. When it ends waiting for people, answer `output.pending` with resume. */
   async kickoff(inputs: Record<string, string> = {}, options: KickoffOptions = {}): Promise<CrewOutput> {
-    return this.run(this.newState(inputs, options.runId), options);
+    return this.run(this.newState(inputs, options.runId, options.offered), options);
   }
 
   /**
@@ -115,6 +117,7 @@ export class Crew {
     try {
       return await this.#runIn(ctx, resumed);
     } finally {
+      await ctx.settleSideWork();
       await log?.flush();
     }
   }

@@ -48,6 +48,8 @@ export type CrewEvent = EventBase &
     | { type: 'human_input_requested'; request: HumanRequest }
     | { type: 'human_input_received'; taskId: string; requestId: string; kind: HumanRequest['kind']; answer: string; by: string }
     | { type: 'crew_suspended'; crew: string; pending: string[]; usage: Usage }
+    /** A person's feedback on a task became a lesson later runs of the crew are offered (the runtime tells it, not the engine). */
+    | { type: 'lesson_learned'; taskId: string; lessonId: string; lesson: string }
     /** Someone cancelled the run; `pending` are the requests that no longer wait. */
     | { type: 'crew_cancelled'; crew: string; by: string; pending: HumanRequest[] }
   );

@@ -7,6 +7,7 @@ export type { CrewEvent, CrewEventType, CrewEventListener } from './events.ts';
 export type { CrewOutput, TaskOutput, Usage } from './output.ts';
 export { parseRunState, RUN_STATE_VERSION, type RunState } from './runState.ts';
 export type { RunEnvironment, RunHooks, CheckpointSink } from './runContext.ts';
+export type { TaskFeedback, FeedbackListener } from './feedback.ts';
 export {
   HumanAnswerSchema,
   type HumanAnswer,

@@ -1,6 +1,9 @@
 import { AGENT_DEFAULTS } from './defaults.ts';
 import type { AgentSpec, CrewSpec } from './spec.ts';
 
+/** Id of the built-in manager agent. */
+export const MANAGER_ID = 'crew_manager';
+
 /** CrewAI's built-in manager for hierarchical crews, unless the crew names its own. */
 export function managerFor(spec: CrewSpec): AgentSpec {
   if (spec.managerAgent) {
@@ -8,7 +11,7 @@ export function managerFor(spec: CrewSpec): AgentSpec {
     if (own) return own;
   }
   return {
-    id: 'crew_manager',
+    id: MANAGER_ID,
     role: 'Crew Manager',
     goal: 'Get every task done to its expected output by delegating to the right coworkers and checking their work.',
     backstory:

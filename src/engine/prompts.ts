@@ -28,6 +28,8 @@ export interface TaskPromptParts {
   plan?: string | undefined;
   /** The agent's own approach, written before it started (reasoning: true). */
   approach?: string | undefined;
+  /** Offered from outside the run (lessons from people's feedback, past results), already worded. */
+  offered?: string | undefined;
 }
 
 export function taskPrompt(parts: TaskPromptParts): string {
@@ -37,6 +39,7 @@ export function taskPrompt(parts: TaskPromptParts): string {
   if (parts.context) text += `\n\nContext:\n${parts.context}`;
   if (parts.plan) text += `\n\nPlan for this task:\n${parts.plan}`;
   if (parts.approach) text += `\n\nYour approach, as you planned it:\n${parts.approach}`;
+  if (parts.offered) text += `\n\n${parts.offered}`;
   if (parts.feedback) text += `\n\nFeedback on the previous attempt, to address now:\n${parts.feedback}`;
   return text;
 }

@@ -1,3 +1,4 @@
+import { nearestName } from './nearestName.ts';
 import type { ConditionSpec, CrewSpec, ProcessKind, TaskSpec } from './spec.ts';
 
 /** What a reference problem is about: the crew's own settings, or one task. */
@@ -16,9 +17,13 @@ export interface CrewReferences {
   agentIds: string[] | undefined;
   /** Every task id in order, valid or not, so a broken task is not also "unknown". */
   taskIds: string[];
-  tasks: TaskSpec[];
+  /** What each task names, including tasks whose other settings are broken. */
+  tasks: TaskReferencesOf[];
   managerAgent: string | undefined;
 }
+
+/** The settings of a task that name other agents and tasks. */
+export type TaskReferencesOf = Pick<TaskSpec, 'id' | 'agent' | 'context' | 'condition' | 'loop'>;
 
 /**
  * References between agents and tasks. Sequential and hierarchical crews run tasks in order, so
@@ -31,7 +36,7 @@ export function findReferenceProblems(refs: CrewReferences): ReferenceProblem[] 
   const inOrder = refs.process !== 'parallel';
   const unknownAgent = (id: string) =>
     refs.agentIds !== undefined && !refs.agentIds.includes(id)
-      ? `"${id}" is not an agent of this crew (agents: ${refs.agentIds.join(', ') || 'none'})`
+      ? `"${id}" is not an agent of this crew${meant(id, refs.agentIds)}(agents: ${refs.agentIds.join(', ') || 'none'})`
       : undefined;
 
   if (refs.managerAgent !== undefined) {
@@ -43,7 +48,7 @@ export function findReferenceProblems(refs: CrewReferences): ReferenceProblem[] 
     /** What is wrong with `target` as a task this one reads, if anything. */
     const earlierTask = (target: string, mayBeItself: boolean): string | undefined => {
       const at = order.get(target);
-      if (at === undefined) return `"${target}" is not a task of this crew (tasks: ${refs.taskIds.join(', ')})`;
+      if (at === undefined) return `"${target}" is not a task of this crew${meant(target, refs.taskIds)}(tasks: ${refs.taskIds.join(', ')})`;
       if (target === task.id && !mayBeItself) return `"${target}" is this task itself; a task cannot read its own output before it exists`;
       if (at > position && (inOrder || mayBeItself)) {
         return `"${target}" comes after ${task.id}; tasks run in order, so only an earlier task ${mayBeItself ? 'or this one ' : ''}can be named`;
@@ -108,7 +113,7 @@ export function findCrewProblems(spec: CrewSpec): ReferenceProblem[] {
 }
 
 /** A parallel crew starts a task when everything it reads has settled, so a cycle would wait forever. */
-function cycleProblems(tasks: TaskSpec[]): ReferenceProblem[] {
+function cycleProblems(tasks: TaskReferencesOf[]): ReferenceProblem[] {
   // A task naming itself is reported on its own.
   const needs = new Map(tasks.map((task) => [task.id, [...(task.context ?? []), ...conditionTask(task.condition)].filter((id) => id !== task.id)]));
   const state = new Map<string, 'visiting' | 'done'>();
@@ -131,6 +136,12 @@ function cycleProblems(tasks: TaskSpec[]): ReferenceProblem[] {
     }
   }
   return [];
+}
+
+/** "; did you mean x? " for a near miss, else " ", ahead of the list of what there is. */
+function meant(name: string, ids: string[]): string {
+  const near = nearestName(name, ids);
+  return near === undefined ? ' ' : `; did you mean ${near}? `;
 }
 
 function conditionTask(condition: ConditionSpec | undefined): string[] {

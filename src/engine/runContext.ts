@@ -9,6 +9,9 @@ import { usageBucket, type RunState } from './runState.ts';
 import { HumanInputRequired, type HumanRequest, type RecordedAnswer } from './humanRequest.ts';
 import { randomUUID } from 'node:crypto';
 import type { AgentSpec, CrewSpec, TaskSpec } from './spec.ts';
+import type { FeedbackListener, TaskFeedback } from './feedback.ts';
+import { coordinatorSite } from './coordinator.ts';
+import { modelSource, withModelSource } from './modelSource.ts';
 
 export type CheckpointSink = (state: RunState) => void | Promise<void>;
 
@@ -33,6 +36,8 @@ export interface RunEnvironment extends RunHooks {
   sleep?: Sleep | undefined;
   /** Prices that turn tokens into USD; the built-in table when absent. */
   prices?: PriceTable | undefined;
+  /** Told when a person asks for changes to a draft (lessons learn from it). */
+  onFeedback?: FeedbackListener | undefined;
 }
 
 const BUILTIN_PRICE_TABLE = new PriceTable();
@@ -57,6 +62,8 @@ export class RunContext {
   readonly agentsById: Map<string, AgentSpec>;
   readonly tasksById: Map<string, TaskSpec>;
   #checkpointChain: Promise<void> = Promise.resolve();
+  /** Listeners told about feedback, still working; the run waits for them only as it ends. */
+  readonly #sideWork = new Set<Promise<void>>();
 
   constructor(
     readonly spec: CrewSpec,
@@ -130,7 +137,8 @@ export class RunContext {
       response = await this.#llmSlots.run(() =>
         this.env.llm.chat({ ...request, model, signal: signal ?? this.env.signal }),
       );
-    } catch (error) {
+    } catch (caught) {
+      const error = withModelSource(caught, model ?? this.env.llm.defaultModel ?? '', () => modelSource(this.spec, site.agent));
       this.emit({ type: 'llm_call_failed', taskId: site.taskId, agent: role, error: errorMessage(error) });
       if (this.env.signal?.aborted) throw new RunCancelledError();
       throw error;
@@ -159,6 +167,29 @@ export class RunContext {
       await this.checkpoint();
     }
     throw new HumanInputRequired(pending);
+  }
+
+  /**
+   * Tells the feedback listener once per review round (the mark is checkpointed with the round,
+   * so a resumed run does not tell it again); its LLM call is booked to this run.
+   */
+  noteFeedback(note: Omit<TaskFeedback, 'llm'> & { slot: string }): void {
+    const listener = this.env.onFeedback;
+    const mark = `feedback/${note.slot}`;
+    if (!listener || mark in this.state.decisions) return;
+    this.state.decisions[mark] = true;
+    const { slot: _slot, ...feedback } = note;
+    const work = listener({ ...feedback, llm: this.llmFor(coordinatorSite(note.taskId)) })
+      .catch((error: unknown) => process.emitWarning(`learning from feedback on ${note.taskId} failed; the run goes on: ${errorMessage(error)}`))
+      .finally(() => this.#sideWork.delete(work));
+    this.#sideWork.add(work);
+  }
+
+  /** Waits for feedback listeners still working, so their usage is in the run's last checkpoint. */
+  async settleSideWork(): Promise<void> {
+    if (this.#sideWork.size === 0) return;
+    while (this.#sideWork.size > 0) await Promise.allSettled([...this.#sideWork]);
+    await this.checkpoint();
   }
 
   /** The run's LLM as a plain client for one call site, so helpers such as structured output are booked like any call. */

@@ -80,10 +80,21 @@ export const RunStateSchema = z.object({
   toolCache: z.record(z.string(), z.string()).default({}),
   /** Custom process only: every step it asked for, in the order it first asked. */
   steps: z.array(ProcessStepSchema).default([]),
+  /**
+   * Text offered from outside the run to each task's prompt (lessons, past results), by task id.
+   * Fixed when the run starts, so a resumed or replayed run offers the same text.
+   */
+  offered: z.record(z.string(), z.string()).default({}),
 });
 export type RunState = z.infer<typeof RunStateSchema>;
 
-export function newRunState(runId: string, crew: string, inputs: Record<string, string>, taskIds: string[]): RunState {
+export function newRunState(
+  runId: string,
+  crew: string,
+  inputs: Record<string, string>,
+  taskIds: string[],
+  offered: Record<string, string> = {},
+): RunState {
   return {
     version: RUN_STATE_VERSION,
     runId,
@@ -100,6 +111,7 @@ export function newRunState(runId: string, crew: string, inputs: Record<string, 
     usageByTask: {},
     toolCache: {},
     steps: [],
+    offered,
   };
 }
 

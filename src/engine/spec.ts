@@ -11,6 +11,8 @@ import type { TaskOutput } from './output.ts';
 export interface CrewSpec {
   name: string;
   description?: string | undefined;
+  /** The crew's directory as shown in messages (`crews/research`) when it was loaded from files. */
+  sourceDir?: string | undefined;
   process: ProcessKind;
   /** process `custom`: the code that decides which tasks run, in what order and how often. */
   customProcess?: CustomProcess | undefined;

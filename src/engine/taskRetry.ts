@@ -1,4 +1,4 @@
-import { LlmAbortedError, LlmAuthError, LlmRequestError } from '../llm/errors.ts';
+import { LlmAbortedError, LlmAuthError, LlmNotConfiguredError, LlmRequestError, LlmUnreachableError } from '../llm/errors.ts';
 import { ContextWindowExceededError, CustomProcessError, MissingInputError, NonDeterminismError, RunCancelledError, RunLimitError, RunStateError, TaskFailedError, errorMessage } from './errors.ts';
 import { HumanInputRequired } from './humanRequest.ts';
 import { managerFor } from './manager.ts';
@@ -13,7 +13,7 @@ const MAX_DELAY_MS = 30_000;
 
 /**
  * Errors another try cannot fix: a person's answer or setting (credentials, a refused request, a
- * missing input, respect_context_window: false), the run's budget, a cancel, and task failures the
+ * missing input, no model endpoint, a local server that is not running, respect_context_window: false), the run's budget, a cancel, and task failures the
  * engine already decided (guardrail retries spent, max_execution_time).
  */
 const FINAL_ERRORS = [
@@ -29,6 +29,9 @@ const FINAL_ERRORS = [
   LlmAuthError,
   LlmRequestError,
   LlmAbortedError,
+  LlmNotConfiguredError,
+  // The client already gave a local server its quick second try; minutes of task retries would not start it.
+  LlmUnreachableError,
 ];
 
 export function isRetryable(error: unknown): boolean {

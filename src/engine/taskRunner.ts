@@ -124,7 +124,7 @@ async function humanReview(ctx: RunContext, task: TaskSpec, agent: AgentSpec, dr
   const state = ctx.state.tasks[task.id]!;
   const cap = ctx.spec.maxReviewRounds;
   if (cap !== undefined && state.reviewRounds >= cap) return undefined;
-  const { answer } = await ctx.requireHuman({
+  const { answer, by, at } = await ctx.requireHuman({
     slot: `${task.id}/review/${state.reviewRounds}`,
     kind: 'review',
     taskId: task.id,
@@ -133,6 +133,7 @@ async function humanReview(ctx: RunContext, task: TaskSpec, agent: AgentSpec, dr
     draft: draft.raw,
   });
   if (answer.type !== 'feedback') return undefined;
+  ctx.noteFeedback({ slot: `${task.id}/review/${state.reviewRounds}`, taskId: task.id, description: task.description, draft: draft.raw, text: answer.text, by, at });
   state.reviewRounds += 1;
   return answer.text;
 }
@@ -162,6 +163,7 @@ function promptParts(ctx: RunContext, task: TaskSpec): TaskPromptParts {
     context: context || undefined,
     feedback: ctx.state.tasks[task.id]?.feedback,
     plan: ctx.state.plans?.[task.id],
+    offered: ctx.state.offered[task.id],
   };
 }
 

@@ -7,15 +7,26 @@ function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-/** Decides whether a failed call to the endpoint is worth retrying, and why it failed. */
-export function classifyFailure(error: unknown, timeoutMs: number): FailureVerdict {
+/** Codes that mean nothing listens at the address (or the name is unknown), as opposed to a slow or busy server. */
+const NOBODY_THERE = new Set(['ECONNREFUSED', 'ENOTFOUND']);
+
+/** One quick retry for a local server that refused: enough for one that is just coming up. */
+export const UNREACHABLE_RETRY = { maxAttempts: 2, delayMs: 250 } as const;
+
+/**
+ * Decides whether a failed call to the endpoint is worth retrying, and why it failed. `local`: the
+ * endpoint is on this machine or a private network, where a refused connection is not waited out.
+ */
+export function classifyFailure(error: unknown, timeoutMs: number, local = false): FailureVerdict {
   if (error instanceof OpenAI.APIUserAbortError) return { retry: false };
   if (error instanceof OpenAI.APIConnectionTimeoutError) {
     return { retry: true, reason: `no answer within ${formatSeconds(timeoutMs)} (timeout)` };
   }
   if (error instanceof OpenAI.APIConnectionError) {
     const cause = rootCause(error);
-    return { retry: true, reason: cause ? `connection failed (${cause})` : 'connection failed' };
+    const reason = cause ? `connection failed (${cause})` : 'connection failed';
+    if (local && unreachableCode(error)) return { retry: true, reason, retryAfterMs: UNREACHABLE_RETRY.delayMs, maxAttempts: UNREACHABLE_RETRY.maxAttempts };
+    return { retry: true, reason };
   }
   if (error instanceof OpenAI.APIError && error.status !== undefined && isRetryableStatus(error.status)) {
     return { retry: true, reason: error.message, retryAfterMs: parseRetryAfter(error.headers) };
@@ -45,6 +56,13 @@ export function toLlmError(error: unknown, endpoint: string, redact: (text: stri
     serverMessage,
     typeof error.code === 'string' ? error.code : undefined,
   );
+}
+
+/** ECONNREFUSED or ENOTFOUND under the SDK's connection error, or undefined for any other failure. */
+export function unreachableCode(error: unknown): string | undefined {
+  if (!(error instanceof OpenAI.APIConnectionError) || error instanceof OpenAI.APIConnectionTimeoutError) return undefined;
+  const cause = rootCause(error);
+  return cause && NOBODY_THERE.has(cause) ? cause : undefined;
 }
 
 export function formatSeconds(ms: number): string {

@@ -73,3 +73,44 @@ export class StructuredOutputError extends LlmError {
     super(message);
   }
 }
+
+/**
+ * A local or private endpoint refused the connection (or its name did not resolve): the server is
+ * most likely not running, so waiting longer will not help. Tried at most twice.
+ */
+export class LlmUnreachableError extends LlmError {
+  override name = 'LlmUnreachableError';
+
+  constructor(
+    readonly endpoint: string,
+    readonly attempts: number,
+    /** The system error code, e.g. ECONNREFUSED. */
+    readonly code: string,
+  ) {
+    super(`LLM endpoint ${endpoint} cannot be reached (${code}, ${attempts === 1 ? '1 attempt' : `${attempts} attempts`}): is the server running at ${endpoint}? Start it, or point OPENAI_BASE_URL at one that is.`);
+  }
+}
+
+/** Neither OPENAI_API_KEY nor OPENAI_BASE_URL is set: no run can reach a model. */
+export class LlmNotConfiguredError extends LlmError {
+  override name = 'LlmNotConfiguredError';
+
+  constructor() {
+    super(
+      'No model endpoint is configured: set OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (a local OpenAI-compatible server, e.g. http://localhost:11434/v1 for Ollama) in .env or the environment.',
+    );
+  }
+}
+
+/** The server does not know the model asked for; `source` says where that model name came from. */
+export class ModelNotFoundError extends LlmRequestError {
+  override name = 'ModelNotFoundError';
+
+  constructor(
+    cause: LlmRequestError,
+    readonly model: string,
+    readonly source: string,
+  ) {
+    super(`${cause.message} — model "${model}" comes from ${source}; name a model the server serves there.`, cause.status, cause.serverMessage, cause.code);
+  }
+}

@@ -1,7 +1,8 @@
 import OpenAI from 'openai';
 import { Redactor } from '../redactor.ts';
-import { classifyFailure, formatSeconds, toLlmError } from './apiFailure.ts';
-import { LlmAbortedError, LlmUnavailableError } from './errors.ts';
+import { classifyFailure, formatSeconds, toLlmError, unreachableCode } from './apiFailure.ts';
+import { LlmAbortedError, LlmUnavailableError, LlmUnreachableError } from './errors.ts';
+import { isLocalEndpoint } from './localEndpoint.ts';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryInfo, type RetryPolicy, type Sleep } from './retry.ts';
 import type { LlmClient, LlmRequest, LlmResponse } from './types.ts';
 import { fromCompletion, toCompletionParams } from './wireFormat.ts';
@@ -36,6 +37,8 @@ export class OpenAiLlm implements LlmClient {
   readonly #redactor: Redactor;
   /** The endpoint as shown in error messages, without any credentials in the URL. */
   readonly endpoint: string;
+  /** A server on this machine or a private network: a refused connection there is not waited out. */
+  readonly #local: boolean;
 
   constructor(options: OpenAiLlmOptions) {
     this.#apiKey = options.apiKey || PLACEHOLDER_API_KEY;
@@ -53,6 +56,7 @@ export class OpenAiLlm implements LlmClient {
       maxRetries: 0,
     });
     this.endpoint = displayUrl(this.#client.baseURL);
+    this.#local = isLocalEndpoint(this.#client.baseURL);
   }
 
   async chat(request: LlmRequest): Promise<LlmResponse> {
@@ -68,8 +72,10 @@ export class OpenAiLlm implements LlmClient {
           signal,
           sleep: this.#sleep,
           onRetry: this.#onRetry && ((info) => this.#onRetry?.({ ...info, reason: redact(info.reason) })),
-          classify: (error) => classifyFailure(error, this.#timeoutMs),
-          giveUp: ({ attempts, elapsedMs, reason }) => {
+          classify: (error) => classifyFailure(error, this.#timeoutMs, this.#local),
+          giveUp: ({ attempts, elapsedMs, reason, error }) => {
+            const unreachable = this.#local ? unreachableCode(error) : undefined;
+            if (unreachable) return new LlmUnreachableError(this.endpoint, attempts, unreachable);
             const lastReason = redact(reason);
             const attemptsText = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
             return new LlmUnavailableError(

@@ -20,7 +20,7 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 /** How one failed attempt should be handled. */
 export type FailureVerdict =
   | { retry: false }
-  | { retry: true; reason: string; retryAfterMs?: number | undefined };
+  | { retry: true; reason: string; retryAfterMs?: number | undefined; /** Fewer attempts than the policy allows for this kind of failure. */ maxAttempts?: number | undefined };
 
 export interface RetryInfo {
   /** The attempt that just failed (1-based). */
@@ -73,7 +73,8 @@ export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T
 
     const delayMs = retryDelay(attemptNumber, policy, verdict.retryAfterMs, random);
     const elapsedMs = now() - startedAt;
-    if (attemptNumber >= policy.maxAttempts || elapsedMs + delayMs > policy.maxTotalMs) {
+    const maxAttempts = Math.min(policy.maxAttempts, verdict.maxAttempts ?? policy.maxAttempts);
+    if (attemptNumber >= maxAttempts || elapsedMs + delayMs > policy.maxTotalMs) {
       throw options.giveUp({ attempts: attemptNumber, elapsedMs, reason: verdict.reason, error });
     }
     options.onRetry?.({ attempt: attemptNumber, delayMs, reason: verdict.reason });

@@ -1,5 +1,6 @@
 import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { z } from 'zod';
+import { TraceCarrierSchema } from '../telemetry/traceCarrier.ts';
 
 /** One BullMQ queue carries every piece of run work; a job only says which run to advance. */
 const QUEUE_NAME = 'runs';
@@ -11,7 +12,7 @@ const KEEP_FINISHED_S = 24 * 3600;
 export const RunJobSchema = z.object({
   runId: z.string().min(1),
   /** W3C trace context of the work that enqueued the job, so the run's trace continues in the worker. */
-  trace: z.record(z.string(), z.string()).optional(),
+  trace: TraceCarrierSchema.optional(),
 });
 export type RunJob = z.infer<typeof RunJobSchema>;
 

@@ -24,8 +24,8 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   const { runner, queue } = options;
   const warn = options.warn ?? ((text: string) => process.emitWarning(text));
   let stopping = false;
-  const worker = queue.work(async ({ runId }) => {
-    const run = await runner.advance(runId);
+  const worker = queue.work(async ({ runId, trace }) => {
+    const run = await runner.advance(runId, trace);
     // Stopped mid-run by a drain: the next worker continues from the checkpoint at once.
     if (stopping && run.status === 'running') await queue.enqueue({ runId }, `handoff-${run.version}`);
   }, options.concurrency);

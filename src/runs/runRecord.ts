@@ -1,5 +1,6 @@
 import { UsageSchema } from '../engine/output.ts';
 import { z } from 'zod';
+import { TraceCarrierSchema } from '../telemetry/traceCarrier.ts';
 
 export const PlatformSchema = z.enum(['console', 'cli', 'slack', 'discord']);
 export type Platform = z.infer<typeof PlatformSchema>;
@@ -43,6 +44,8 @@ export const RunRecordSchema = z.object({
   error: z.string().optional(),
   usage: RunUsageSchema,
   pending: z.array(PendingRequestSchema),
+  /** W3C trace context of the kickoff: every pass over the run, wherever it runs, joins this trace. */
+  trace: TraceCarrierSchema.optional(),
   /** Bumped by every update, so a reader can tell whether the record changed under it. */
   version: z.number().int().nonnegative(),
 });

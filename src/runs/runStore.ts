@@ -63,6 +63,13 @@ export interface RunStore {
   claimIdempotencyKey(key: string, ttlMs: number): Promise<boolean>;
 
   /**
+   * Append-only logs kept beside the runs, by name (lessons, ratings): an append is atomic across
+   * processes on every backend, and readers fold the entries, oldest first, into what they need.
+   */
+  appendToLog(log: string, entry: unknown): Promise<void>;
+  readLog(log: string): Promise<unknown[]>;
+
+  /**
    * The fence of `owner`'s grant when it now holds the run's lease (also when it already did: the
    * TTL is restarted and the epoch kept); undefined when another owner holds it.
    */
@@ -171,6 +178,8 @@ const runKey = (id: string) => `run:${id}`;
 const checkpointKey = (runId: string) => `checkpoint:${runId}`;
 const threadStateKey = (runId: string) => `thread-state:${runId}`;
 const threadKey = (thread: ThreadRef) => `thread:${thread.platform}|${thread.id}`;
+/** Shared logs live in the backends' event lists, under a prefix that sets them apart from runs' event logs. */
+const sharedLogKey = (log: string) => `log|${log}`;
 
 const PositiveMsSchema = z.number().positive().finite();
 
@@ -307,6 +316,15 @@ export class KeyvRunStore implements RunStore {
 
   claimIdempotencyKey(key: string, ttlMs: number): Promise<boolean> {
     return this.#atomics.claim(key, wholeMs(ttlMs));
+  }
+
+  async appendToLog(log: string, entry: unknown): Promise<void> {
+    await this.#atomics.appendEvent(sharedLogKey(log), toJson(this.#redact(entry), `entry of the ${log} log`));
+  }
+
+  async readLog(log: string): Promise<unknown[]> {
+    const rows = await this.#atomics.readEvents(sharedLogKey(log), 0);
+    return rows.map((json) => JSON.parse(json) as unknown);
   }
 
   async acquireLease(runId: string, owner: string, ttlMs: number): Promise<Fence | undefined> {

@@ -11,6 +11,8 @@ import { parseRunState, type RunState } from '../engine/runState.ts';
 import { replayFrom } from '../engine/workingMemory.ts';
 import type { LlmClient } from '../llm/types.ts';
 import type { Redactor } from '../redactor.ts';
+import { RunTracing } from '../telemetry/runTracing.ts';
+import type { TraceCarrier } from '../telemetry/traceCarrier.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
 import { applyInbox, postAnswer } from './answerInbox.ts';
 import { storedEvent } from './eventLog.ts';
@@ -24,6 +26,8 @@ import { LeaseKeeper } from './leaseKeeper.ts';
 import { NotAllowedError, RunBusyError, RunStateConflictError } from './runErrors.ts';
 import { FINISHED_STATUSES, type Requester, type RunPatch, type RunRecord, type ThreadRef } from './runRecord.ts';
 import { RunNotFoundError, type RunStore } from './runStore.ts';
+import type { RunLearning } from './runLearning.ts';
+import type { TaskFeedback } from '../engine/feedback.ts';
 
 export interface KickoffRequest {
   crew: string;
@@ -49,7 +53,7 @@ export interface RunnerOptions {
    * `work` names the piece of work (`kickoff`, `answer-<requestId>`, `takeover-<version>` …), so a
    * queue can make a second enqueue of the same work a no-op.
    */
-  schedule?: ((runId: string, work: string) => void | Promise<void>) | undefined;
+  schedule?: ((runId: string, work: string, trace?: TraceCarrier) => void | Promise<void>) | undefined;
   /** Runs the in-process queue advances at once (CREWBOT_MAX_RUNS). */
   maxConcurrentRuns?: number | undefined;
   /** How the engine waits between a failed task's tries (max_retry_limit); tests give one that does not wait. */
@@ -62,6 +66,10 @@ export interface RunnerOptions {
   inputLimits?: InputLimits | undefined;
   /** Model prices (CREWBOT_PRICES over the built-in table) for the cost in usage. */
   prices?: PriceTable | undefined;
+  /** Lessons and memory offered to new runs, and lessons learned from people's feedback. */
+  learning?: RunLearning | undefined;
+  /** Spans for runs; by default on the global tracer provider, a no-op unless tracing was started. */
+  tracing?: RunTracing | undefined;
 }
 
 export type RunListener = (run: RunRecord, event: CrewEvent) => void;
@@ -84,14 +92,20 @@ export class Runner {
   readonly #shutdown = new AbortController();
   readonly #again = new Set<string>();
   readonly #queue: RunQueue;
+  readonly #tracing: RunTracing;
+  /** The trace context each run queued in-process continues (a BullMQ job carries its own). */
+  readonly #queuedTrace = new Map<string, TraceCarrier>();
 
   constructor(options: RunnerOptions) {
     this.#options = options;
     this.store = options.store;
     this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-    this.#queue = new RunQueue(options.maxConcurrentRuns ?? 8, (runId) =>
-      this.advance(runId).catch((error: unknown) => this.#warn(`run ${runId}: ${errorMessage(error)}`)),
-    );
+    this.#tracing = options.tracing ?? new RunTracing({ redact: (text) => options.redactor?.redact(text) ?? text });
+    this.#queue = new RunQueue(options.maxConcurrentRuns ?? 8, (runId) => {
+      const trace = this.#queuedTrace.get(runId);
+      this.#queuedTrace.delete(runId);
+      return this.advance(runId, trace).catch((error: unknown) => this.#warn(`run ${runId}: ${errorMessage(error)}`));
+    });
   }
 
   subscribe(listener: RunListener): () => void {
@@ -114,26 +128,37 @@ export class Runner {
       return undefined;
     }
     const byPath = request.crew.includes('/') || request.crew.startsWith('.');
-    const run = await this.store.createRun({
-      ...(request.runId ? { id: request.runId } : {}),
-      crew: loaded.spec.name,
-      ...(byPath ? { crewDir: loaded.dir } : {}),
-      inputs,
-      requester: request.requester,
-      ...(request.thread ? { thread: request.thread } : {}),
-    });
-    // Every run has a checkpoint from the start, so a missing one always means damage, never "new".
-    await this.store.saveCheckpoint(run.id, new Crew(loaded.spec).newState(inputs, run.id));
-    if (request.thread) await this.store.indexThread(request.thread, run.id);
-    await this.#schedule(run.id, 'kickoff');
-    return run;
+    const id = request.runId ?? randomUUID();
+    // The root of the run's one trace; its context is kept with the run for every later pass.
+    const span = this.#tracing.kickoff(loaded.spec.name, id, request.requester.platform);
+    try {
+      const run = await this.store.createRun({
+        id,
+        crew: loaded.spec.name,
+        ...(byPath ? { crewDir: loaded.dir } : {}),
+        inputs,
+        requester: request.requester,
+        ...(request.thread ? { thread: request.thread } : {}),
+        ...(span.carrier ? { trace: span.carrier } : {}),
+      });
+      const offered = await this.#offer(loaded, inputs);
+      // Every run has a checkpoint from the start, so a missing one always means damage, never "new".
+      await this.store.saveCheckpoint(run.id, new Crew(loaded.spec).newState(inputs, run.id, offered));
+      if (request.thread) await this.store.indexThread(request.thread, run.id);
+      await this.#schedule(run.id, 'kickoff', span.carrier);
+      span.end();
+      return run;
+    } catch (error) {
+      span.end(error);
+      throw error;
+    }
   }
 
   /**
    * Advances a run in this process until it completes, fails, is cancelled or waits for people.
    * When another process holds the run, returns its record as it stands.
    */
-  advance(runId: string): Promise<RunRecord> {
+  advance(runId: string, trace?: TraceCarrier): Promise<RunRecord> {
     const running = this.#advancing.get(runId);
     if (running) {
       // Something changed (an answer) while a pass is under way: go round once more after it.
@@ -141,8 +166,8 @@ export class Runner {
       return running;
     }
     const work = (async () => {
-      let record = await this.#advanceOnce(runId);
-      while (this.#again.delete(runId) && !this.#shutdown.signal.aborted) record = await this.#advanceOnce(runId);
+      let record = await this.#advanceOnce(runId, trace);
+      while (this.#again.delete(runId) && !this.#shutdown.signal.aborted) record = await this.#advanceOnce(runId, undefined);
       return record;
     })().finally(() => this.#advancing.delete(runId));
     this.#advancing.set(runId, work);
@@ -233,7 +258,8 @@ export class Runner {
     if (current.status === 'awaiting_input') {
       await this.store.updateRun(run.id, { status: 'queued', pending: (current.pending as HumanRequest[]).filter((p) => p.id !== request.id) });
     }
-    await this.#schedule(run.id, `answer-${request.id}`);
+    const trace = this.#tracing.answered(current, request, by, received.answer, timedOut, at);
+    await this.#schedule(run.id, `answer-${request.id}`, trace);
     return true;
   }
 
@@ -304,20 +330,22 @@ export class Runner {
     }
   }
 
-  async #schedule(runId: string, work: string): Promise<void> {
+  async #schedule(runId: string, work: string, trace?: TraceCarrier): Promise<void> {
     if (this.#shutdown.signal.aborted) return;
-    if (this.#options.schedule) await this.#options.schedule(runId, work);
-    else this.#queue.enqueue(runId);
+    if (this.#options.schedule) return void (await this.#options.schedule(runId, work, trace));
+    if (trace) this.#queuedTrace.set(runId, trace);
+    this.#queue.enqueue(runId);
   }
 
-  async #advanceOnce(runId: string): Promise<RunRecord> {
+  async #advanceOnce(runId: string, trace: TraceCarrier | undefined): Promise<RunRecord> {
     const lease = await this.#leaseForQueuedRun(runId);
     if (!lease) return this.#getRun(runId);
     const cancel = new AbortController();
     this.#active.set(runId, cancel);
     // Every write below belongs to the run's owner: it lands only while this grant is live.
     const { fence } = lease;
-    const update = (patch: RunPatch) => lease.fenced(this.store.updateRun(runId, patch, fence));
+    let latest: RunRecord | undefined;
+    const update = async (patch: RunPatch) => (latest = await lease.fenced(this.store.updateRun(runId, patch, fence)));
     try {
       let run = await this.#getRun(runId);
       if (FINISHED_STATUSES.includes(run.status)) return run;
@@ -336,11 +364,12 @@ export class Runner {
         return await update({ status: 'failed', error: errorMessage(error), finishedAt: Date.now() });
       }
       run = await update({ status: 'running', error: undefined });
+      const spans = this.#tracing.pass(run, trace);
       const events = new EventWriter(
         (event) => lease.fenced(this.store.appendEvent(runId, storedEvent(event), fence)),
         runId,
         // A fenced-out pass says nothing more to listeners (chat threads): the new owner speaks now.
-        (event) => lease.lost || this.#notify(run, event),
+        (event) => lease.lost || (spans.event(event), this.#notify(run, event)),
       );
       const signal = AbortSignal.any([cancel.signal, lease.signal, this.#shutdown.signal]);
       // A cancel from another process also aborts an LLM call in flight here, not only the next step.
@@ -359,6 +388,7 @@ export class Runner {
             onTaskCompleted: (task) => lease.fenced(this.store.saveTaskOutput(runId, task.taskId, task, fence)),
             checkpoint: (snapshot) => lease.fenced(this.store.saveCheckpoint(runId, snapshot, fence)),
             sleep: this.#options.sleep,
+            onFeedback: this.#options.learning ? (feedback) => this.#learn(loaded, run, feedback, events) : undefined,
           });
           if (output.status === 'completed') {
             await events.flush();
@@ -387,6 +417,9 @@ export class Runner {
           if (lease.lost) return await this.#getRun(runId);
           throw writeError;
         }
+      } finally {
+        // A pass cut short (drain, lost lease) ends as the record last stood: the run goes on elsewhere.
+        spans.end(latest?.status ?? 'running', latest?.status === 'failed' ? (latest.error ?? '') : undefined);
       }
     } finally {
       cancel.abort(); // stops the cancel watch; the run is over here either way
@@ -420,6 +453,23 @@ export class Runner {
     const lease = await LeaseKeeper.acquire({ store: this.store, runId, owner: this.owner, ttlMs: this.#options.leaseTtlMs ?? 30_000 });
     if (!lease && required) throw new RunBusyError(runId, await this.store.leaseHolder(runId));
     return lease!;
+  }
+
+  /** What a new run's tasks are offered; a failure here never stops a kickoff: the run starts without it. */
+  async #offer(loaded: LoadedCrew, inputs: Record<string, string>): Promise<Record<string, string>> {
+    if (!this.#options.learning) return {};
+    try {
+      return await this.#options.learning.offerFor(loaded, inputs);
+    } catch (error) {
+      this.#warn(`lessons and memory for a run of ${loaded.spec.name} could not be read; it starts without them: ${errorMessage(error)}`);
+      return {};
+    }
+  }
+
+  async #learn(loaded: LoadedCrew, run: RunRecord, feedback: TaskFeedback, events: EventWriter): Promise<void> {
+    const lesson = await this.#options.learning?.learnFromFeedback(loaded, run, feedback);
+    if (!lesson) return;
+    events.write({ type: 'lesson_learned', runId: run.id, at: Date.now(), taskId: lesson.taskId, lessonId: lesson.id, lesson: lesson.text });
   }
 
   #loadFor(run: RunRecord): Promise<LoadedCrew> {

@@ -42,14 +42,23 @@ describe('the compiled crewbot command and TypeScript', () => {
     expect(lastJsonLine(result.stdout)).toMatchObject({ status: 'completed', output: 'Shelf B2' });
   });
 
-  it('lists crews without loading Slack, Discord, a Redis client, the model SDK or a TypeScript loader', async () => {
+  it('lists crews without loading Slack, Discord, a Redis client, the model SDK, the tracing SDK or a TypeScript loader', async () => {
     const log = path.join(logDir, 'imports.log');
-    const result = await runCli(['list'], { ...cli.env, CREWBOT_CREWS_DIR: CLI_CREWS, CREWBOT_IMPORTS_LOG: log, NODE_OPTIONS: `--import=${RECORD_IMPORTS}` });
+    const result = await runCli(['list'], {
+      ...cli.env,
+      CREWBOT_CREWS_DIR: CLI_CREWS,
+      CREWBOT_IMPORTS_LOG: log,
+      NODE_OPTIONS: `--import=${RECORD_IMPORTS}`,
+      // Tracing configured: still only the commands that run crews load its SDK.
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+    });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/greeter — Greets a guest/);
     const loaded = (await readFile(log, 'utf8')).split('\n');
     expect(loaded.some((url) => url.includes('/dist/cli/listCommand.js'))).toBe(true);
-    for (const heavy of ['@slack/bolt', 'discord.js', '@keyv/redis', '@keyv/sqlite', 'openai', 'tsx', 'html-to-text']) {
+    const clients = ['@slack/bolt', 'discord.js', '@keyv/redis', '@keyv/sqlite', 'openai', 'tsx', 'html-to-text'];
+    const tracingSdk = ['@opentelemetry/sdk-trace', '@opentelemetry/exporter-trace-otlp-proto', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/resources'];
+    for (const heavy of [...clients, ...tracingSdk]) {
       expect(loaded.filter((url) => url.includes(`/node_modules/${heavy}/`)), heavy).toEqual([]);
     }
   });

@@ -4,6 +4,7 @@ import type { RunResultJson } from '../../src/cli/runOutcome.ts';
 import { lastJsonLine, runCli } from '../support/runCli.ts';
 import { startCliEnvironment, type CliEnvironment } from '../support/cliEnvironment.ts';
 import type { ScriptedOpenAI } from '../support/scriptedOpenAI.ts';
+import { DISTIL_INSTRUCTIONS } from '../../src/learning/distil.ts';
 
 const CREWS = path.resolve('test/fixtures/hitl-crews');
 
@@ -14,6 +15,8 @@ describe('durable runs from the command line', () => {
   beforeAll(async () => {
     cli = await startCliEnvironment(CREWS);
     ({ server, env } = cli);
+    // Feedback on a review also teaches the crew a lesson, in a call of its own.
+    server.on((request) => (request.system === DISTIL_INSTRUCTIONS ? { content: 'Keep release notes short.' } : undefined));
   });
   afterAll(() => cli.close());
 
@@ -32,7 +35,8 @@ describe('durable runs from the command line', () => {
     const revised = await runCli(['resume', suspended.runId, '--feedback', 'Shorter please', '--json'], env);
     expect(revised.code).toBe(10);
     expect((lastJsonLine(revised.stdout) as RunResultJson).pending?.[0]).toMatchObject({ draft: 'Notes v2' });
-    expect(server.requests.at(-1)?.lastUser).toContain('Shorter please');
+    expect(server.requests.filter((request) => request.system !== DISTIL_INSTRUCTIONS).at(-1)?.lastUser).toContain('Shorter please');
+    expect(revised.stderr).toContain('crewbot will remember: Keep release notes short.');
 
     server.enqueue({ content: 'Tweet: 2.0 ships' });
     const done = await runCli(['resume', suspended.runId, '--approve', '--json'], env);
@@ -43,7 +47,7 @@ describe('durable runs from the command line', () => {
       ['draft_task', 'completed', 'Notes v2'],
       ['publish_task', 'completed', 'Tweet: 2.0 ships'],
     ]);
-    expect(result.usage.llmCalls).toBe(3);
+    expect(result.usage.llmCalls).toBe(4);
 
     const again = await runCli(['resume', suspended.runId, '--approve'], env);
     expect(again.code).toBe(2);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CrewFileError, type CrewProblem } from '../../src/crews/errors.ts';
 import { loadCrew } from '../../src/crews/loadCrew.ts';
+import { parseYamlEntries } from '../../src/crews/yamlFile.ts';
 import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from '../../src/tools/builtinTools.ts';
 
 const options = { builtinTools: createBuiltinTools({}), builtinAliases: BUILTIN_TOOL_ALIASES };
@@ -74,6 +75,20 @@ describe('a crew with mistakes', () => {
         message: expect.stringMatching(/^line 5, column 3: YAML syntax error: Flow sequence .* end with a \]/),
       },
     ]);
+  });
+
+  it('hints at quoting when the text itself holds ": ", and at indentation when a key is indented too far', () => {
+    const quoting = parseYamlEntries('tasks.yaml', 'a_task:\n  description: Note: this is text\n  expected_output: x\n');
+    const indenting = parseYamlEntries('tasks.yaml', 'a_task:\n  description: Write.\n   expected_output: x\n');
+
+    expect(quoting.status === 'invalid' && quoting.problems[0]?.message).toMatch(/line 2, .*\(text containing ": " needs quotes, or > on the line before it\)$/);
+    expect(indenting.status === 'invalid' && indenting.problems[0]?.message).toMatch(/line 2, .*\(line 3 is indented further than line 2, so it reads as more of line 2's text; start keys of one entry in the same column\)$/);
+  });
+
+  it('still checks the entries a YAML syntax error leaves intact', async () => {
+    const result = parseYamlEntries('tasks.yaml', 'first_task:\n  description: Fine.\n  agent: writer\nsecond_task:\n  description: [unclosed\n  agent: writer\n');
+
+    expect(result).toMatchObject({ status: 'invalid', ids: ['first_task', 'second_task'], entries: [['first_task', { description: 'Fine.', agent: 'writer' }]] });
   });
 
   it('refuses a key given twice instead of keeping the last one silently', async () => {

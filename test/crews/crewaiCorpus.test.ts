@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CrewEvent } from '../../src/engine/events.ts';
+import { displayPath } from '../../src/crews/crewDirectory.ts';
 import { loadCrew } from '../../src/crews/loadCrew.ts';
 import { createBuiltinTools } from '../../src/tools/builtinTools.ts';
 import { writeCrew } from '../support/crewFiles.ts';
@@ -79,7 +80,7 @@ describe('CrewAI example crews on a model that answers in plain text', () => {
       tasks: { expand_idea: { description: 'Expand the idea of {idea}.', expected_output: '', agent: 'senior_idea_analyst' } },
     });
     const loaded = await loadCrew(dir, { builtinTools: createBuiltinTools({}) });
-    expect(loaded.warnings).toContain('tasks.yaml: expand_idea.expected_output is empty; the agent is not told what output is expected');
+    expect(loaded.warnings).toContain(`${displayPath(dir, process.cwd())}/tasks.yaml: expand_idea.expected_output is empty; the agent is not told what output is expected`);
 
     const run = await h.runner.kickoff({ crew: 'landing_page_generator', inputs: { idea: 'a tea shop' }, requester });
     await h.runner.idle();

@@ -9,10 +9,10 @@ describe('a CrewAI project', () => {
     const crew = await loadCrew('test/fixtures/crews/crewai_project', options);
 
     expect(crew.warnings).toEqual([
-      'agents.yaml: researcher.memory is not supported yet and is ignored',
-      'agents.yaml: researcher.allow_delgation is not a known key (did you mean allow_delegation?) and is ignored',
-      'tasks.yaml: reporting_task.create_directory is not supported yet and is ignored',
-      'tasks.yaml: reporting_task.output_pydantic is not supported yet and is ignored',
+      'test/fixtures/crews/crewai_project/agents.yaml: researcher.memory is not supported yet and is ignored',
+      'test/fixtures/crews/crewai_project/agents.yaml: researcher.allow_delgation is not a known key (did you mean allow_delegation?) and is ignored',
+      'test/fixtures/crews/crewai_project/tasks.yaml: reporting_task.create_directory is not supported yet and is ignored',
+      'test/fixtures/crews/crewai_project/tasks.yaml: reporting_task.output_pydantic is not supported yet and is ignored',
     ]);
   });
 

@@ -26,7 +26,7 @@ describe("CrewAI's engine settings in the YAML files", () => {
     const crew = await loadCrew('test/fixtures/crews/engine_settings_both_retries', options);
 
     expect(crew.warnings).toEqual([
-      "tasks.yaml: research_task sets both max_retries and guardrail_max_retries; max_retries (CrewAI's older name) wins",
+      "test/fixtures/crews/engine_settings_both_retries/tasks.yaml: research_task sets both max_retries and guardrail_max_retries; max_retries (CrewAI's older name) wins",
     ]);
     expect(crew.spec.tasks[0]).toMatchObject({ maxRetries: 1, guardrailMaxRetries: 5 });
   });

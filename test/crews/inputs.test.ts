@@ -24,7 +24,16 @@ describe("a crew's inputs", () => {
       record_id: { required: true },
     });
     expect(crew.spec.inputs).toEqual(crew.inputs);
-    expect(crew.warnings).toEqual([]);
+  });
+
+  it('point out, where each is first used, placeholders a crew that declares its inputs left undeclared', async () => {
+    const crew = await loadCrew('test/fixtures/crews/placeholders', options);
+
+    expect(crew.warnings).toEqual([
+      'test/fixtures/crews/placeholders/agents.yaml: formatter.backstory uses {record_kind}, which crew.yaml does not declare under inputs; every run must then pass --input record_kind=… (declare it, with a default when it may be left out)',
+      'test/fixtures/crews/placeholders/tasks.yaml: format_task.description uses {record}, which crew.yaml does not declare under inputs; every run must then pass --input record=… (declare it, with a default when it may be left out)',
+      'test/fixtures/crews/placeholders/tasks.yaml: format_task.output_file uses {record_id}, which crew.yaml does not declare under inputs; every run must then pass --input record_id=… (declare it, with a default when it may be left out)',
+    ]);
   });
 
   it('keep the texts as written, braces included', async () => {
@@ -46,6 +55,6 @@ describe('inputs declared in crew.yaml', () => {
   it('that no agent or task uses are pointed out, since a typo is the likely cause', async () => {
     const crew = await loadCrew('test/fixtures/crews/declared_inputs', options);
 
-    expect(crew.warnings).toEqual(['crew.yaml: inputs.tone is declared but {tone} appears in no agent or task']);
+    expect(crew.warnings).toEqual(['test/fixtures/crews/declared_inputs/crew.yaml: inputs.tone is declared but {tone} appears in no agent or task']);
   });
 });

@@ -53,7 +53,7 @@ describe("a crew's own tools.ts", () => {
     expect(error.problems).toEqual([
       { file: 'tools.ts', path: 'tools[1]', message: "is not a tool: make it with defineTool from 'crewbot/tools'" },
       { file: 'tools.ts', path: 'guardrails.is_number', message: 'is not a function' },
-      { file: 'agents.yaml', path: 'clerk.tools', message: '"check_stok" is not a tool; available: check_stock (tools.ts); web_search, fetch_url, ask_human (built in)' },
+      { file: 'agents.yaml', path: 'clerk.tools', message: '"check_stok" is not a tool; did you mean check_stock? available: check_stock (tools.ts); web_search, fetch_url, ask_human (built in)' },
       {
         file: 'tasks.yaml',
         path: 'stock_task.guardrail',

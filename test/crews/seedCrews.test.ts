@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { loadCrew } from '../../src/crews/loadCrew.ts';
 import { Crew } from '../../src/engine/crew.ts';
@@ -54,7 +55,8 @@ describe('the seed crews in crews/', () => {
 
     expect(crew.warnings).toEqual([]);
     expect(crew.spec.process).toBe('hierarchical');
-    expect(crew.spec.managerLlm).toBe('gpt-4o');
+    // The manager uses OPENAI_MODEL like everyone else, so the crew runs on a server with one model.
+    expect(crew.spec.managerLlm).toBeUndefined();
     expect(crew.spec.agents.map((agent) => agent.id)).toEqual(['product_manager', 'designer', 'engineer', 'qa_engineer']);
     expect(crew.spec.tasks.map((task) => task.id)).toEqual(['spec_task', 'design_task', 'build_task', 'qa_review_task']);
     const loop = crew.spec.tasks[3]?.loop;
@@ -93,6 +95,16 @@ describe('the seed crews in crews/', () => {
       expect(server.requests).toHaveLength(3);
     } finally {
       await server.close();
+    }
+  });
+
+  it('every seed crew runs on the configured model: none names a model of its own', async () => {
+    const names = (await readdir('crews', { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    expect(names.length).toBeGreaterThanOrEqual(7);
+    for (const name of names) {
+      const { spec } = await loadCrew(name, options);
+      const named = [spec.managerLlm, spec.planningLlm, ...spec.agents.map((agent) => agent.llm)].filter((model) => model !== undefined);
+      expect(named, name).toEqual([]);
     }
   });
 });

@@ -68,12 +68,15 @@ describe('the LLM endpoint goes down', () => {
     expect(h.server.requests).toHaveLength(10);
   });
 
-  it('unreachable (connection refused): the reason says so', async () => {
+  it('unreachable (connection refused on loopback): the reason asks whether the server runs, and the task is not retried', async () => {
     const gone = await startScriptedOpenAI();
     await gone.close();
-    const run = await runToRest(h.anotherRunner({ llm: llmFor(gone, { maxAttempts: 2 }), sleep: async () => undefined }));
+    const waits: number[] = [];
+    const run = await runToRest(h.anotherRunner({ llm: llmFor(gone, { maxAttempts: 5 }), sleep: async (ms) => void waits.push(ms) }));
 
     expect(run.status).toBe('failed');
-    expect(run.error).toMatch(new RegExp(`^Task outline_task failed after 3 attempts \\(max_retry_limit: 2\\): LLM endpoint ${escaped(gone.url)} failed after 2 attempts .*connection failed \\(ECONNREFUSED\\)`));
+    expect(run.error).toMatch(new RegExp(`^Task outline_task failed: LLM endpoint ${escaped(gone.url)} cannot be reached \\(ECONNREFUSED, 2 attempts\\): is the server running at ${escaped(gone.url)}\\?`));
+    // No task-level backoff on top of the client's one quick retry.
+    expect(waits).toEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import {
   LlmRequestError,
   LlmResponseError,
   LlmUnavailableError,
+  LlmUnreachableError,
 } from '../../src/llm/errors.ts';
 import { OpenAiLlm, type OpenAiLlmOptions } from '../../src/llm/openaiLlm.ts';
 import type { RetryInfo } from '../../src/llm/retry.ts';
@@ -267,17 +268,20 @@ describe('OpenAiLlm over the real openai client', () => {
       expect(retries[0]?.reason).toContain('timeout');
     });
 
-    it('retries a refused connection, then reports the endpoint unavailable', async () => {
+    it('a local server that refuses the connection gets one quick retry, then asks whether it is running', async () => {
       const closed = await startScriptedOpenAI();
       const deadUrl = closed.url;
       await closed.close();
 
-      const error = await llm({ baseURL: deadUrl }).chat(ask('hello')).catch((e: unknown) => e);
+      const error = await llm({ baseURL: deadUrl, retry: { maxAttempts: 6 } }).chat(ask('hello')).catch((e: unknown) => e);
 
-      expect(error).toBeInstanceOf(LlmUnavailableError);
-      expect((error as Error).message).toContain(`LLM endpoint ${deadUrl} failed after 3 attempts`);
-      expect((error as Error).message).toContain('ECONNREFUSED');
-      expect(retries).toHaveLength(2);
+      expect(error).toBeInstanceOf(LlmUnreachableError);
+      expect((error as LlmUnreachableError).attempts).toBe(2);
+      expect((error as Error).message).toBe(
+        `LLM endpoint ${deadUrl} cannot be reached (ECONNREFUSED, 2 attempts): is the server running at ${deadUrl}? Start it, or point OPENAI_BASE_URL at one that is.`,
+      );
+      expect(retries).toHaveLength(1);
+      expect(sleeps).toEqual([250]);
     });
   });
 

@@ -6,9 +6,12 @@ import { loadConfig } from '../../src/config.ts';
 import { BullRunQueue } from '../../src/runs/bullRunQueue.ts';
 import { openRunStore } from '../../src/runs/openRunStore.ts';
 import type { RunStore } from '../../src/runs/runStore.ts';
+import type { Requester, ThreadRef } from '../../src/runs/runRecord.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { lastJsonLine, runCli, startCli, type CliProcess } from '../support/runCli.ts';
 import { startFakeSlackApi } from '../support/fakeSlackApi.ts';
+import { startFakeDiscord } from '../support/fakeDiscord.ts';
+import { discordThread } from '../../src/chat/discord/thread.ts';
 import { startScriptedOpenAI, type RecordedRequest, type ScriptedOpenAI } from '../support/scriptedOpenAI.ts';
 
 const REDIS = 'redis://127.0.0.1:6379';
@@ -66,6 +69,17 @@ describe('a fleet: a front end that enqueues, workers in other processes that ad
   const step = (name: string, content: string, delayMs = 0) => (req: RecordedRequest) =>
     req.lastUser.includes(name) ? { content, delayMs } : undefined;
   const calls = (name: string) => server.requests.filter((req) => req.lastUser.includes(name)).length;
+  /** Starts three_steps in a chat thread as `npm start` would with CREWBOT_QUEUE set, and waits for a worker to complete it. */
+  const completeInThread = async (requester: Requester, thread: ThreadRef) => {
+    const frontEnd = await createRuntime(loadConfig({ ...env }, { dotenv: false })).openRunner();
+    let runId: string;
+    try {
+      runId = (await frontEnd.runner.kickoff({ crew: 'three_steps', inputs: { topic: 'tides' }, requester, thread }))!.id;
+    } finally {
+      await frontEnd.close();
+    }
+    await vi.waitFor(async () => expect((await store.getRun(runId))?.status).toBe('completed'), { timeout: 120_000, interval: 100 });
+  };
 
   it('run --detach enqueues and returns at once; a worker in another process advances it; wait prints what run --json prints', async () => {
     server.on(step('Step one', 'Outline.'));
@@ -121,20 +135,7 @@ describe('a fleet: a front end that enqueues, workers in other processes that ad
       server.on(step('Step two', 'Draft.'));
       server.on(step('Step three', 'Tides, polished for Slack.'));
       const posting = await worker({ SLACK_BOT_TOKEN: 'xoxb-worker-token', SLACK_API_URL: slack.url });
-      const frontEnd = await createRuntime(loadConfig({ ...env }, { dotenv: false })).openRunner();
-      let runId: string;
-      try {
-        const run = await frontEnd.runner.kickoff({
-          crew: 'three_steps',
-          inputs: { topic: 'tides' },
-          requester: { platform: 'slack', userId: 'U_ADA' },
-          thread: { platform: 'slack', id: 'slack:C_FLEET:1700000000.0001' },
-        });
-        runId = run!.id;
-      } finally {
-        await frontEnd.close();
-      }
-      await vi.waitFor(async () => expect((await store.getRun(runId))?.status).toBe('completed'), { timeout: 120_000, interval: 100 });
+      await completeInThread({ platform: 'slack', userId: 'U_ADA' }, { platform: 'slack', id: 'slack:C_FLEET:1700000000.0001' });
       await vi.waitFor(
         () =>
           expect(
@@ -148,6 +149,35 @@ describe('a fleet: a front end that enqueues, workers in other processes that ad
       expect(new Set(inThread.map((m) => m.text)).size).toBe(inThread.length); // nothing posted twice
     } finally {
       await slack.close();
+    }
+  }, 300_000);
+
+  it('a worker posts a Discord run’s progress and result into its thread over REST, with the bot token and no gateway', async () => {
+    const discord = await startFakeDiscord();
+    try {
+      server.on(step('Step one', 'Outline.'));
+      server.on(step('Step two', 'Draft.'));
+      server.on(step('Step three', 'Tides, polished for Discord.'));
+      const posting = await worker({ DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl });
+      const threadId = discord.channels.general.id;
+      await completeInThread({ platform: 'discord', userId: discord.users.ada.id }, discordThread(discord.guildId, threadId));
+      await vi.waitFor(
+        () =>
+          expect(
+            discord.messagesIn(threadId).some((m) => m.content.includes('Tides, polished for Discord.')),
+            `${JSON.stringify(discord.calls.map((c) => [c.method, c.path, c.status]))}\n${posting.stderr()}`,
+          ).toBe(true),
+        { timeout: 30_000, interval: 100 },
+      );
+      const posted = discord.messagesIn(threadId);
+      expect(posted.every((m) => m.author.id === discord.bot.id)).toBe(true);
+      expect(posted.some((m) => m.embeds.length > 0)).toBe(true); // the status message, edited in place
+      const texts = posted.filter((m) => m.content).map((m) => m.content);
+      expect(new Set(texts).size).toBe(texts.length); // nothing posted twice
+      expect(discord.calls.every((call) => call.status < 300)).toBe(true);
+      expect(discord.gateway.identifies).toEqual([]); // REST only: the worker never joined the gateway
+    } finally {
+      await discord.close();
     }
   }, 300_000);
 

@@ -344,10 +344,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   }
 
   /** Like Discord, every connected session of the bot gets every event (two processes both see it). */
+  /** Like Discord, events reach the live gateway sessions, if any: a REST-only client (a fleet worker) gets none. */
   function dispatch(type: string, data: unknown): void {
-    const live = [...sessions.values()].filter((session) => session.live);
-    if (live.length === 0) throw new Error(`fake Discord: no gateway session to dispatch ${type} to`);
-    for (const session of live) sendTo(session, type, data);
+    for (const session of sessions.values()) if (session.live) sendTo(session, type, data);
   }
 
   /**
@@ -356,7 +355,6 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
    */
   function dispatchMessage(message: FakeMessage): void {
     const live = [...sessions.values()].filter((session) => session.live);
-    if (live.length === 0) throw new Error('fake Discord: no gateway session to dispatch MESSAGE_CREATE to');
     const readable = message.author.id === bot.id || message.mentions.some((mentioned) => mentioned.id === bot.id);
     for (const session of live) {
       const payload = messagePayload(message);

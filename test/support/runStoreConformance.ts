@@ -224,6 +224,21 @@ export function describeRunStoreConformance(name: string, makeStore: () => Promi
       });
     });
 
+    describe('shared logs', () => {
+      it('keeps every entry of a named log, in order, apart from runs’ events, across processes', async () => {
+        const other = await reopen();
+        await Promise.all(Array.from({ length: 10 }, (_, n) => (n % 2 ? other : store).appendToLog('lessons', { n })));
+        await store.appendToLog('ratings', { up: true });
+        await store.appendEvent('lessons', { type: 'a run named like the log' });
+        const entries = await other.readLog('lessons');
+        expect(entries).toHaveLength(10);
+        expect(new Set(entries.map((entry) => JSON.stringify(entry))).size).toBe(10);
+        expect(await store.readLog('ratings')).toEqual([{ up: true }]);
+        expect(await store.readLog('memory')).toEqual([]);
+        expect(await store.getEvents('lessons')).toEqual([{ type: 'a run named like the log' }]);
+      });
+    });
+
     describe('thread index', () => {
       it('finds the run a thread belongs to', async () => {
         const slack = { platform: 'slack', id: 'slack:C1:1700000000.0001' } as const;

@@ -69,6 +69,11 @@ export interface ScriptedOpenAI {
    * messages and tools) the way OpenAI does: 400 with code `context_length_exceeded`. Undefined: no limit.
    */
   setContextWindow(tokens: number | undefined): void;
+  /**
+   * Serve only these models, the way a local server with a few models pulled does: a request for
+   * any other gets OpenAI's 404 `model_not_found`. Undefined: every model is served.
+   */
+  serveOnly(models: string[] | undefined): void;
   /** Requests refused for their length so far. */
   refusedForLength: number;
   close(): Promise<void>;
@@ -107,6 +112,7 @@ export async function startScriptedOpenAI(): Promise<ScriptedOpenAI> {
   const queue: ScriptedReply[] = [];
   let fallback: ScriptedReply | ReplyFn | undefined;
   let contextWindow: number | undefined;
+  let servedModels: string[] | undefined;
   let inFlight = 0;
   let nextCallId = 1;
   let nextCompletionId = 1;
@@ -130,6 +136,9 @@ export async function startScriptedOpenAI(): Promise<ScriptedOpenAI> {
     },
     setContextWindow: (tokens) => {
       contextWindow = tokens;
+    },
+    serveOnly: (models) => {
+      servedModels = models;
     },
     refusedForLength: 0,
     close: async () => {
@@ -176,6 +185,12 @@ export async function startScriptedOpenAI(): Promise<ScriptedOpenAI> {
 
     if (body['stream'] === true) {
       sendJson(res, 400, errorBody('the scripted server supports stream: false only', 'invalid_request_error'));
+      return;
+    }
+
+    if (servedModels && !servedModels.includes(recorded.model)) {
+      const message = `The model \`${recorded.model}\` does not exist or you do not have access to it.`;
+      sendJson(res, 404, { error: { message, type: 'invalid_request_error', code: 'model_not_found', param: null } });
       return;
     }
 
