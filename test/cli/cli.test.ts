@@ -85,6 +85,23 @@ describe('the crewbot command', () => {
     expect(bad.stderr).toMatch(/tasks\.yaml: write_task\.agent "ghost"/);
   });
 
+  it('refuses a mistyped --input with exit 2 and the input it resembles, instead of running with the default', async () => {
+    const requestsBefore = server.requests.length;
+    const result = await runCli(['run', 'greeter', '--input', 'nme=Ada'], env);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('greeter has no input "nme" (did you mean name?).\ngreeter inputs:\n  --input name=… Who to greet (required)');
+    expect(server.requests).toHaveLength(requestsBefore);
+  });
+
+  it("shows the --input form of a run written with the terminal's key=value words", async () => {
+    const result = await runCli(['run', 'greeter', 'name=Ada Lovelace'], env);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('crewbot run takes inputs as --input key=value:\n  npx crewbot run greeter --input name="Ada Lovelace"\n');
+    expect(result.stderr).not.toMatch(/Name one crew/);
+  });
+
   it('exits 2 with usage for a bad command line', async () => {
     const result = await runCli(['run', 'greeter', '--input', 'oops'], env);
     expect(result.code).toBe(2);
