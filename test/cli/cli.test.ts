@@ -46,6 +46,24 @@ describe('the crewbot command', () => {
     expect(server.requests.at(-1)?.model).toBe('cli-model');
   });
 
+  it('streams what the agent writes under the checklist, line by line, as the model writes it', async () => {
+    server.enqueue(
+      { content: 'Dear Ada,\nwelcome aboard.\nSee you soon.', chunkChars: 3 },
+      { content: 'Dear Ada, welcome. — crewbot', chunkChars: 5 },
+    );
+    const result = await runCli(['run', 'greeter', '--input', 'name=Ada'], env);
+    expect(result.code).toBe(0);
+    const lines = result.stderr.split('\n');
+    const at = (text: string) => lines.indexOf(text);
+    // Each line once, whole, in order, after the step that wrote it and before the task is checked off.
+    expect(at('  │ Dear Ada,')).toBeGreaterThan(lines.findIndex((line) => line.includes('Greeter is thinking')));
+    expect(at('  │ welcome aboard.')).toBe(at('  │ Dear Ada,') + 1);
+    expect(at('  │ See you soon.')).toBe(at('  │ Dear Ada,') + 2);
+    expect(lines.findIndex((line) => line.includes('[x] greet_task'))).toBeGreaterThan(at('  │ See you soon.'));
+    expect(at('  │ Dear Ada, welcome. — crewbot')).toBeGreaterThan(at('  │ See you soon.'));
+    expect(server.requests.at(-1)?.stream).toBe(true);
+  });
+
   it('runs a crew given by the path to its directory', async () => {
     server.enqueue({ content: 'Hi' }, { content: 'Hi — signed' });
     const result = await runCli(['run', path.join(CREWS, 'greeter'), '-i', 'name=Bo'], env);
