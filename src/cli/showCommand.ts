@@ -2,7 +2,7 @@ import { readEventLog } from '../runs/eventLog.ts';
 import type { CrewEvent } from '../engine/events.ts';
 import type { HumanRequest } from '../engine/humanRequest.ts';
 import { describeRequest } from '../chat/requestPrompt.ts';
-import { RunNotFoundError } from '../runs/runStore.ts';
+import { findRun } from '../runs/runLookup.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
@@ -16,12 +16,12 @@ const EXCERPT = 600;
 /** One run: tasks and outputs, pending requests, usage and a timeline of its events. */
 export async function showCommand(args: string[], runtime: Runtime, io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } }, USAGE);
-  const [runId, ...extra] = positionals;
-  if (!runId || extra.length > 0) throw new UsageError(`Usage: ${USAGE}`);
+  const [given, ...extra] = positionals;
+  if (!given || extra.length > 0) throw new UsageError(`Usage: ${USAGE}`);
   const { store } = await runtime.openRunner({ schedule: () => undefined });
   try {
-    const run = await store.getRun(runId);
-    if (!run) throw new RunNotFoundError(runId);
+    const run = await findRun(store, given);
+    const runId = run.id;
     const [outputs, events] = await Promise.all([store.getTaskOutputs(runId), readEventLog(store, runId)]);
     if (values.json) {
       io.out(JSON.stringify({ run, outputs, events }));
