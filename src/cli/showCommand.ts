@@ -1,8 +1,9 @@
 import { readEventLog } from '../runs/eventLog.ts';
+import { toolErrorsOf, toolFailureLine, toolTalliesOf } from '../runs/toolErrors.ts';
 import type { CrewEvent } from '../engine/events.ts';
 import type { HumanRequest } from '../engine/humanRequest.ts';
 import { describeRequest } from '../chat/requestPrompt.ts';
-import { RunNotFoundError } from '../runs/runStore.ts';
+import { findRun } from '../runs/runLookup.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
@@ -17,16 +18,17 @@ const EXCERPT = 600;
 /** One run: tasks and outputs, pending requests, usage and a timeline of its events. */
 export async function showCommand(args: string[], runtime: Runtime, io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } }, USAGE);
-  const [runId, ...extra] = positionals;
-  if (!runId || extra.length > 0) throw new UsageError(`Usage: ${USAGE}`);
+  const [given, ...extra] = positionals;
+  if (!given || extra.length > 0) throw new UsageError(`Usage: ${USAGE}`);
   const { store } = await runtime.openRunner({ schedule: () => undefined });
   try {
-    const run = await store.getRun(runId);
-    if (!run) throw new RunNotFoundError(runId);
+    const run = await findRun(store, given);
+    const runId = run.id;
     const [outputs, events, ratingsByRun] = await Promise.all([store.getTaskOutputs(runId), readEventLog(store, runId), new RatingBook(store).byRun()]);
     const ratings = ratingsByRun.get(runId) ?? NO_RATINGS;
+    const toolErrors = toolErrorsOf(toolTalliesOf(events));
     if (values.json) {
-      io.out(JSON.stringify({ run, outputs, events, ratings }));
+      io.out(JSON.stringify({ run, outputs, events, toolErrors, ratings }));
       return EXIT.ok;
     }
     io.out(`Run ${run.id} — ${run.crew} — ${run.status}${run.error ? `: ${run.error}` : ''}`);
@@ -37,6 +39,10 @@ export async function showCommand(args: string[], runtime: Runtime, io: CliIo): 
     if (ratingText(ratings)) io.out(`Ratings: ${ratingText(ratings)}`);
     const byAgent = usageByAgent(await store.getCheckpoint(runId));
     for (const [agent, usage] of Object.entries(byAgent)) io.out(`  ${agent}: ${usage.llmCalls} calls, ${usage.promptTokens + usage.completionTokens} tokens, ${costText(usage)}`);
+    if (toolErrors.length) {
+      io.out('Tool errors:');
+      for (const error of toolErrors) io.out(`  ! ${toolFailureLine(error)}`);
+    }
     io.out('\nTasks:');
     for (const [taskId, output] of Object.entries(outputs)) {
       const { raw = '', agent = '', usage } = output as { raw?: string; agent?: string; usage?: Usage };

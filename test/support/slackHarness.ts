@@ -48,7 +48,7 @@ export interface SlackHarness {
  * Runner on a SQLite file — with the Web API, the LLM and Slack itself played by loopback fakes.
  */
 /** `learning`: the runner learns lessons and keeps ratings, as `crewbot start` does (off by default, so scripted replies stay in order). */
-export async function startSlackHarness(crewsDir: string, options: { statusEveryMs?: number; learning?: boolean } = {}): Promise<SlackHarness> {
+export async function startSlackHarness(crewsDir: string, options: { statusEveryMs?: number; env?: Record<string, string>; learning?: boolean } = {}): Promise<SlackHarness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-slack-'));
   const storeUrl = `sqlite://${path.join(dir, 'crewbot.sqlite')}`;
   const fake = await startFakeSlackApi();
@@ -61,6 +61,7 @@ export async function startSlackHarness(crewsDir: string, options: { statusEvery
       PORT: '0',
       CREWBOT_CREWS_DIR: path.resolve(crewsDir),
       CREWBOT_STORE: storeUrl,
+      ...options.env,
     },
     { dotenv: false },
   );
