@@ -120,6 +120,7 @@ export function applyEvent(view: ProgressView, event: CrewEvent): ProgressView {
       next.usage = { ...event.usage };
       break;
     case 'agent_execution_completed':
+    case 'llm_stream_chunk':
     case 'llm_call_failed':
     case 'tool_usage_finished':
     case 'tool_usage_error':

@@ -121,6 +121,9 @@ export class ThreadReporter {
         this.#sendStatusNow(tracked);
         this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
         return;
+      case 'llm_stream_chunk':
+        // Streamed text changes nothing the status message shows.
+        return;
       default:
         break;
     }

@@ -3,6 +3,7 @@ import type { Runner } from '../runs/runner.ts';
 import { FINISHED_STATUSES, type RunRecord } from '../runs/runRecord.ts';
 import { RunNotFoundError } from '../runs/runStore.ts';
 import type { Runtime } from '../runtime.ts';
+import { commandName } from './commandName.ts';
 import type { CliIo } from './io.ts';
 import { EXIT_INTERRUPTED, reportRun } from './runOutcome.ts';
 
@@ -20,7 +21,7 @@ export async function followQueuedRun(runner: Runner, runtime: Runtime, runId: s
     if (!run) throw new RunNotFoundError(runId);
     if (FINISHED_STATUSES.includes(run.status) || run.status === 'awaiting_input') break;
     if (signal?.aborted) {
-      io.err(`Stopped waiting. Run ${runId} goes on; wait for it again with: crewbot wait ${runId}`);
+      io.err(`Stopped waiting. Run ${runId} goes on; wait for it again with: ${commandName()} wait ${runId}`);
       return EXIT_INTERRUPTED;
     }
     await sleep(POLL_MS, undefined, { signal }).catch(() => undefined);

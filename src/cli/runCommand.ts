@@ -3,8 +3,10 @@ import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, parseInputs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { localActor } from './localActor.ts';
+import { assertKnownInputs, inputsAsFlags } from './runInputs.ts';
 import { advanceAndReport } from './runOutcome.ts';
 import { QueueNotConfiguredError } from './workerCommand.ts';
+import { commandName } from './commandName.ts';
 
 const USAGE = 'crewbot run <crew|dir> [--input key=value]... [--detach] [--json]';
 
@@ -16,17 +18,21 @@ export async function runCommand(args: string[], runtime: Runtime, io: CliIo, si
     USAGE,
   );
   const [crewName, ...extra] = positionals;
-  if (!crewName || extra.length > 0) throw new UsageError(`Name one crew.\nUsage: ${USAGE}`);
+  if (!crewName) throw new UsageError(`Name one crew.\nUsage: ${USAGE}`);
   const loaded = await runtime.loadCrew(crewName);
+  const crew = { name: loaded.spec.name, inputs: loaded.inputs };
+  if (extra.length > 0) throw inputsAsFlags(crew, extra, crewName);
+  const inputs = parseInputs(values.input ?? []);
+  assertKnownInputs(crew, inputs);
   for (const warning of loaded.warnings) io.err(`warning: ${warning}`);
-  if (values.detach) return detach(runtime, crewName, parseInputs(values.input ?? []), io, values.json ?? false);
+  if (values.detach) return detach(runtime, crewName, inputs, io, values.json ?? false);
   assertLlmConfigured(runtime.config);
   const { runner, close } = await runtime.openRunner({ schedule: () => undefined });
   try {
     const actor = localActor();
     const run = await runner.kickoff({
       crew: crewName,
-      inputs: parseInputs(values.input ?? []),
+      inputs,
       requester: { platform: actor.platform, userId: actor.userId, name: actor.name },
     });
     io.err(`Run ${run!.id} started.`);
@@ -45,7 +51,7 @@ async function detach(runtime: Runtime, crew: string, inputs: Record<string, str
     const run = await runner.kickoff({ crew, inputs, requester: { platform: actor.platform, userId: actor.userId, name: actor.name } });
     if (json) io.out(JSON.stringify({ runId: run!.id, status: 'queued' }));
     else io.out(run!.id);
-    io.err(`Run ${run!.id} queued. Follow it with: crewbot wait ${run!.id}`);
+    io.err(`Run ${run!.id} queued. Follow it with: ${commandName()} wait ${run!.id}`);
     return EXIT.ok;
   } finally {
     await close();

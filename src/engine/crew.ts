@@ -4,7 +4,7 @@ import { answerRequest } from './answers.ts';
 import { Agent } from './agent.ts';
 import { codeCrew, type CodeCrew, type CrewOptions } from './crewOptions.ts';
 import { CrewDefinitionError, CustomProcessError, NoModelError, RunCancelledError, RunStateError, errorMessage } from './errors.ts';
-import { CrewEventBus, type CrewEvent, type CrewEventListener } from './events.ts';
+import { CrewEventBus, isLiveOnly, type CrewEvent, type CrewEventListener } from './events.ts';
 import type { HumanAnswer, Responder } from './humanRequest.ts';
 import { assertInputsPresent, interpolate } from './interpolate.ts';
 import type { CrewOutput, TaskOutput } from './output.ts';
@@ -109,7 +109,7 @@ export class Crew {
     }
     const log = this.spec.outputLogFile ? EventLogFile.open(this.spec.outputLogFile, state.inputs, environment.outputDir ?? process.cwd()) : undefined;
     const onEvent = (event: CrewEvent) => {
-      log?.write(event);
+      if (!isLiveOnly(event)) log?.write(event);
       environment.onEvent?.(event);
     };
     const env: RunEnvironment = log ? { ...environment, onEvent } : environment;

@@ -35,6 +35,8 @@ export type CrewEvent = EventBase &
     | { type: 'agent_execution_started'; taskId: string; agent: string }
     | { type: 'agent_execution_completed'; taskId: string; agent: string; output: string }
     | { type: 'llm_call_started'; model: string | undefined }
+    /** Text of the answer as the model writes it (live only: never kept in a run's log). */
+    | { type: 'llm_stream_chunk'; taskId: string; agent: string; chunk: string }
     | { type: 'llm_call_completed'; model: string; usage: Usage }
     | { type: 'llm_call_failed'; error: string }
     | { type: 'tool_usage_started'; tool: string; arguments: string }
@@ -55,6 +57,14 @@ export type CrewEvent = EventBase &
   );
 
 export type CrewEventType = CrewEvent['type'];
+
+/**
+ * Events only for whoever watches now: there are far too many to keep, and the response they add
+ * up to is kept whole when its step is checkpointed.
+ */
+export function isLiveOnly(event: CrewEvent): boolean {
+  return event.type === 'llm_stream_chunk';
+}
 export type CrewEventListener = (event: CrewEvent) => void;
 
 /** Subscribers to a crew's events. A listener that throws never breaks the run. */

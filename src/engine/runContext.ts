@@ -134,8 +134,10 @@ export class RunContext {
     this.emit({ type: 'llm_call_started', taskId: site.taskId, agent: role, model });
     let response: LlmResponse;
     try {
+      // The step is recorded only once the whole response is in, so a crash mid-stream repeats just this call.
+      const onTextDelta = (chunk: string) => this.emit({ type: 'llm_stream_chunk', taskId: site.taskId, agent: role, chunk });
       response = await this.#llmSlots.run(() =>
-        this.env.llm.chat({ ...request, model, signal: signal ?? this.env.signal }),
+        this.env.llm.chat({ ...request, model, signal: signal ?? this.env.signal, onTextDelta }),
       );
     } catch (caught) {
       const error = withModelSource(caught, model ?? this.env.llm.defaultModel ?? '', () => modelSource(this.spec, site.agent));

@@ -84,3 +84,17 @@ function rootCause(error: unknown): string | undefined {
   }
   return innermost === 'fetch failed' ? undefined : innermost;
 }
+
+/** Bad request, not found, unsupported media type, unprocessable, not implemented. */
+const STREAM_REFUSAL_STATUSES = new Set([400, 404, 415, 422, 501]);
+
+/**
+ * A server or model that does not stream says so with a client error naming the stream
+ * (OpenAI: `param: "stream"`; others: "stream_options is not supported", "streaming is not available").
+ */
+export function isStreamRefusal(error: unknown): boolean {
+  if (!(error instanceof OpenAI.APIError) || error.status === undefined) return false;
+  if (!STREAM_REFUSAL_STATUSES.has(error.status)) return false;
+  const param: unknown = Reflect.get(error, 'param');
+  return (typeof param === 'string' && param.startsWith('stream')) || /stream/i.test(error.message);
+}

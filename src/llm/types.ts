@@ -50,6 +50,11 @@ export interface LlmRequest {
   tools?: ToolSpec[] | undefined;
   responseFormat?: ResponseFormat | undefined;
   signal?: AbortSignal | undefined;
+  /**
+   * Receives the answer's text as the model writes it. A client or server that cannot stream
+   * never calls it; either way `chat` resolves with the whole response.
+   */
+  onTextDelta?: ((text: string) => void) | undefined;
 }
 
 export interface LlmResponse {

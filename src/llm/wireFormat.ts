@@ -1,5 +1,6 @@
 import type {
   ChatCompletionCreateParamsNonStreaming,
+  ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
   ChatCompletionTool,
 } from 'openai/resources/chat/completions';
@@ -23,6 +24,11 @@ export function toCompletionParams(request: LlmRequest, model: string): ChatComp
     };
   }
   return params;
+}
+
+/** The same request streamed, with the usage sent in the last chunk. */
+export function toStreamingParams(request: LlmRequest, model: string): ChatCompletionCreateParamsStreaming {
+  return { ...toCompletionParams(request, model), stream: true, stream_options: { include_usage: true } };
 }
 
 function toWireMessage(message: ChatMessage): ChatCompletionMessageParam {
@@ -72,6 +78,12 @@ const WireToolCallSchema = z.object({
 
 const tokenCount = z.number().int().nonnegative().catch(0);
 
+/** Token counts as a completion (or a stream's last chunk) reports them; unusable counts are ignored. */
+export const WireUsageSchema = z
+  .object({ prompt_tokens: tokenCount.optional(), completion_tokens: tokenCount.optional() })
+  .nullish()
+  .catch(null);
+
 /** The part of a chat completion we rely on. The body is untrusted, so it is checked before use. */
 const CompletionSchema = z.object({
   model: z.string().nullish(),
@@ -85,32 +97,18 @@ const CompletionSchema = z.object({
       }),
     )
     .min(1),
-  usage: z
-    .object({ prompt_tokens: tokenCount.optional(), completion_tokens: tokenCount.optional() })
-    .nullish()
-    .catch(null),
+  usage: WireUsageSchema,
 });
 
 /** Maps a completion body to our LlmResponse; missing usage becomes zeros, missing tool call ids are made up. */
 export function fromCompletion(body: unknown, requestedModel: string): LlmResponse {
   const parsed = CompletionSchema.safeParse(body);
-  if (!parsed.success) {
-    throw new LlmResponseError(
-      `The LLM endpoint answered with something that is not a chat completion:\n${z.prettifyError(parsed.error)}\n` +
-        'Check that OPENAI_BASE_URL points at an OpenAI-compatible /v1 endpoint.',
-    );
-  }
+  if (!parsed.success) throw notACompletion('answered with something that is not a chat completion', parsed.error);
   const completion = parsed.data;
   const message = completion.choices[0]?.message;
-  const toolCalls: ToolCall[] = (message?.tool_calls ?? [])
+  const toolCalls = (message?.tool_calls ?? [])
     .filter((call) => call.type === undefined || call.type === null || call.type === 'function')
-    .map((call) => ({
-      // Ids must stay unique across the conversation, since tool results refer to them.
-      id: call.id || `call_${randomUUID()}`,
-      name: call.function.name,
-      arguments:
-        typeof call.function.arguments === 'string' ? call.function.arguments : JSON.stringify(call.function.arguments ?? {}),
-    }));
+    .map((call) => toToolCall(call.id, call.function.name, call.function.arguments));
   return {
     content: message?.content ?? null,
     toolCalls,
@@ -120,4 +118,25 @@ export function fromCompletion(body: unknown, requestedModel: string): LlmRespon
     },
     model: completion.model ?? requestedModel,
   };
+}
+
+/** Ids must stay unique across the conversation, since tool results refer to them: a missing one is made up. */
+export function toToolCall(
+  id: string | null | undefined,
+  name: string,
+  args: string | Record<string, unknown> | null | undefined,
+): ToolCall {
+  return {
+    id: id || `call_${randomUUID()}`,
+    name,
+    // Some compatible servers send the arguments as an object rather than JSON text.
+    arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+  };
+}
+
+/** The endpoint sent something we cannot read as Chat Completions: most often OPENAI_BASE_URL points elsewhere. */
+export function notACompletion(what: string, error: z.ZodError): LlmResponseError {
+  return new LlmResponseError(
+    `The LLM endpoint ${what}:\n${z.prettifyError(error)}\nCheck that OPENAI_BASE_URL points at an OpenAI-compatible /v1 endpoint.`,
+  );
 }

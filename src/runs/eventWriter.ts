@@ -1,8 +1,8 @@
 import { errorMessage } from '../engine/errors.ts';
-import type { CrewEvent } from '../engine/events.ts';
+import { isLiveOnly, type CrewEvent } from '../engine/events.ts';
 import { FencedOutError } from './runStore.ts';
 
-/** Appends events to the run's log in order, without holding the run up on each write. */
+/** Appends events to the run's log in order, without holding the run up on each write; live-only ones are passed on, not kept. */
 export class EventWriter {
   #chain: Promise<void> = Promise.resolve();
 
@@ -14,6 +14,7 @@ export class EventWriter {
 
   write(event: CrewEvent): void {
     this.notify(event);
+    if (isLiveOnly(event)) return;
     this.#chain = this.#chain.then(() => this.append(event)).catch((error: unknown) => {
       // A fenced-out owner has already stopped; its events are meant to be dropped.
       if (error instanceof FencedOutError) return;

@@ -153,6 +153,8 @@ export class PassTrace {
       case 'human_input_received':
       case 'crew_suspended':
       case 'crew_cancelled':
+      // Streamed text is part of its LLM call's span, which records the whole answer's tokens.
+      case 'llm_stream_chunk':
         return;
       default: {
         const never: never = event;

@@ -1,2 +1,2 @@
 /** Test your own crews without a model server: `import { ScriptedLlm } from 'crewbot/testing'`. */
-export { ScriptedLlm, type ScriptedAnswer, type ScriptedAnswerFn } from './scriptedLlm.ts';
+export { ScriptedLlm, type ScriptedAnswer, type ScriptedAnswerFn, type ScriptedLlmOptions } from './scriptedLlm.ts';

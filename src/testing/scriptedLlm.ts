@@ -8,6 +8,12 @@ export interface ScriptedAnswer {
   completionTokens?: number;
 }
 
+export interface ScriptedLlmOptions {
+  latencyMs?: number;
+  /** Streams each answer's text to the caller in pieces of this many characters, as a streaming server would. */
+  streamChunkChars?: number;
+}
+
 export type ScriptedAnswerFn = (request: LlmRequest, callIndex: number) => ScriptedAnswer;
 
 /**
@@ -20,7 +26,7 @@ export class ScriptedLlm implements LlmClient {
 
   constructor(
     private readonly answer: ScriptedAnswerFn,
-    private readonly options: { latencyMs?: number } = {},
+    private readonly options: ScriptedLlmOptions = {},
   ) {}
 
   async chat(request: LlmRequest): Promise<LlmResponse> {
@@ -33,6 +39,10 @@ export class ScriptedLlm implements LlmClient {
       name: call.name,
       arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments),
     }));
+    const chunkChars = this.options.streamChunkChars;
+    if (chunkChars && request.onTextDelta && answer.content) {
+      for (let at = 0; at < answer.content.length; at += chunkChars) request.onTextDelta(answer.content.slice(at, at + chunkChars));
+    }
     return {
       content: answer.content ?? null,
       toolCalls,

@@ -14,6 +14,14 @@ export type Who = 'requester' | 'stranger';
 export interface InboundSurfaceUnderTest {
   llm: ScriptedOpenAI;
   store: RunStore;
+  /** Chat platforms deliver a payload again (retries, replays); a line typed at the terminal is typed once. */
+  redelivers: boolean;
+  /** The terminal lets whoever sits at it start any crew; chat crews name who may. */
+  strangersMayStart: boolean;
+  /** `who` starts the surface's guarded crew (one its rules name the requester for) with the surface's own kickoff; `twice`: the same delivery again. */
+  kickOff(who: Who, options?: { twice?: boolean }): Promise<void>;
+  /** `who` asks where the run stands (`@crewbot status` or `/crew status` in its thread, `status` at the terminal); resolves with what they were shown. */
+  askStatus(runId: string, who: Who): Promise<string>;
   /** The requester starts the surface's review crew; resolves with the run id once the review waits. */
   startReview(): Promise<string>;
   /** [Approve] pressed on the waiting review (at the terminal, its word typed at the prompt); `twice`: the same delivery again. */
@@ -92,6 +100,38 @@ export function describeInboundContract(name: string, start: () => Promise<Inbou
       await completed(runId);
       expect((await answersTo(runId)).map((event) => event.answer)).toEqual(['approved']);
       expect((await surface.told('requester')).filter((text) => text.includes('no longer waiting'))).toEqual([]);
+    });
+
+    it('starts one run from a kickoff, even when it is delivered twice', async () => {
+      await surface.kickOff('requester', { twice: surface.redelivers });
+      await surface.settle();
+      const runs = await surface.store.listRuns();
+      expect(runs).toHaveLength(1);
+      expect(runs[0]?.thread).toBeDefined();
+      expect(await surface.told('requester')).toEqual([]);
+    });
+
+    it('refuses a stranger the crew’s rules do not name, telling them, and starts nothing', async () => {
+      await surface.kickOff('stranger');
+      await surface.settle();
+      if (surface.strangersMayStart) {
+        // The terminal's rule: whoever sits at it may start any crew.
+        expect(await surface.store.listRuns()).toHaveLength(1);
+        return;
+      }
+      await waitFor('the refusal', async () => (await surface.told('stranger')).length > 0);
+      expect((await surface.told('stranger')).join('\n')).toMatch(/Not allowed|can be started/);
+      expect(await surface.store.listRuns()).toEqual([]);
+      expect(surface.llm.requests).toHaveLength(0);
+    });
+
+    it('shows where a run stands to the person who asks in its thread, and changes nothing', async () => {
+      const runId = await surface.startReview();
+      const run = await surface.store.getRun(runId);
+      const shown = await surface.askStatus(runId, 'requester');
+      expect(shown).toContain(run!.crew);
+      expect(shown).toMatch(/waiting|awaiting/);
+      expect(await statusOf(runId)).toBe('awaiting_input');
     });
 
     it('handles an answer delivered twice once', async () => {

@@ -18,10 +18,11 @@ export interface CliResult {
 export function runCli(
   args: string[],
   env: Record<string, string>,
-  options: { cwd?: string; timeoutMs?: number; input?: string } = {},
+  options: { cwd?: string; timeoutMs?: number; input?: string; script?: string } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CREWBOT_BIN, ...args], {
+    // `script`: crewbot started under another path (a `crewbot` link on PATH, as npm link makes).
+    const child = spawn(process.execPath, [options.script ?? CREWBOT_BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -30,7 +30,20 @@ export interface ScriptedReply {
   hang?: boolean;
   /** Sent verbatim as the JSON body instead of a built completion (for malformed or partial responses). */
   body?: unknown;
+  /** Streamed requests: the text goes out in pieces of this many characters (default: all in one chunk). */
+  chunkChars?: number;
+  /** Streamed requests: a pause before each chunk (a slow model). */
+  chunkDelayMs?: number;
+  /** Streamed requests: after the first chunk, an `error` event instead of the rest. */
+  streamError?: string;
 }
+
+/**
+ * How the server treats `stream: true`: `sse` streams Server-Sent Events; `refuse` answers 400 the
+ * way OpenAI refuses streaming for a model; `ignore` answers with a whole completion as if
+ * `stream` were not there (some compatible servers do).
+ */
+export type StreamingMode = 'sse' | 'refuse' | 'ignore';
 
 export interface RecordedRequest {
   body: Record<string, unknown>;
@@ -43,6 +56,8 @@ export interface RecordedRequest {
   /** Content of the last user message ('' if none). */
   lastUser: string;
   headers: Record<string, string | string[] | undefined>;
+  /** The client asked for `stream: true`. */
+  stream: boolean;
   startedAt: number;
   finishedAt?: number;
 }
@@ -76,6 +91,8 @@ export interface ScriptedOpenAI {
   serveOnly(models: string[] | undefined): void;
   /** Requests refused for their length so far. */
   refusedForLength: number;
+  /** `sse` unless set. */
+  setStreaming(mode: StreamingMode): void;
   close(): Promise<void>;
 }
 
@@ -112,6 +129,7 @@ export async function startScriptedOpenAI(): Promise<ScriptedOpenAI> {
   const queue: ScriptedReply[] = [];
   let fallback: ScriptedReply | ReplyFn | undefined;
   let contextWindow: number | undefined;
+  let streaming: StreamingMode = 'sse';
   let servedModels: string[] | undefined;
   let inFlight = 0;
   let nextCallId = 1;
@@ -141,6 +159,9 @@ export async function startScriptedOpenAI(): Promise<ScriptedOpenAI> {
       servedModels = models;
     },
     refusedForLength: 0,
+    setStreaming: (mode) => {
+      streaming = mode;
+    },
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
@@ -183,8 +204,9 @@ export async function startScriptedOpenAI(): Promise<ScriptedOpenAI> {
       recorded.finishedAt ??= Date.now();
     });
 
-    if (body['stream'] === true) {
-      sendJson(res, 400, errorBody('the scripted server supports stream: false only', 'invalid_request_error'));
+    if (recorded.stream && streaming === 'refuse') {
+      const refusal = errorBody("Unsupported value: 'stream' does not support true with this model.", 'invalid_request_error');
+      sendJson(res, 400, { error: { ...(refusal['error'] as Record<string, unknown>), code: 'unsupported_value', param: 'stream' } });
       return;
     }
 
@@ -226,13 +248,51 @@ export async function startScriptedOpenAI(): Promise<ScriptedOpenAI> {
       return;
     }
 
-    sendJson(res, reply.status ?? 200, reply.body !== undefined ? reply.body : completionBody(recorded, reply));
+    if (reply.body !== undefined) {
+      sendJson(res, reply.status ?? 200, reply.body);
+      return;
+    }
+    const completion = completionBody(recorded, reply);
+    if (recorded.stream && streaming === 'sse') {
+      await sendStream(res, completion, reply, includeUsage(recorded.body));
+      return;
+    }
+    sendJson(res, reply.status ?? 200, completion);
   }
 
-  function completionBody(req: RecordedRequest, reply: ScriptedReply): Record<string, unknown> {
+  /** The completion as Chat Completions chunks: text in pieces, each tool call's arguments in two, usage last. */
+  async function sendStream(res: ServerResponse, completion: Completion, reply: ScriptedReply, withUsage: boolean): Promise<void> {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const base = { id: completion.id, object: 'chat.completion.chunk', created: completion.created, model: completion.model };
+    const choice = completion.choices[0];
+    const deltas: Array<Record<string, unknown>> = [{ role: 'assistant', content: '' }];
+    const content = choice.message.content ?? '';
+    const size = reply.chunkChars ?? Math.max(content.length, 1);
+    for (let at = 0; at < content.length; at += size) deltas.push({ content: content.slice(at, at + size) });
+    (choice.message.tool_calls ?? []).forEach((call, index) => {
+      const half = Math.ceil(call.function.arguments.length / 2);
+      deltas.push({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments.slice(0, half) } }] });
+      deltas.push({ tool_calls: [{ index, function: { arguments: call.function.arguments.slice(half) } }] });
+    });
+    const events: unknown[] = deltas.map((delta) => ({ ...base, choices: [{ index: 0, delta, finish_reason: null }] }));
+    events.push({ ...base, choices: [{ index: 0, delta: {}, finish_reason: choice.finish_reason }] });
+    if (withUsage) events.push({ ...base, choices: [], usage: completion.usage });
+    for (const [index, event] of events.entries()) {
+      if (reply.chunkDelayMs) await wait(reply.chunkDelayMs);
+      if (res.destroyed) return;
+      if (reply.streamError !== undefined && index === 2) {
+        res.end(`data: ${JSON.stringify({ error: { message: reply.streamError, type: 'server_error', code: null } })}\n\n`);
+        return;
+      }
+      res.write(`data: ${JSON.stringify(event)}\n\n`);
+    }
+    res.end('data: [DONE]\n\n');
+  }
+
+  function completionBody(req: RecordedRequest, reply: ScriptedReply): Completion {
     const toolCalls = (reply.toolCalls ?? []).map((call) => ({
       id: call.id ?? `call_${nextCallId++}`,
-      type: 'function',
+      type: 'function' as const,
       function: {
         name: call.name,
         arguments: typeof call.arguments === 'string' ? call.arguments : JSON.stringify(call.arguments ?? {}),
@@ -243,8 +303,8 @@ export async function startScriptedOpenAI(): Promise<ScriptedOpenAI> {
     const completionTokens =
       reply.usage?.completion_tokens ??
       Math.ceil(((content ?? '').length + JSON.stringify(toolCalls).length * (toolCalls.length > 0 ? 1 : 0)) / 4);
-    const message: Record<string, unknown> = { role: 'assistant', content, refusal: null };
-    if (toolCalls.length > 0) message['tool_calls'] = toolCalls;
+    const message: Completion['choices'][0]['message'] = { role: 'assistant', content, refusal: null };
+    if (toolCalls.length > 0) message.tool_calls = toolCalls;
     return {
       id: `chatcmpl-scripted-${nextCompletionId++}`,
       object: 'chat.completion',
@@ -298,6 +358,27 @@ export async function startScriptedOpenAI(): Promise<ScriptedOpenAI> {
   return state;
 }
 
+interface Completion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: [
+    {
+      index: 0;
+      message: { role: 'assistant'; content: string | null; refusal: null; tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> };
+      logprobs: null;
+      finish_reason: 'tool_calls' | 'stop';
+    },
+  ];
+  usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+}
+
+function includeUsage(body: Record<string, unknown>): boolean {
+  const options = body['stream_options'];
+  return isRecord(options) && options['include_usage'] === true;
+}
+
 function recordRequest(body: Record<string, unknown>, httpReq: IncomingMessage): RecordedRequest {
   const rawMessages = Array.isArray(body['messages']) ? body['messages'] : [];
   const messages = rawMessages.filter(isRecord).map((m) => {
@@ -321,6 +402,7 @@ function recordRequest(body: Record<string, unknown>, httpReq: IncomingMessage):
     system: system ? contentText(system.content) : '',
     lastUser: lastUser ? contentText(lastUser.content) : '',
     headers: { ...httpReq.headers },
+    stream: body['stream'] === true,
     startedAt: Date.now(),
   };
 }

@@ -6,6 +6,7 @@ export type ConsoleCommand =
   | { type: 'help' }
   | { type: 'list' }
   | { type: 'runs' }
+  | { type: 'status' }
   | { type: 'quit' }
   | { type: 'kickoff'; kickoff: KickoffText };
 
@@ -16,6 +17,7 @@ const WORDS = new Map<string, Exclude<ConsoleCommand['type'], 'kickoff' | 'empty
   ['list', 'list'],
   ['ls', 'list'],
   ['runs', 'runs'],
+  ['status', 'status'],
   ['quit', 'quit'],
   ['exit', 'quit'],
   ['q', 'quit'],

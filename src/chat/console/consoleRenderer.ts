@@ -9,6 +9,7 @@ import { terminalText } from '../../terminalText.ts';
 export const HELP = `Commands:
   list                     the crews (numbered) and their inputs
   runs                     recent runs and their status
+  status                   where the last run started here stands
   ${KICKOFF_USAGE}
   <number> [...]           the crew with that number in \`list\`
   help                     this text

@@ -9,13 +9,14 @@ import type { InboundPerson } from '../inbound/inboundEvent.ts';
 import { InboundHandler } from '../inbound/inboundHandler.ts';
 import { KickoffTextError, type KickoffText } from '../kickoffText.ts';
 import { initialProgress } from '../progressView.ts';
-import { consoleThread } from '../threadRef.ts';
+import type { RunRecord, ThreadRef } from '../../runs/runRecord.ts';
 import { parseCommandLine, type ConsoleCommand } from './commandLine.ts';
 import { consoleActor } from './people.ts';
 import type { ConsoleContext, CrewCatalog } from './context.ts';
 import { ConsoleClosed, ConsoleInput } from './consoleInput.ts';
 import { HELP, renderCrewList, renderRunList, terminalText, unfinishedReason } from './consoleRenderer.ts';
 import { followRun } from './followRun.ts';
+import { consoleKickoffReply, consoleReply } from './inboundReply.ts';
 import { ConsoleAccess } from './policy.ts';
 import { offerUnfinishedRuns } from './resumeOffer.ts';
 
@@ -64,6 +65,7 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
       runner: options.runner,
       access: options.access ?? new ConsoleAccess(),
       loadCrew: (run) => options.crews.loadCrew(run.crewDir ?? run.crew),
+      crews: options.crews,
     }),
     crews: options.crews,
     actor: options.actor ?? consoleActor(),
@@ -81,8 +83,12 @@ export async function runConsoleSession(options: ConsoleSessionOptions): Promise
   }
 }
 
+/** The terminal, for the crews' rules: a place of its own, like a direct message. */
+const TERMINAL = { channel: 'terminal', direct: true };
+
 class Session {
   #crews: CrewListing[] = [];
+  #lastThread: ThreadRef | undefined;
 
   constructor(
     private readonly ctx: ConsoleContext,
@@ -133,6 +139,9 @@ class Session {
       case 'runs':
         this.ctx.say(renderRunList(await this.ctx.runner.store.listRuns({ limit: RECENT_RUNS })));
         return;
+      case 'status':
+        await this.#status();
+        return;
       case 'kickoff':
         await this.#kickoff(command.kickoff);
         return;
@@ -152,19 +161,27 @@ class Session {
     const { ctx } = this;
     const loaded = await ctx.crews.loadCrew(kickoff.crew);
     for (const warning of loaded.warnings) ctx.say(`warning: ${warning}`);
-    const inputs = { ...kickoff.inputs };
-    for (const name of kickoff.missing) inputs[name] = await this.#askInput(name, loaded.inputs[name]);
-    const run = await ctx.runner.kickoff({
-      crew: kickoff.crew,
-      inputs,
-      requester: { platform: ctx.actor.platform, userId: ctx.actor.userId, name: ctx.actor.name },
-      // The run id is chosen by the store, so the thread is named by a kickoff id of its own.
-      thread: consoleThread(randomUUID()),
-    });
+    const result = await ctx.inbound.handle(
+      { type: 'kickoff', delivery: `line:${randomUUID()}`, who: ctx.actor, place: TERMINAL, what: { crew: kickoff.crew, inputs: kickoff.inputs } },
+      consoleKickoffReply(ctx, (name) => this.#askInput(name, loaded.inputs[name])),
+    );
+    const run = result.run;
     if (!run) return;
+    this.#lastThread = run.thread;
     ctx.say(`Run ${run.id} started.`);
     // No await before followRun subscribes: the first events of the run are not missed.
     await followRun(ctx, run, loaded, initialProgress(loaded.spec.name, loaded.spec.tasks.map((task) => task.id), Date.now()));
+  }
+
+  /** `status`: where the last run this person started at the terminal stands. */
+  async #status(): Promise<void> {
+    const { ctx } = this;
+    const thread = this.#lastThread ?? (await lastRunOf(ctx))?.thread;
+    if (!thread) {
+      ctx.say('You have not started a run here yet; `runs` lists recent ones.');
+      return;
+    }
+    await ctx.inbound.handle({ type: 'status', delivery: `line:${randomUUID()}`, who: ctx.actor, thread }, consoleReply(ctx));
   }
 
   async #askInput(name: string, spec: InputSpec | undefined): Promise<string> {
@@ -177,6 +194,12 @@ class Session {
       this.ctx.say(`  ${name} is required; type a value.`);
     }
   }
+}
+
+/** The newest run this person started at a terminal (a session of their own before this one). */
+async function lastRunOf(ctx: ConsoleContext): Promise<RunRecord | undefined> {
+  const runs = await ctx.runner.store.listRuns({ limit: RECENT_RUNS });
+  return runs.find((run) => run.requester.platform === 'console' && run.requester.userId === ctx.actor.userId && run.thread);
 }
 
 /** Ctrl-C while a run works stops it here and keeps it resumable; either way, say how to pick it up. */

@@ -1,6 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { CrewListing } from '../../crews/listCrews.ts';
-import type { LoadedCrew } from '../../crews/loadCrew.ts';
+import type { CrewSource } from '../inbound/kickoff.ts';
 import type { InboundPerson } from '../inbound/inboundEvent.ts';
 import type { RunRecord } from '../../runs/runRecord.ts';
 import type { Runner } from '../../runs/runner.ts';
@@ -8,10 +7,7 @@ import type { InboundHandler } from '../inbound/inboundHandler.ts';
 import type { ConsoleInput } from './consoleInput.ts';
 
 /** Where the session finds crews (the Runtime fits). */
-export interface CrewCatalog {
-  listCrews(): Promise<CrewListing[]>;
-  loadCrew(nameOrDir: string): Promise<LoadedCrew>;
-}
+export type CrewCatalog = CrewSource;
 
 /** What the parts of a terminal session share. */
 export interface ConsoleContext {

@@ -1,4 +1,7 @@
-import type { InboundReply, Notice } from '../inbound/inboundReply.ts';
+import type { InboundReply, KickoffReply, Notice } from '../inbound/inboundReply.ts';
+import { renderProgressText } from '../progressView.ts';
+import { consoleThread } from '../threadRef.ts';
+import { randomUUID } from 'node:crypto';
 import type { ConsoleContext } from './context.ts';
 import { terminalText } from './consoleRenderer.ts';
 
@@ -17,9 +20,23 @@ export function consoleReply(ctx: ConsoleContext): InboundReply & { last: Notice
       // Typed text is the answer at the terminal; a form is never needed.
       ctx.say('  Type your answer.');
     },
-    showStatus: async ({ run }: { run: { id: string; status: string } }) => {
-      ctx.say(`  Run ${run.id} is ${run.status.replace('_', ' ')}.`);
+    showStatus: async ({ view }: Parameters<InboundReply['showStatus']>[0]) => {
+      ctx.say(terminalText(renderProgressText(view, Date.now())));
     },
   };
   return reply;
+}
+
+/** A kickoff typed at the prompt: missing inputs are asked for one by one, and the run gets a terminal thread of its own. */
+export function consoleKickoffReply(ctx: ConsoleContext, askInput: (name: string) => Promise<string>): KickoffReply & { last: Notice | undefined } {
+  const reply = consoleReply(ctx);
+  return Object.assign(reply, {
+    askForInputs: async ({ missing }: { missing: string[] }) => {
+      const values: Record<string, string> = {};
+      for (const name of missing) values[name] = await askInput(name);
+      return values;
+    },
+    // The run id is chosen by the store, so the thread is named by a kickoff id of its own.
+    openThread: async () => consoleThread(randomUUID()),
+  });
 }

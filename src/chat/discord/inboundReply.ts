@@ -37,6 +37,9 @@ export function messageReply(ctx: DiscordContext, message: Message, addressed: b
   return {
     tell: (notice) => answer(notice.text),
     askForText: () => answer('Use the buttons on the request to answer it with a form.'),
-    showStatus: () => answer('/crew status shows where this run stands.'),
+    // Discord has no private reply to a message: the status goes into the thread for everyone.
+    showStatus: async (status) => {
+      if (addressed && status.run.thread) await ctx.port.postStatus(status.run.thread, status);
+    },
   };
 }

@@ -76,14 +76,14 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
     runner,
     port,
     access,
-    inbound: new InboundHandler({ runner, access, loadCrew: loadCrewForRun }),
+    inbound: new InboundHandler({ runner, access, loadCrew: loadCrewForRun, crews: runtime }),
     botUserId: client.user!.id,
     claim: (source, id) => runner.store.claimIdempotencyKey(`discord:${source}:${id}`, CLAIM_TTL_MS),
     handle: (source, id, work) => {
       const done = work()
         .then((result) => {
           const traced = typeof result === 'string' ? { outcome: result } : result;
-          options.onTrace?.({ source, id, ...traced });
+          options.onTrace?.({ source, id, outcome: traced.outcome, ...(traced.detail ? { detail: traced.detail } : {}) });
         })
         .catch((error: unknown) => {
           options.onTrace?.({ source, id, outcome: 'failed' satisfies Outcome, detail: errorMessage(error) });

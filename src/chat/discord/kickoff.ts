@@ -1,88 +1,98 @@
-import { DiscordAPIError } from 'discord.js';
-import { CrewNotFoundError } from '../../crews/errors.ts';
-import type { LoadedCrew } from '../../crews/loadCrew.ts';
-import { errorMessage } from '../../engine/errors.ts';
-import type { Requester, RunRecord } from '../../runs/runRecord.ts';
-import { needsValue } from '../kickoffText.ts';
+import { DiscordAPIError, type ChatInputCommandInteraction, type Message, type ModalSubmitInteraction } from 'discord.js';
+import type { KickoffPlace } from '../inbound/inboundEvent.ts';
+import type { KickoffReply, NewRun } from '../inbound/inboundReply.ts';
+import { clip } from './cards.ts';
 import type { DiscordContext } from './context.ts';
+import { interactionReply, messageReply } from './inboundReply.ts';
+import { escapeMarkdown, NO_MENTIONS } from './markdown.ts';
+import { kickoffModal, MODAL_FIELDS } from './modals.ts';
 import { discordThread } from './thread.ts';
-import type { KickoffPlace } from '../inbound/accessPolicy.ts';
-import type { InboundPerson } from '../inbound/inboundEvent.ts';
-import { DiscordSettingsError } from './errors.ts';
 
-/** A crew someone may start here, with the inputs given so far. */
-export interface KickoffPlan {
-  crew: string;
-  loaded: LoadedCrew;
-  inputs: Record<string, string>;
-  /** Required inputs nobody gave yet. */
-  missing: string[];
+type KickoffInteraction = ChatInputCommandInteraction | ModalSubmitInteraction;
+
+/** Where an interaction happens, for the crew's `discord:` rules. */
+export function placeOf(interaction: KickoffInteraction): KickoffPlace {
+  const channel = interaction.channel;
+  return {
+    guild: interaction.guildId,
+    channel: interaction.channelId ?? '',
+    parent: channel?.isThread() ? channel.parentId : null,
+    direct: !interaction.guildId,
+  };
 }
 
-/** Crew names come from people: only names of crews in the crews folder, never a path. */
-const CREW_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+/** Where a message was written, for the crew's `discord:` rules. */
+export function placeOfMessage(message: Message<true>): KickoffPlace {
+  const channel = message.channel;
+  return { guild: message.guildId, channel: channel.id, parent: channel.isThread() ? channel.parentId : null, direct: false };
+}
+
+/** The thread an interaction was used in, if it was used in one. */
+export function threadOfInteraction(interaction: KickoffInteraction) {
+  return interaction.guildId && interaction.channel?.isThread() ? discordThread(interaction.guildId, interaction.channel.id) : undefined;
+}
 
 /**
- * Loads the crew and checks its `discord:` rules for this place and person. Returns the crew,
- * or what to tell the person: no such crew, a broken crew.yaml, or not allowed here.
+ * The way back to the person behind /crew run or its form. The command may open the inputs form;
+ * the kickoff is acknowledged, the reply says what started and the run's thread hangs from it
+ * (used in a thread without a run, the run works in that thread).
  */
-export async function loadForKickoff(ctx: DiscordContext, crew: string, who: InboundPerson, place: KickoffPlace): Promise<{ loaded: LoadedCrew } | { refusal: string }> {
-  if (!CREW_NAME.test(crew)) return { refusal: `"${crew}" is not a crew name. ${await crewChoices(ctx)}` };
-  let loaded: LoadedCrew;
-  try {
-    loaded = await ctx.runtime.loadCrew(crew);
-  } catch (error) {
-    if (error instanceof CrewNotFoundError) return { refusal: `No crew "${crew}". ${await crewChoices(ctx)}` };
-    return { refusal: `${crew} does not load: ${errorMessage(error)}` };
-  }
-  try {
-    const decision = await ctx.access.mayKickOff(loaded, who, place);
-    return decision.allowed ? { loaded } : { refusal: decision.reason };
-  } catch (error) {
-    if (error instanceof DiscordSettingsError) return { refusal: `${crew} can't be started until its crew.yaml is fixed: ${error.message}` };
-    throw error;
-  }
+export function interactionKickoffReply(interaction: KickoffInteraction, ctx: DiscordContext): KickoffReply {
+  return {
+    ...interactionReply(interaction),
+    askForInputs: async ({ crew, given, missing }) => {
+      const names = [...missing, ...Object.keys(given)];
+      if (!interaction.isChatInputCommand() || names.length > MODAL_FIELDS) return undefined;
+      await interaction.showModal(kickoffModal(crew.name, names.map((name) => ({ name, input: crew.inputs[name]!, value: given[name] }))));
+      return 'opened';
+    },
+    openThread: async (run) => {
+      const { guildId, channelId } = interaction;
+      if (!guildId || !channelId) {
+        await interactionReply(interaction).tell({ tone: 'refused', text: 'Start crews in a server channel.' });
+        return undefined;
+      }
+      await interaction.deferReply();
+      const inputs = Object.entries(run.inputs).map(([name, value]) => `> **${escapeMarkdown(name)}:** ${clip(value.replace(/\s+/g, ' '), 300)}`);
+      const reply = await interaction.editReply({
+        content: clip([`**${escapeMarkdown(run.crew)}** started by <@${interaction.user.id}>.`, ...inputs].join('\n'), 2_000),
+        allowedMentions: NO_MENTIONS,
+      });
+      if (interaction.channel?.isThread()) return discordThread(guildId, channelId);
+      try {
+        return discordThread(guildId, await ctx.port.startThread(channelId, reply.id, threadName(run)));
+      } catch (error) {
+        await interaction.editReply({ content: threadProblem(error), allowedMentions: NO_MENTIONS });
+        return undefined;
+      }
+    },
+  };
 }
 
-/** Inputs given by name, and free text for the first required input still empty. */
-export function planInputs(crew: string, loaded: LoadedCrew, given: Record<string, string>, freeText: string | undefined): KickoffPlan | { refusal: string } {
-  const inputs: Record<string, string> = {};
-  for (const [key, value] of Object.entries(given)) {
-    const name = Object.keys(loaded.inputs).find((candidate) => candidate.toLowerCase() === key.toLowerCase());
-    if (!name) return { refusal: `${crew} has no input "${key}"; it takes ${Object.keys(loaded.inputs).join(', ') || 'no inputs'}.` };
-    if (value.trim()) inputs[name] = value;
-  }
-  const text = freeText?.trim();
-  if (text) {
-    const target = Object.entries(loaded.inputs).find(([name, input]) => needsValue(input) && !(name in inputs));
-    if (!target) return { refusal: `${crew} has no required input left for "${text}"; give its inputs by name.` };
-    inputs[target[0]] = text;
-  }
-  const missing = Object.entries(loaded.inputs)
-    .filter(([name, input]) => needsValue(input) && !(name in inputs))
-    .map(([name]) => name);
-  return { crew, loaded, inputs, missing };
-}
-
-/** Starts the run in its thread; a repeated key (the same message or interaction) starts nothing. */
-export async function startRun(
-  ctx: DiscordContext,
-  plan: KickoffPlan,
-  where: { guildId: string; threadId: string; requester: Requester; key: string },
-): Promise<RunRecord | undefined> {
-  return ctx.runner.kickoff({
-    crew: plan.crew,
-    inputs: plan.inputs,
-    requester: where.requester,
-    thread: discordThread(where.guildId, where.threadId),
-    idempotencyKey: where.key,
-  });
+/** The way back to the person behind `@crewbot <crew> …`: the run's thread is opened on that message. */
+export function messageKickoffReply(message: Message<true>, ctx: DiscordContext): KickoffReply {
+  return {
+    ...messageReply(ctx, message, true),
+    // A message cannot open a form; the handler says what is missing.
+    askForInputs: async () => undefined,
+    openThread: async (run) => {
+      const channel = message.channel;
+      // A mention in a thread without a run starts the run right there.
+      if (channel.isThread()) return discordThread(message.guildId, channel.id);
+      try {
+        return discordThread(message.guildId, await ctx.port.startThread(channel.id, message.id, threadName(run)));
+      } catch (error) {
+        await ctx.port.postText(channel.id, threadProblem(error), { replyTo: message.id });
+        return undefined;
+      }
+    },
+  };
 }
 
 /** "review_crew · 2.0": the crew and what it works on. */
-export function threadName(plan: KickoffPlan): string {
-  const first = Object.values(plan.inputs)[0];
-  return first ? `${plan.crew} · ${first}` : plan.crew;
+export function threadName(run: Pick<NewRun, 'crew' | 'inputs'>): string {
+  const first = Object.values(run.inputs)[0];
+  return first ? `${run.crew} · ${first}` : run.crew;
 }
 
 /** What to tell people when Discord refuses to open the run's thread (a permission, most often). */
@@ -92,9 +102,4 @@ export function threadProblem(error: unknown): string {
     `I could not open a thread here (Discord said: ${error.message}), so nothing started. ` +
     'Give me Create Public Threads and Send Messages in Threads in this channel, then try again.'
   );
-}
-
-async function crewChoices(ctx: DiscordContext): Promise<string> {
-  const names = (await ctx.runtime.listCrews()).map((crew) => crew.name);
-  return names.length > 0 ? `Crews: ${names.join(', ')}.` : 'There are no crews yet.';
 }

@@ -1,18 +1,13 @@
 import type { LoadedCrew } from '../../crews/loadCrew.ts';
 import { requesterOrLocal, type AnswerPolicy } from '../../runs/answerPolicy.ts';
 import type { Platform, RunRecord } from '../../runs/runRecord.ts';
-import type { InboundPerson } from './inboundEvent.ts';
+import type { InboundPerson, KickoffPlace } from './inboundEvent.ts';
 
-/** Where someone starts a crew, in words every platform has: a channel, maybe within a server or parent. */
-export interface KickoffPlace {
-  /** The channel (or thread) written in. */
-  channel: string;
-  /** The channel a thread belongs to. */
-  parent?: string | null | undefined;
-  /** The server (Discord guild), where the platform has one. */
-  guild?: string | null | undefined;
-  /** A direct message with the bot. */
-  direct: boolean;
+export type { KickoffPlace } from './inboundEvent.ts';
+
+/** crew.yaml's section for a platform does not validate; the message names the crew, the file and the key. */
+export class CrewSettingsError extends Error {
+  override name = 'CrewSettingsError';
 }
 
 /** `reason` is ready to show on the policy's platform (its markup, its mentions). */

@@ -21,6 +21,22 @@ export type InboundPerson = z.infer<typeof InboundPersonSchema>;
  */
 const DeliverySchema = z.string().min(1);
 
+/**
+ * Where someone acts, in words every platform has, for the crew's rules: a channel, maybe within a
+ * server or under a parent channel (a thread counts as its parent), or a direct message.
+ */
+export const KickoffPlaceSchema = z.object({
+  /** The channel (or thread) written in. */
+  channel: z.string(),
+  /** The channel a thread belongs to. */
+  parent: z.string().nullish(),
+  /** The server (Discord guild), where the platform has one. */
+  guild: z.string().nullish(),
+  /** A direct message with the bot. */
+  direct: z.boolean(),
+});
+export type KickoffPlace = z.infer<typeof KickoffPlaceSchema>;
+
 const RequestActionIdSchema = z.enum(['approve', 'request_changes', 'answer', 'deny']);
 
 export const InboundEventSchema = z.discriminatedUnion('type', [
@@ -45,6 +61,24 @@ export const InboundEventSchema = z.discriminatedUnion('type', [
     addressed: z.boolean(),
     /** Which request it answers, when the surface knows: the prompt asked, or the request message replied to. */
     to: z.union([z.object({ request: z.string().min(1) }), z.object({ message: z.string().min(1) })]).optional(),
+    /** Where the thread is, for the crew's rules when the reply starts a follow-up run. */
+    place: KickoffPlaceSchema.optional(),
+  }),
+  /**
+   * Start a crew: a line naming it (`<crew> free text key=value …`, from a command, a mention, the
+   * terminal), or a crew and its inputs from a form or a command's options.
+   */
+  z.object({
+    type: z.literal('kickoff'),
+    delivery: DeliverySchema,
+    who: InboundPersonSchema,
+    place: KickoffPlaceSchema,
+    /** The thread the kickoff was written in, when there is one: the run works there unless it has a run already. */
+    thread: ThreadRefSchema.optional(),
+    what: z.union([
+      z.object({ text: z.string() }),
+      z.object({ crew: z.string(), inputs: z.record(z.string(), z.string()), text: z.string().optional() }),
+    ]),
   }),
   /** Stop a run: [Cancel] on its status message, `/crew cancel` in its thread. */
   z.object({
@@ -53,7 +87,7 @@ export const InboundEventSchema = z.discriminatedUnion('type', [
     who: InboundPersonSchema,
     run: z.union([z.object({ id: z.string().min(1) }), z.object({ thread: ThreadRefSchema })]),
   }),
-  /** Where a run stands, shown only to the person who asked (`/crew status` in its thread). */
+  /** Where a run stands, shown only to the person who asked (`/crew status`, `@crewbot status` in its thread, `status` at the terminal). */
   z.object({
     type: z.literal('status'),
     delivery: DeliverySchema,
@@ -62,3 +96,9 @@ export const InboundEventSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type InboundEvent = z.infer<typeof InboundEventSchema>;
+export type KickoffEvent = Extract<InboundEvent, { type: 'kickoff' }>;
+
+/** `status` written to the bot in a run's thread: the same word on every surface. */
+export function asksForStatus(text: string): boolean {
+  return /^status[.?!]*$/i.test(text.trim());
+}

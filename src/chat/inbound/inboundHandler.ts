@@ -7,8 +7,9 @@ import { answerForAction, describeRequest, RequestActionError } from '../request
 import { progressOf } from '../runProgress.ts';
 import { ThreadStateSchema } from '../threadReporter.ts';
 import type { AccessPolicy } from './accessPolicy.ts';
-import { InboundEventSchema, type InboundEvent, type InboundPerson } from './inboundEvent.ts';
-import type { InboundReply, Notice } from './inboundReply.ts';
+import { InboundEventSchema, type InboundEvent, type InboundPerson, type KickoffEvent } from './inboundEvent.ts';
+import type { InboundReply, KickoffReply, Notice } from './inboundReply.ts';
+import { kickOff, type CrewSource } from './kickoff.ts';
 import { fitsRequest, readReply } from './replyVocabulary.ts';
 
 /**
@@ -17,7 +18,7 @@ import { fitsRequest, readReply } from './replyVocabulary.ts';
  * no_run: the thread has no run, so the surface may read the text as a kickoff.
  */
 export type InboundOutcome = 'handled' | 'duplicate' | 'ignored' | 'refused' | 'no_run';
-export type InboundResult = { outcome: InboundOutcome; detail?: string | undefined };
+export type InboundResult = { outcome: InboundOutcome; detail?: string | undefined; run?: RunRecord | undefined };
 
 export const NOT_ALLOWED = 'Not allowed: only the person who started this run and the crew’s approvers may answer it or cancel it. Nothing changed.';
 
@@ -26,6 +27,8 @@ export interface InboundHandlerOptions {
   /** This platform's policy, the same instance the runner's answer policy asks. */
   access: AccessPolicy;
   loadCrew(run: RunRecord): Promise<LoadedCrew>;
+  /** The crews people may start here, by name (chat text never reaches the loader as a path). */
+  crews: CrewSource;
 }
 
 /** Claims kept for a week: platforms replay events within a session, a day at most. */
@@ -51,10 +54,15 @@ export class InboundHandler {
     return runId ? store.getRun(runId) : undefined;
   }
 
-  async handle(delivered: InboundEvent, reply: InboundReply): Promise<InboundResult> {
+  handle(delivered: KickoffEvent, reply: KickoffReply): Promise<InboundResult>;
+  handle(delivered: Exclude<InboundEvent, KickoffEvent>, reply: InboundReply): Promise<InboundResult>;
+  async handle(delivered: InboundEvent, reply: InboundReply | KickoffReply): Promise<InboundResult> {
     // Surfaces build events from payloads they parsed; checked once more here, where every surface meets.
     const event = InboundEventSchema.parse(delivered);
     switch (event.type) {
+      case 'kickoff':
+        if (!isKickoffReply(reply)) throw new Error('A kickoff needs a reply that can open the run’s thread.');
+        return this.#kickoff(event, reply);
       case 'answer':
         return this.#answer(event, reply);
       case 'reply':
@@ -68,6 +76,16 @@ export class InboundHandler {
         throw new Error(`Unknown inbound event ${JSON.stringify(never)}`);
       }
     }
+  }
+
+  async #kickoff(event: KickoffEvent, reply: KickoffReply): Promise<InboundResult> {
+    if (!(await this.#claim(event))) return { outcome: 'duplicate' };
+    const outcome = await kickOff(this.#options, event, reply);
+    if ('started' in outcome) return { outcome: 'handled', detail: `started ${outcome.started.id}`, run: outcome.started };
+    if ('asked' in outcome) return { outcome: 'handled', detail: outcome.asked };
+    if ('duplicate' in outcome) return { outcome: 'duplicate' };
+    if ('told' in outcome) return { outcome: 'refused', detail: outcome.told };
+    return refuse(reply, outcome.notice);
   }
 
   async #answer(event: Extract<InboundEvent, { type: 'answer' }>, reply: InboundReply): Promise<InboundResult> {
@@ -180,6 +198,10 @@ export class InboundHandler {
   #claim(event: InboundEvent): Promise<boolean> {
     return this.#options.runner.store.claimIdempotencyKey(`${event.who.platform}:${event.delivery}`, DELIVERY_TTL_MS);
   }
+}
+
+function isKickoffReply(reply: InboundReply | KickoffReply): reply is KickoffReply {
+  return 'openThread' in reply && 'askForInputs' in reply;
 }
 
 function noLongerWaiting(run: RunRecord): Notice {

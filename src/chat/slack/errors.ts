@@ -1,3 +1,5 @@
+import { CrewSettingsError } from '../inbound/accessPolicy.ts';
+
 /** Errors a person setting up or using the Slack surface can meet; each says what to do. */
 
 /** A Slack variable missing or contradictory in the environment. */
@@ -6,6 +8,6 @@ export class SlackConfigError extends Error {
 }
 
 /** crew.yaml's `slack:` section is not valid; says which key and what to write. */
-export class SlackSettingsError extends Error {
+export class SlackSettingsError extends CrewSettingsError {
   override name = 'SlackSettingsError';
 }

@@ -9,7 +9,7 @@ const TONE: Record<Notice['tone'], string> = { refused: ':no_entry:', unclear: '
 
 /** The notice as one person sees it in Slack. */
 export function noticeText(notice: Notice): string {
-  return `${TONE[notice.tone]} ${escapeMrkdwn(notice.text)}`;
+  return `${TONE[notice.tone]} ${notice.markup ? notice.text : escapeMrkdwn(notice.text)}`;
 }
 
 /**

@@ -65,7 +65,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackSurfa
     client,
     port,
     access,
-    inbound: new InboundHandler({ runner, access, loadCrew: loadCrewForRun }),
+    inbound: new InboundHandler({ runner, access, loadCrew: loadCrewForRun, crews: { listCrews: () => crews.list(), loadCrew: (name) => crews.load(name) } }),
     crews,
     bot,
     loadCrewForRun,

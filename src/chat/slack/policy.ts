@@ -77,14 +77,14 @@ export class SlackAccess implements AccessPolicy {
     const name = `*${escapeMrkdwn(crew.spec.name)}*`;
     const direct = where.direct;
     if (direct && !directMessagesAllowed(settings)) {
-      return { allowed: false, reason: `${name} cannot be started in a direct message; start it in one of its channels.` };
+      return { allowed: false, reason: `Not allowed. ${name} cannot be started in a direct message; start it in one of its channels.` };
     }
     if (!direct && settings.channels && !settings.channels.includes(where.channel)) {
-      return { allowed: false, reason: `${name} cannot be started in this channel. It can be started in ${settings.channels.map((id) => `<#${id}>`).join(', ')}.` };
+      return { allowed: false, reason: `Not allowed. ${name} cannot be started in this channel. It can be started in ${settings.channels.map((id) => `<#${id}>`).join(', ')}.` };
     }
     if (settings.users === undefined && settings.user_groups === undefined) return { allowed: true };
     if (settings.users?.includes(who.userId) || (await this.#inAnyGroup(who.userId, settings.user_groups ?? []))) return { allowed: true };
-    return { allowed: false, reason: `You are not allowed to start ${name}: its crew.yaml names who may. Ask one of them, or the crew's owner.` };
+    return { allowed: false, reason: `Not allowed. You are not allowed to start ${name}: its crew.yaml names who may. Ask one of them, or the crew's owner.` };
   }
 
   /** The requester, and the crew's approvers (users or members of its approver groups). */

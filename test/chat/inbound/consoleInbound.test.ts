@@ -26,6 +26,18 @@ describeInboundContract('the terminal (console sessions)', async () => {
   return {
     llm: h.server,
     store: h.store,
+    redelivers: false,
+    strangersMayStart: true,
+    kickOff: async (who) => {
+      await session(who, ['review_crew version=7.0']);
+      outputs[who] = [];
+    },
+    askStatus: async (_runId, who) => {
+      const runner = h.anotherRunner({ schedule: () => undefined });
+      // The waiting run is offered first: left for later, then asked about.
+      const { output } = await runSession(runner, CREWS, ['n', 'status'], { actor: PEOPLE[who], access });
+      return output.slice(output.lastIndexOf('status\n'));
+    },
     startReview: async () => {
       await session('requester', ['review_crew version=2.0']);
       outputs.requester = [];

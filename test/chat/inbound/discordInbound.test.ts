@@ -17,6 +17,27 @@ describeInboundContract('Discord (discord.js, fake REST and gateway)', async () 
   return {
     llm: d.runnerHarness.server,
     store: d.runner.store,
+    redelivers: true,
+    strangersMayStart: false,
+    kickOff: async (who, options) => {
+      // discord.js drops a message it has seen; a second process connected (a rolling deploy) gets it again.
+      const other = options?.twice ? await d.startAnother() : undefined;
+      // locked_crew: only Crew starters (Ada is one), only in #ops.
+      const mention = fake.postMessage({ author: people[who], channelId: fake.channels.ops.id, content: `<@${fake.bot.id}> locked_crew`, mentions: [fake.bot] });
+      acted[who].messages.push(mention);
+      await d.traced(mention.id);
+      if (other) await d.traced(mention.id, 'duplicate');
+      await d.surface.idle();
+      await other?.idle();
+    },
+    askStatus: async (runId, who) => {
+      const command = fake.slashCommand({ user: people[who], channelId: threads.get(runId)!, subcommand: 'status' });
+      acted[who].interactions.push(command);
+      await d.traced(command.id, 'handled');
+      const [response] = fake.responsesTo(command);
+      const embeds = (response?.body as { data?: { embeds?: Array<{ title?: string; description?: string }> } })?.data?.embeds ?? [];
+      return embeds.map((embed) => `${embed.title ?? ''}\n${embed.description ?? ''}`).join('\n');
+    },
     startReview: async () => {
       const mention = fake.postMessage({ author: fake.users.ada, channelId: fake.channels.general.id, content: `<@${fake.bot.id}> review_crew 2.0`, mentions: [fake.bot] });
       await d.traced(mention.id, 'handled');
@@ -44,9 +65,9 @@ describeInboundContract('Discord (discord.js, fake REST and gateway)', async () 
     },
     told: async (who) => [
       ...acted[who].interactions.flatMap((interaction) => fake.responsesTo(interaction).map((call) => String((call.body as { data?: { content?: string } })?.data?.content ?? ''))),
-      ...[...threads.values()].flatMap((thread) =>
-        fake.messagesIn(thread).filter((message) => acted[who].messages.some((mine) => mine.id === message.message_reference?.message_id)).map((message) => message.content),
-      ),
+      ...[...fake.messages.values()]
+        .filter((message) => message.author.id === fake.bot.id && acted[who].messages.some((mine) => mine.id === message.message_reference?.message_id))
+        .map((message) => message.content),
     ].filter((text) => text !== ''),
     settle: () => d.surface.idle(),
     close: () => d.close(),

@@ -16,11 +16,26 @@ describeInboundContract('Slack (Bolt receiver, signed requests, fake Web API)', 
   h.fake.setUserGroup('S0REVIEWERS', []);
   const roots = new Map<string, FakeMessage>();
   let presses = 0;
+  let kickoffs = 0;
   const rootOf = (runId: string) => roots.get(runId)!;
   return {
     llm: h.openai,
     get store() {
       return h.store;
+    },
+    redelivers: true,
+    strangersMayStart: false,
+    kickOff: async (who, options) => {
+      const command = { text: 'release_notes 6.0', ...PEOPLE[who], channelId: RELEASES, triggerId: `kickoff-${(kickoffs += 1)}` };
+      await h.slack.slashCommand(command);
+      if (options?.twice) await h.slack.slashCommand(command, { retryNum: 1 });
+      await h.settle();
+    },
+    askStatus: async (runId, who) => {
+      const before = h.ephemerals(PEOPLE[who].userId).length;
+      await h.slack.appMention({ channel: RELEASES, user: PEOPLE[who].userId, text: '<@U0CREWBOT> status', threadTs: rootOf(runId).ts });
+      await h.settle();
+      return waitFor('the status', () => h.ephemerals(PEOPLE[who].userId)[before]);
     },
     startReview: async () => {
       await h.slack.slashCommand({ text: 'release_notes 5.0', ...PEOPLE.requester, channelId: RELEASES });

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
-import { kickOffFromText, showHelp } from '../../kickoff.ts';
+import { showHelp, slackKickoffReply } from '../../kickoff.ts';
 import type { SlackContext } from '../../context.ts';
+import { slackPerson } from '../../people.ts';
 import { SlashCommandSchema } from '../../types.ts';
 
 export const CREW_COMMAND = '/crew';
@@ -11,16 +12,24 @@ export function register(app: App, ctx: SlackContext): void {
     // Acknowledged before any work, so Slack's 3 seconds are never at risk.
     await ack();
     const command = SlashCommandSchema.parse(body);
-    const place = { channel: command.channel_id, responseUrl: command.response_url };
-    const by = { userId: command.user_id, name: command.user_name };
+    const where = { channel: command.channel_id, user: command.user_id, responseUrl: command.response_url };
+    const delivery = `command:${command.trigger_id}`;
     await ctx.safely(async () => {
-      if (!(await ctx.claim(`command:${command.trigger_id}`))) return;
       const text = command.text.trim();
       if (text === '' || /^help$/i.test(text)) {
-        await showHelp(ctx, place, by);
+        if (await ctx.claim(delivery)) await showHelp(ctx, where);
         return;
       }
-      await kickOffFromText(ctx, text, by, place, { idempotencyKey: `command:${command.trigger_id}`, triggerId: command.trigger_id });
-    }, { channel: place.channel, user: by.userId, responseUrl: place.responseUrl });
+      await ctx.inbound.handle(
+        {
+          type: 'kickoff',
+          delivery,
+          who: slackPerson(command.user_id, command.user_name),
+          place: { channel: command.channel_id, direct: command.channel_id.startsWith('D') },
+          what: { text },
+        },
+        slackKickoffReply(ctx, where, { triggerId: command.trigger_id }),
+      );
+    }, where);
   });
 }

@@ -1,6 +1,7 @@
 import type { SlackBot, SlackContext } from '../../context.ts';
 import { slackReply } from '../../inboundReply.ts';
-import { kickOffFromText, showHelp } from '../../kickoff.ts';
+import { asksForStatus } from '../../../inbound/inboundEvent.ts';
+import { showHelp, slackKickoffReply } from '../../kickoff.ts';
 import { slackPerson } from '../../people.ts';
 import { slackThread } from '../../thread.ts';
 import { MessageEventSchema, type MessageEvent } from '../../types.ts';
@@ -24,24 +25,31 @@ export async function onMessage(ctx: SlackContext, raw: unknown, via: 'app_menti
   const key = `message:${message.channel}:${message.ts}`;
   const inThread = message.thread_ts !== undefined && message.thread_ts !== message.ts;
 
+  const addressed = via === 'app_mention' || direct;
+  const place = { channel: message.channel, direct };
   if (inThread) {
+    const thread = slackThread(message.channel, message.thread_ts!);
+    const where = { channel: message.channel, user, threadTs: message.thread_ts };
+    // `@crewbot status` in a run's thread: where it stands, to that person.
+    if (addressed && asksForStatus(text) && (await ctx.inbound.runOfThread(thread))) {
+      await ctx.inbound.handle({ type: 'status', delivery: key, who: slackPerson(user), thread }, slackReply(ctx, where));
+      return;
+    }
     // In a run's thread it is a reply to that run (never a second kickoff); the shared handler reads it.
-    const handled = await ctx.inbound.handle(
-      { type: 'reply', delivery: key, who: slackPerson(user), thread: slackThread(message.channel, message.thread_ts!), text, addressed: via === 'app_mention' || direct },
-      slackReply(ctx, { channel: message.channel, user, threadTs: message.thread_ts }),
-    );
+    const handled = await ctx.inbound.handle({ type: 'reply', delivery: key, who: slackPerson(user), thread, text, addressed, place }, slackReply(ctx, where));
     if (handled.outcome !== 'no_run') return;
   }
   // In channels only a mention starts a crew; other talk is not for the bot.
   if (via === 'message' && !direct) return;
-  if (!(await ctx.claim(key))) return;
-  const place = { channel: message.channel, threadTs: inThread ? message.thread_ts! : message.ts, inThread };
-  const by = { userId: user };
+  const where = { channel: message.channel, user, threadTs: inThread ? message.thread_ts : undefined };
   if (text === '' || /^help$/i.test(text)) {
-    await showHelp(ctx, place, by);
+    if (await ctx.claim(key)) await showHelp(ctx, where);
     return;
   }
-  await kickOffFromText(ctx, text, by, place, { idempotencyKey: key });
+  await ctx.inbound.handle(
+    { type: 'kickoff', delivery: key, who: slackPerson(user), place, ...(inThread ? { thread: slackThread(message.channel, message.thread_ts!) } : {}), what: { text } },
+    slackKickoffReply(ctx, where, { runThreadTs: inThread ? message.thread_ts! : message.ts }),
+  );
 }
 
 function fromAPerson(message: MessageEvent, bot: SlackBot): boolean {
