@@ -139,7 +139,8 @@ export class ThreadReporter {
         this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
         return;
       case 'llm_stream_chunk':
-        // Streamed text changes nothing the status message shows.
+        // Streamed text changes nothing the status message shows; a live plan streams it, paced like every update.
+        if (tracked.live) this.#scheduleStatus(tracked);
         return;
       default:
         break;
