@@ -7,11 +7,12 @@ export type ConsoleCommand =
   | { type: 'list' }
   | { type: 'runs' }
   | { type: 'status' }
+  | { type: 'again'; text: string }
   | { type: 'quit' }
   | { type: 'kickoff'; kickoff: KickoffText };
 
 // A Map, so a crew typed as "constructor" is a crew name and not an Object.prototype member.
-const WORDS = new Map<string, Exclude<ConsoleCommand['type'], 'kickoff' | 'empty'>>([
+const WORDS = new Map<string, Exclude<ConsoleCommand['type'], 'kickoff' | 'empty' | 'again'>>([
   ['help', 'help'],
   ['?', 'help'],
   ['list', 'list'],
@@ -32,6 +33,9 @@ export function parseCommandLine(line: string, crews: readonly KickoffCrew[]): C
   if (text === '') return { type: 'empty' };
   const command = WORDS.get(text.toLowerCase());
   if (command) return { type: command };
+  // `again make it shorter`: a follow-up of the last run, as a reply in its thread would be.
+  const again = /^again(?:\s+([\s\S]*))?$/i.exec(text);
+  if (again) return { type: 'again', text: again[1]?.trim() ?? '' };
   const numbered = /^(\d+)(?=\s|$)/.exec(text);
   if (numbered) {
     const crew = crews[Number(numbered[1]) - 1];

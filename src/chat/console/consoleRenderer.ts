@@ -10,6 +10,7 @@ export const HELP = `Commands:
   list                     the crews (numbered) and their inputs
   runs                     recent runs and their status
   status                   where the last run started here stands
+  again <text>             follow up the last result: the same crew again, with that result and your text
   ${KICKOFF_USAGE}
   <number> [...]           the crew with that number in \`list\`
   help                     this text
