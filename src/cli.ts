@@ -11,8 +11,6 @@ import { HumanAnswerError } from './engine/answers.ts';
 import { OutputFileError } from './engine/outputFile.ts';
 import { InputTooLargeError } from './runs/inputLimits.ts';
 import { RunStateConflictError } from './runs/runErrors.ts';
-import { RunStoreUrlError } from './runs/openRunStore.ts';
-import { RunNotFoundError } from './runs/runStore.ts';
 import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
 import { PriceFileError } from './llm/prices.ts';
 import { LlmNotConfiguredError } from './llm/errors.ts';
@@ -110,7 +108,7 @@ export async function main(argv: string[], processOutput: CliIo = processIo, sig
     }
   } catch (error) {
     io.err(redact(error instanceof MissingInputError ? withInputFlags(error) : errorMessage(error)));
-    return isUsageProblem(error) ? EXIT.usage : EXIT.failed;
+    return (await isUsageProblem(error)) ? EXIT.usage : EXIT.failed;
   } finally {
     // MCP servers this command started stop with it.
     await processMcpConnections.closeAll();
@@ -124,7 +122,9 @@ function withInputFlags(error: MissingInputError): string {
   return `Missing input${error.missing.length > 1 ? 's' : ''} ${names}: pass ${flags} (or declare a default in crew.yaml inputs).`;
 }
 
-function isUsageProblem(error: unknown): boolean {
+async function isUsageProblem(error: unknown): Promise<boolean> {
+  // Imported only when something went wrong: the store's modules are not loaded by commands that never open it.
+  const [{ RunStoreUrlError }, { RunNotFoundError }] = await Promise.all([import('./runs/openRunStore.ts'), import('./runs/runStore.ts')]);
   return (
     error instanceof UsageError ||
     error instanceof ConfigError ||

@@ -4,17 +4,13 @@ import { listCrews, loadCrew, type LoadCrewOptions, type LoadedCrew } from './cr
 import { DeferredLlm } from './llm/deferredLlm.ts';
 import type { LlmClient } from './llm/types.ts';
 import { Redactor } from './redactor.ts';
-import { openRunStore } from './runs/openRunStore.ts';
-import { Runner, type RunnerOptions } from './runs/runner.ts';
+import type { Runner, RunnerOptions } from './runs/runner.ts';
 import type { RunStore } from './runs/runStore.ts';
 import type { BullRunQueue } from './runs/bullRunQueue.ts';
 import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from './tools/builtinTools.ts';
 import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
 import { loadPriceTable } from './llm/prices.ts';
-import { Learning } from './learning/learning.ts';
-import { RunTracing } from './telemetry/runTracing.ts';
 import type { TraceCarrier } from './telemetry/traceCarrier.ts';
-import { startTracingIfConfigured } from './telemetry/tracingSetup.ts';
 
 /** What every surface needs to run crews, built once from the configuration. */
 export interface Runtime {
@@ -71,6 +67,14 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
         config.CREWBOT_QUEUE && options.schedule === undefined
           ? new (await import('./runs/bullRunQueue.ts')).BullRunQueue(config.CREWBOT_QUEUE)
           : undefined;
+      // The runner, learning, the store and tracing are imported here, not at start: `list` and `validate` need none of them.
+      const [{ Runner }, { Learning }, { openRunStore }, { RunTracing }, { startTracingIfConfigured }] = await Promise.all([
+        import('./runs/runner.ts'),
+        import('./learning/learning.ts'),
+        import('./runs/openRunStore.ts'),
+        import('./telemetry/runTracing.ts'),
+        import('./telemetry/tracingSetup.ts'),
+      ]);
       const [store, prices, tracingExport] = await Promise.all([
         openRunStore(config.CREWBOT_STORE, { cwd, redactor }),
         loadPriceTable(config.CREWBOT_PRICES, cwd),

@@ -1,3 +1,4 @@
+import { didYouMean } from '../engine/nearestName.ts';
 import type { InputSpec } from '../engine/spec.ts';
 
 /** What a kickoff needs to know of a crew: its name and its inputs (a crew listing fits). */
@@ -47,7 +48,7 @@ export function parseKickoffText(text: string, crews: readonly KickoffCrew[]): K
     if (token.pair) {
       const { key, value } = token.pair;
       if (!Object.hasOwn(crew.inputs, key)) {
-        throw new KickoffTextError(`${crew.name} has no input "${key}".\n${describeCrewInputs(crew)}`);
+        throw new KickoffTextError(`${noSuchInput(crew, key)}\n${describeCrewInputs(crew)}`);
       }
       if (Object.hasOwn(inputs, key)) throw new KickoffTextError(`${key} is given twice; give it once.`);
       if (value.trim() === '') throw new KickoffTextError(`${key}= has no value; write it as ${key}="..."`);
@@ -94,6 +95,11 @@ function tokenizeLoosely(text: string): Array<{ raw: string; pair?: { key: strin
     return text.split(/\s+/).filter(Boolean).map((raw) => ({ raw }));
   }
   return tokens.map((token) => ({ raw: token.value, pair: token.pair }));
+}
+
+/** `research_writer has no input "audiance" (did you mean audience?).`: the same words on every surface. */
+export function noSuchInput(crew: KickoffCrew, key: string): string {
+  return `${crew.name} has no input "${key}"${didYouMean(key, Object.keys(crew.inputs))}.`;
 }
 
 /** "research_writer inputs: topic (required) — What to research; ..." for error messages and help. */

@@ -7,6 +7,7 @@ import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { localActor } from './localActor.ts';
 import { answerHint, resultJson, type RunResultJson } from './runOutcome.ts';
+import { commandName } from './commandName.ts';
 
 const USAGE = 'crewbot mcp';
 
@@ -78,7 +79,7 @@ function describeResult(result: RunResultJson): string {
     case 'awaiting_input':
       return [
         `Run ${result.runId} is waiting for a person:`,
-        ...(result.pending ?? []).map((request) => `- ${request.prompt}\n  Answer with: crewbot resume ${result.runId} --request ${request.id} ${answerHint(request.kind)}`),
+        ...(result.pending ?? []).map((request) => `- ${request.prompt}\n  Answer with: ${commandName()} resume ${result.runId} --request ${request.id} ${answerHint(request.kind)}`),
       ].join('\n');
     default:
       return `Run ${result.runId} ${result.status}${result.error ? `: ${result.error}` : ''}`;

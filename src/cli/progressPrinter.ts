@@ -1,17 +1,30 @@
 import { applyEvent, initialProgress, renderProgressText, type ProgressView } from '../chat/progressView.ts';
 import type { CrewEvent } from '../engine/events.ts';
+import { StreamedText } from '../chat/streamedText.ts';
 import type { CliIo } from './io.ts';
 
 /**
- * Live progress on stderr: the task checklist whenever a task changes state, and one line per
- * step in between. Plain lines work the same in a terminal, a pipe and a CI log.
+ * Live progress on stderr: the task checklist whenever a task changes state, one line per step in
+ * between, and under it the text the agent writes, line by line as it streams in. Plain lines work
+ * the same in a terminal, a pipe and a CI log.
  */
 export function progressPrinter(io: CliIo, crew: string, taskIds: string[], verbose = false): (event: CrewEvent) => void {
   let view: ProgressView = initialProgress(crew, taskIds, Date.now());
   let lastStep: string | undefined;
+  const streamed = new StreamedText();
+  const write = (line: string) => io.err(`  │ ${line}`);
   return (event) => {
     view = applyEvent(view, event);
     switch (event.type) {
+      case 'llm_stream_chunk':
+        streamed.push(event).forEach(write);
+        return;
+      case 'llm_call_completed':
+      case 'llm_call_failed': {
+        const rest = streamed.rest();
+        if (rest !== undefined) write(rest);
+        break;
+      }
       case 'task_completed':
       case 'task_skipped':
       case 'task_failed':

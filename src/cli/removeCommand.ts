@@ -4,6 +4,7 @@ import { RunStateConflictError } from '../runs/runErrors.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
+import { commandName } from './commandName.ts';
 
 const USAGE = 'crewbot remove <runId>';
 
@@ -19,7 +20,7 @@ export async function removeCommand(args: string[], runtime: Runtime, io: CliIo)
       const run = await store.getRun(runId);
       if (!run) throw new RunNotFoundError(runId);
       if (!FINISHED_STATUSES.includes(run.status)) {
-        throw new RunStateConflictError(`Run ${runId} is ${run.status}; cancel it first (crewbot cancel ${runId}), then remove it.`);
+        throw new RunStateConflictError(`Run ${runId} is ${run.status}; cancel it first (${commandName()} cancel ${runId}), then remove it.`);
       }
     } catch (error) {
       if (!(error instanceof DamagedRunRecordError)) throw error;

@@ -5,8 +5,10 @@ import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, parseInputs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { localActor } from './localActor.ts';
+import { assertKnownInputs, inputsAsFlags } from './runInputs.ts';
 import { advanceAndReport } from './runOutcome.ts';
 import { QueueNotConfiguredError } from './workerCommand.ts';
+import { commandName } from './commandName.ts';
 
 const USAGE = 'crewbot run <crew|dir> [--input key=value]... [--follow-up <runId> [--reply <text>]] [--detach] [--json]';
 
@@ -24,11 +26,15 @@ export async function runCommand(args: string[], runtime: Runtime, io: CliIo, si
     USAGE,
   );
   const [crewName, ...extra] = positionals;
-  if (!crewName || extra.length > 0) throw new UsageError(`Name one crew.\nUsage: ${USAGE}`);
+  if (!crewName) throw new UsageError(`Name one crew.\nUsage: ${USAGE}`);
   if (values.reply !== undefined && !values['follow-up']) throw new UsageError(`--reply goes with --follow-up <runId>.\nUsage: ${USAGE}`);
   const loaded = await runtime.loadCrew(crewName);
+  const crew = { name: loaded.spec.name, inputs: loaded.inputs };
+  if (extra.length > 0) throw inputsAsFlags(crew, extra, crewName);
+  const inputs = parseInputs(values.input ?? []);
+  assertKnownInputs(crew, inputs);
   for (const warning of loaded.warnings) io.err(`warning: ${warning}`);
-  const given = { inputs: parseInputs(values.input ?? []), followUp: values['follow-up'] ? { runId: values['follow-up'], text: values.reply ?? '' } : undefined };
+  const given = { inputs, followUp: values['follow-up'] ? { runId: values['follow-up'], text: values.reply ?? '' } : undefined };
   if (values.detach) return detach(runtime, crewName, given, io, values.json ?? false);
   assertLlmConfigured(runtime.config);
   const { runner, store } = await runtime.openRunner({ schedule: () => undefined });
@@ -57,7 +63,7 @@ async function detach(runtime: Runtime, crew: string, given: GivenRun, io: CliIo
     const run = await runner.kickoff({ crew, inputs, requester: { platform: actor.platform, userId: actor.userId, name: actor.name }, followUp: given.followUp });
     if (json) io.out(JSON.stringify({ runId: run!.id, status: 'queued' }));
     else io.out(run!.id);
-    io.err(`Run ${run!.id} queued. Follow it with: crewbot wait ${run!.id}`);
+    io.err(`Run ${run!.id} queued. Follow it with: ${commandName()} wait ${run!.id}`);
     return EXIT.ok;
   } finally {
     await close();

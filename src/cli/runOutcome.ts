@@ -11,6 +11,7 @@ import { EXIT, type CliIo } from './io.ts';
 import { progressPrinter } from './progressPrinter.ts';
 import { costUsdJson } from '../llm/costText.ts';
 import type { Usage } from '../engine/output.ts';
+import { commandName } from './commandName.ts';
 
 /** The JSON contract of `crewbot run|resume|replay --json`: the last line of stdout. */
 export interface RunResultJson {
@@ -51,7 +52,7 @@ export async function advanceAndReport(
   try {
     const finished = await runner.advance(runId);
     if (signal?.aborted) {
-      io.err(`Interrupted. Run ${runId} is saved; continue it with: crewbot resume ${runId}`);
+      io.err(`Interrupted. Run ${runId} is saved; continue it with: ${commandName()} resume ${runId}`);
       return EXIT_INTERRUPTED;
     }
     // Still unfinished and not waiting: another process holds the run and this one could not advance it.
@@ -69,7 +70,7 @@ export async function reportRun(runner: Runner, loaded: LoadedCrew, run: RunReco
   if (run.status === 'failed') io.err(`Run ${run.id} failed: ${run.error ?? 'unknown reason'}`);
   if (run.status === 'awaiting_input') {
     for (const request of result.pending ?? []) {
-      io.err(`Waiting for you: ${request.prompt}\n  crewbot resume ${run.id} --request ${request.id} ${answerHint(request.kind)}`);
+      io.err(`Waiting for you: ${request.prompt}\n  ${commandName()} resume ${run.id} --request ${request.id} ${answerHint(request.kind)}`);
     }
   }
   if (json) io.out(JSON.stringify(result));

@@ -5,6 +5,7 @@ import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { age } from './duration.ts';
 import { costText } from '../llm/costText.ts';
 import { EXIT, type CliIo } from './io.ts';
+import { commandName } from './commandName.ts';
 
 const USAGE = 'crewbot runs [--status STATUS]... [--limit N] [--json]';
 
@@ -34,7 +35,7 @@ export async function runsCommand(args: string[], runtime: Runtime, io: CliIo): 
       return EXIT.ok;
     }
     if (runs.length === 0) {
-      io.out('No runs yet. Start one with: crewbot run <crew>');
+      io.out(`No runs yet. Start one with: ${commandName()} run <crew>`);
       return EXIT.ok;
     }
     const now = Date.now();

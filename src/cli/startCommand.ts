@@ -6,6 +6,7 @@ import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { listCommand } from './listCommand.ts';
+import { commandName } from './commandName.ts';
 
 const USAGE = 'crewbot start [--interactive] [--work]';
 
@@ -54,7 +55,7 @@ export async function startCommand(runtime: Runtime, io: CliIo, args: string[] =
 async function listCrews(runtime: Runtime, io: CliIo): Promise<number> {
   io.out('crewbot — crews of LLM agents\n');
   await listCommand([], runtime, io);
-  io.out('\nRun one:  npx crewbot run <crew> --input name=value   (or `npm start` in a terminal)');
+  io.out(`\nRun one:  ${commandName()} run <crew> --input name=value   (or \`npm start\` in a terminal)`);
   for (const notice of llmNotice(runtime)) io.out(notice);
   return EXIT.ok;
 }

@@ -5,6 +5,7 @@ import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import type { CliIo } from './io.ts';
 import { EXIT_INTERRUPTED, reportRun } from './runOutcome.ts';
+import { commandName } from './commandName.ts';
 
 const USAGE = 'crewbot wait <runId> [--json]';
 /** A store read this often is nothing next to a model call; it keeps `wait` simple and backend-neutral. */
@@ -23,7 +24,7 @@ export async function waitCommand(args: string[], runtime: Runtime, io: CliIo, s
       if (!run) throw new RunNotFoundError(runId);
       if (FINISHED_STATUSES.includes(run.status) || run.status === 'awaiting_input') break;
       if (signal?.aborted) {
-        io.err(`Stopped waiting. Run ${runId} goes on; wait for it again with: crewbot wait ${runId}`);
+        io.err(`Stopped waiting. Run ${runId} goes on; wait for it again with: ${commandName()} wait ${runId}`);
         return EXIT_INTERRUPTED;
       }
       await sleep(POLL_MS, undefined, { signal }).catch(() => undefined);

@@ -11,14 +11,17 @@ export interface CrewListing {
   error?: string | undefined;
 }
 
-/** Every crew under crewsDir, by name; a broken crew is listed with its error. */
+/**
+ * Every crew under crewsDir, by name; a broken crew is listed with its error. Crews' tools.ts files
+ * are read, not run: a listing executes no crew's code (and loads no TypeScript loader).
+ */
 export async function listCrews(options: LoadCrewOptions): Promise<CrewListing[]> {
   const crewsDir = crewsDirOf(options, process.cwd());
   const names = await crewNames(crewsDir);
   return Promise.all(
     names.map(async (name): Promise<CrewListing> => {
       try {
-        const crew = await loadCrew(name, { ...options, crewsDir });
+        const crew = await loadCrew(name, { ...options, crewsDir, runCode: false });
         return { name, description: crew.spec.description, inputs: crew.inputs };
       } catch (error) {
         return { name, inputs: {}, error: errorMessage(error) };

@@ -11,7 +11,7 @@ import { checkCustomProcess } from './customProcessFile.ts';
 import { checkTriggers } from '../triggers/triggerChecks.ts';
 import type { TriggerEntry } from '../triggers/triggerFile.ts';
 import { CrewFileError, type CrewFindings } from './errors.ts';
-import { loadLocalTools } from './localTools.ts';
+import { loadLocalTools, readLocalToolsUnrun } from './localTools.ts';
 import { crewMcpServers, type McpSources } from './mcpServers.ts';
 import { processMcpConnections } from '../tools/mcp/mcpConnections.ts';
 import { createToolCatalog, type ToolCatalog } from './toolCatalog.ts';
@@ -42,6 +42,11 @@ export interface LoadCrewOptions {
   builtinAliases?: Record<string, string>;
   /** MCP connections to share and headers for `mcps:` URLs; default: the process's connections, no headers. */
   mcp?: McpSources | undefined;
+  /**
+   * Default true. False reads a crew without running its tools.ts (`crewbot list`): names of its
+   * tools, guardrails and callbacks are taken on trust, as `validate` and `run` check them.
+   */
+  runCode?: boolean | undefined;
 }
 
 /**
@@ -64,7 +69,7 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
     readYamlFile(dir, 'agents.yaml'),
     readYamlFile(dir, 'tasks.yaml'),
     readYamlFile(dir, 'crew.yaml'),
-    loadLocalTools(dir),
+    options.runCode === false ? readLocalToolsUnrun(dir) : loadLocalTools(dir),
   ]);
   found.problems.push(...toolProblems);
   const agentEntries = entriesOf(agentsFile, 'agents.yaml', true, found);
@@ -74,7 +79,7 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
   const crew = crewSettings(crewEntries.checkable, found);
   const mcpSources = options.mcp ?? { connections: processMcpConnections, urlHeaders: {} };
   const mcpServers = crewMcpServers(crew.mcp_servers, dir, mcpSources);
-  const catalog = createToolCatalog(local.tools, options.builtinTools, options.builtinAliases, { servers: mcpServers, requireApproval: crew.require_approval });
+  const catalog = createToolCatalog(local.tools, options.builtinTools, options.builtinAliases, { servers: mcpServers, requireApproval: crew.require_approval }, local.unverified);
   const agents = agentEntries.checkable ? buildAgents(agentEntries.checkable, catalog, { sources: mcpSources, requireApproval: crew.require_approval }, found) : [];
   const tasks = taskEntries.checkable ? buildTasks(taskEntries.checkable, catalog, local, found) : [];
   const mcpInUse = mcpServers.size > 0 || agents.some((agent) => agent.toolSets !== undefined);

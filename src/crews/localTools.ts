@@ -21,6 +21,8 @@ export interface LocalTools {
   customProcess?: CustomProcess | undefined;
   /** The file's source, for checks that read it (task ids a custom process names). */
   source?: string | undefined;
+  /** True when the file was read but not run: the names YAML gives its exports are taken on trust. */
+  unverified?: boolean | undefined;
 }
 
 export const LOCAL_TOOLS_FILE = 'tools.ts';
@@ -73,6 +75,43 @@ export async function loadLocalTools(dir: string): Promise<{ local: LocalTools; 
   }
   local.source = await readFile(file, 'utf8').catch(() => undefined);
   return { local, problems };
+}
+
+/**
+ * What tools.ts offers as far as a listing needs it, without running the file: `crewbot list` must
+ * neither execute a crew's code nor pay for a TypeScript loader to describe it. Each guardrail and
+ * callback name tasks.yaml gives is taken on trust (the tool catalog does the same for tool names);
+ * `validate` and `run` import the file and check every one.
+ */
+export async function readLocalToolsUnrun(dir: string): Promise<{ local: LocalTools; problems: CrewProblem[] }> {
+  const file = path.join(dir, LOCAL_TOOLS_FILE);
+  if (!(await exists(file))) return loadLocalTools(dir);
+  const notRun = (): never => {
+    throw new Error(`${LOCAL_TOOLS_FILE} was read for a listing and not run`);
+  };
+  return {
+    local: {
+      present: true,
+      unverified: true,
+      tools: new Map(),
+      guardrails: new TrustingMap(() => notRun),
+      callbacks: new TrustingMap(() => notRun),
+      customProcess: async () => notRun(),
+      source: await readFile(file, 'utf8').catch(() => undefined),
+    },
+    problems: [],
+  };
+}
+
+/** A map that answers every name: a stand-in for exports known only once their file runs. */
+class TrustingMap<V> extends Map<string, V> {
+  constructor(private readonly standIn: (name: string) => V) {
+    super();
+  }
+
+  override get(name: string): V {
+    return super.get(name) ?? this.standIn(name);
+  }
 }
 
 /** Entries of an export that is an array or a record, each with the path that names it. */

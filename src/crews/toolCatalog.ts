@@ -1,4 +1,6 @@
-import type { Tool } from '../tools/defineTool.ts';
+import { z } from 'zod';
+import { defineTool, type Tool } from '../tools/defineTool.ts';
+import { LOCAL_TOOLS_FILE } from './localTools.ts';
 import type { McpConnection } from '../tools/mcp/mcpConnection.ts';
 import { mcpToolSet } from '../tools/mcp/mcpToolSet.ts';
 import type { ToolSet } from '../tools/toolSet.ts';
@@ -25,11 +27,15 @@ export function createToolCatalog(
   builtin: Record<string, Tool>,
   aliases: Record<string, string> = {},
   mcp: McpCatalog = { servers: new Map(), requireApproval: [] },
+  /** tools.ts was read, not run (a listing): a name nothing else gives is taken as one of its tools. */
+  trustLocal = false,
 ): ToolCatalog {
   return {
     resolve(name) {
       const aliased = aliases[name];
-      return local.get(name) ?? builtin[name] ?? (aliased === undefined ? undefined : builtin[aliased]);
+      const known = local.get(name) ?? builtin[name] ?? (aliased === undefined ? undefined : builtin[aliased]);
+      if (known || !trustLocal || mcp.servers.has(name.split('.')[0] ?? name)) return known;
+      return unrunTool(name);
     },
     resolveSet(name) {
       const dot = name.indexOf('.');
@@ -50,4 +56,16 @@ export function createToolCatalog(
       return [...local.keys(), ...Object.keys(builtin), ...Object.keys(aliases), ...mcp.servers.keys()];
     },
   };
+}
+
+/** Stands for a tools.ts tool in a listing, which never calls it. */
+function unrunTool(name: string): Tool {
+  return defineTool({
+    name,
+    description: `a tool of ${LOCAL_TOOLS_FILE}, not loaded for a listing`,
+    parameters: z.object({}),
+    run: () => {
+      throw new Error(`${name} comes from ${LOCAL_TOOLS_FILE}, which a listing does not run`);
+    },
+  });
 }

@@ -60,6 +60,7 @@ describe('kickoff text: "<crew> free text | key=value ..."', () => {
     expect(message).toContain('topic (required) — What to research');
     expect(message).toContain('audience (default: engineers) — Who reads it');
     expect(message).toContain('Usage: <crew> [free text] [key=value ...]');
+    expect(errorOf('research_writer audiance=ops')).toContain('research_writer has no input "audiance" (did you mean audience?).');
   });
 
   it('refuses an unknown crew naming the crews, and text that names none', () => {

@@ -15,6 +15,9 @@ const completed = (taskId: string, raw: string): CrewEvent => ({
   output: { taskId, agent: 'Senior Researcher', description: '', raw, usage },
 });
 
+const writes = (taskId: string, text: string): CrewEvent => ({ type: 'llm_stream_chunk', runId: 'r', at: at(), taskId, agent: 'Senior Researcher', chunk: text });
+const answered = (): CrewEvent => ({ type: 'llm_call_completed', runId: 'r', at: at(), taskId: 'research_task', agent: 'Senior Researcher', model: 'm', usage });
+
 function display(isTTY: boolean, verbose = false) {
   const output = new PassThrough();
   let text = '';
@@ -60,6 +63,23 @@ describe('live progress in a terminal', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('shows the agent’s text under the checklist as it streams in, redrawn with the block, until its task is done', () => {
+    const { shown, text } = display(true);
+    shown.start();
+    shown.onEvent(toolCall('web_search'));
+    shown.onEvent(writes('research_task', 'Finding one: tides\nFinding '));
+    shown.onEvent(writes('research_task', 'two: the moon\u001b]0;pwned\u0007'));
+    vi.advanceTimersByTime(100);
+    expect(shown.draws).toBe(2);
+    const block = text().split('\u001b[J').at(-1)!;
+    expect(block).toContain('  → Senior Researcher is calling web_search\n  │ Finding one: tides\n  │ Finding two: the moon\n');
+    expect(text()).not.toContain('pwned');
+
+    shown.onEvent(completed('research_task', 'Finding one: tides\nFinding two: the moon'));
+    vi.advanceTimersByTime(100);
+    expect(text().split('\u001b[J').at(-1)).not.toContain('│');
+  });
+
   it('prints a verbose crew’s task output above the block, with control sequences from the model removed', () => {
     const { shown, text } = display(true, true);
     shown.start();
@@ -85,5 +105,18 @@ describe('live progress in a pipe or a log', () => {
     expect(lines.filter((line) => line.startsWith('research: running'))).toHaveLength(2);
     expect(text()).toContain('  [x] research_task — Senior Researcher\n  [ ] write_task');
     expect(text()).not.toContain('\u001b');
+  });
+
+  it('prints the agent’s streamed text a whole line at a time, each line once, the last when the answer is in', () => {
+    const { shown, text } = display(false);
+    shown.start();
+    shown.onEvent(writes('research_task', 'Tides rise'));
+    expect(text()).not.toContain('Tides');
+    shown.onEvent(writes('research_task', ' and fall.\nTwice '));
+    shown.onEvent(writes('research_task', 'a day.'));
+    shown.onEvent(answered());
+    shown.finish();
+    expect(text()).toContain('  │ Tides rise and fall.\n  │ Twice a day.\n');
+    expect(text().match(/Tides rise/g)).toHaveLength(1);
   });
 });

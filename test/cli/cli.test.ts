@@ -46,6 +46,24 @@ describe('the crewbot command', () => {
     expect(server.requests.at(-1)?.model).toBe('cli-model');
   });
 
+  it('streams what the agent writes under the checklist, line by line, as the model writes it', async () => {
+    server.enqueue(
+      { content: 'Dear Ada,\nwelcome aboard.\nSee you soon.', chunkChars: 3 },
+      { content: 'Dear Ada, welcome. — crewbot', chunkChars: 5 },
+    );
+    const result = await runCli(['run', 'greeter', '--input', 'name=Ada'], env);
+    expect(result.code).toBe(0);
+    const lines = result.stderr.split('\n');
+    const at = (text: string) => lines.indexOf(text);
+    // Each line once, whole, in order, after the step that wrote it and before the task is checked off.
+    expect(at('  │ Dear Ada,')).toBeGreaterThan(lines.findIndex((line) => line.includes('Greeter is thinking')));
+    expect(at('  │ welcome aboard.')).toBe(at('  │ Dear Ada,') + 1);
+    expect(at('  │ See you soon.')).toBe(at('  │ Dear Ada,') + 2);
+    expect(lines.findIndex((line) => line.includes('[x] greet_task'))).toBeGreaterThan(at('  │ See you soon.'));
+    expect(at('  │ Dear Ada, welcome. — crewbot')).toBeGreaterThan(at('  │ See you soon.'));
+    expect(server.requests.at(-1)?.stream).toBe(true);
+  });
+
   it('runs a crew given by the path to its directory', async () => {
     server.enqueue({ content: 'Hi' }, { content: 'Hi — signed' });
     const result = await runCli(['run', path.join(CREWS, 'greeter'), '-i', 'name=Bo'], env);
@@ -83,6 +101,23 @@ describe('the crewbot command', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/agents\.yaml: writer\.backstory/);
     expect(bad.stderr).toMatch(/tasks\.yaml: write_task\.agent "ghost"/);
+  });
+
+  it('refuses a mistyped --input with exit 2 and the input it resembles, instead of running with the default', async () => {
+    const requestsBefore = server.requests.length;
+    const result = await runCli(['run', 'greeter', '--input', 'nme=Ada'], env);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('greeter has no input "nme" (did you mean name?).\ngreeter inputs:\n  --input name=… Who to greet (required)');
+    expect(server.requests).toHaveLength(requestsBefore);
+  });
+
+  it("shows the --input form of a run written with the terminal's key=value words", async () => {
+    const result = await runCli(['run', 'greeter', 'name=Ada Lovelace'], env);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('crewbot run takes inputs as --input key=value:\n  npx crewbot run greeter --input name="Ada Lovelace"\n');
+    expect(result.stderr).not.toMatch(/Name one crew/);
   });
 
   it('exits 2 with usage for a bad command line', async () => {

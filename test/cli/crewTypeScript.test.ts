@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,10 +56,37 @@ describe('the compiled crewbot command and TypeScript', () => {
     expect(result.stdout).toMatch(/greeter — Greets a guest/);
     const loaded = (await readFile(log, 'utf8')).split('\n');
     expect(loaded.some((url) => url.includes('/dist/cli/listCommand.js'))).toBe(true);
-    const clients = ['@slack/bolt', 'discord.js', '@keyv/redis', '@keyv/sqlite', 'openai', 'tsx', 'html-to-text'];
-    const tracingSdk = ['@opentelemetry/sdk-trace', '@opentelemetry/exporter-trace-otlp-proto', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/resources'];
+    const clients = ['@slack/bolt', 'discord.js', 'keyv', '@keyv/redis', '@keyv/sqlite', 'openai', 'tsx', 'html-to-text'];
+    const tracingSdk = ['@opentelemetry/api', '@opentelemetry/sdk-trace', '@opentelemetry/exporter-trace-otlp-proto', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/resources'];
     for (const heavy of [...clients, ...tracingSdk]) {
       expect(loaded.filter((url) => url.includes(`/node_modules/${heavy}/`)), heavy).toEqual([]);
+    }
+  });
+
+  it("lists a crew that ships tools.ts without running the file, and validate still checks its tool names", async () => {
+    const log = path.join(logDir, 'imports-typescript.log');
+    const listed = await runCli(['list'], { ...cli.env, CREWBOT_IMPORTS_LOG: log, NODE_OPTIONS: `--import=${RECORD_IMPORTS}` });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toMatch(/^shelf/m);
+    expect(listed.stdout).toContain('--input item=');
+    expect(listed.stdout).not.toContain('invalid');
+    const loaded = (await readFile(log, 'utf8')).split('\n');
+    expect(loaded.filter((url) => url.endsWith('/shelf/tools.ts'))).toEqual([]);
+    expect(loaded.filter((url) => url.includes('/node_modules/tsx/'))).toEqual([]);
+
+    // The listing takes tools.ts's names on trust; validate runs the file and names a tool it lacks.
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-shelf-'));
+    try {
+      await cp(path.join(CREWS, 'shelf'), path.join(dir, 'shelf'), { recursive: true });
+      const agents = path.join(dir, 'shelf', 'agents.yaml');
+      await writeFile(agents, (await readFile(agents, 'utf8')).replace('find_shelf', 'find_shelves'));
+      const listedAgain = await runCli(['list'], { ...cli.env, CREWBOT_CREWS_DIR: dir });
+      expect(listedAgain.stdout).not.toContain('invalid');
+      const validated = await runCli(['validate', path.join(dir, 'shelf')], { ...cli.env, CREWBOT_CREWS_DIR: dir });
+      expect(validated.code).toBe(2);
+      expect(validated.stderr + validated.stdout).toMatch(/"find_shelves" is not a tool/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

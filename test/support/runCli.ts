@@ -18,10 +18,18 @@ export interface CliResult {
 export function runCli(
   args: string[],
   env: Record<string, string>,
-  options: { cwd?: string; timeoutMs?: number; input?: string } = {},
+  options: {
+    cwd?: string;
+    timeoutMs?: number;
+    input?: string;
+    script?: string;
+    /** Sends SIGINT (Ctrl-C) once, as soon as stderr so far satisfies this. */
+    interruptWhen?: (stderr: string) => boolean;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CREWBOT_BIN, ...args], {
+    // `script`: crewbot started under another path (a `crewbot` link on PATH, as npm link makes).
+    const child = spawn(process.execPath, [options.script ?? CREWBOT_BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -31,7 +39,14 @@ export function runCli(
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let interrupted = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!interrupted && options.interruptWhen?.(stderr)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code) => {

@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { CrewEvent } from '../../engine/events.ts';
 import { applyEvent, renderProgressText, type ProgressView, type TaskMark } from '../progressView.ts';
+import { StreamedText } from '../streamedText.ts';
 import { renderTaskOutput, terminalText } from './consoleRenderer.ts';
 
 export interface ProgressDisplayOptions {
@@ -16,6 +17,8 @@ export interface ProgressDisplayOptions {
 }
 
 const UP_AND_CLEAR = (lines: number) => `\u001b[${lines}A\r\u001b[J`;
+/** Lines of the agent's text kept under the checklist while it writes. */
+const STREAMED_LINES = 6;
 
 /**
  * Live progress of one run in the terminal, from its events. In a terminal the checklist is one
@@ -39,6 +42,8 @@ export class ProgressDisplay {
   #finished = '';
   #lastStep: string | undefined;
   #active = false;
+  /** What the current agent is writing, shown under the checklist as it streams in. */
+  readonly #streamed = new StreamedText();
   /** How many times the block was drawn (a terminal) or the checklist printed (plain). */
   draws = 0;
 
@@ -71,6 +76,15 @@ export class ProgressDisplay {
   }
 
   onEvent(event: CrewEvent): void {
+    if (event.type === 'llm_stream_chunk') {
+      this.#onText(event);
+      return;
+    }
+    if (event.type === 'task_completed' && event.taskId === this.#streamed.taskId) this.#streamed.clear();
+    if ((event.type === 'llm_call_completed' || event.type === 'llm_call_failed') && this.#active && !this.#tty) {
+      const rest = this.#streamed.rest();
+      if (rest !== undefined) this.#writeText([rest]);
+    }
     this.#view = applyEvent(this.#view, event);
     if (event.type === 'task_completed' && this.#verbose) this.print(renderTaskOutput(event.taskId, event.output.agent, event.output.raw));
     if (!this.#active) return;
@@ -87,6 +101,18 @@ export class ProgressDisplay {
     }
     if (this.#view.step && this.#view.step !== this.#lastStep) this.#out.write(`  → ${terminalText(this.#view.step)}\n`);
     this.#lastStep = this.#view.step;
+  }
+
+  /** A terminal shows the last lines in the block; a log gets each line once it is complete. */
+  #onText(event: Extract<CrewEvent, { type: 'llm_stream_chunk' }>): void {
+    const lines = this.#streamed.push(event);
+    if (!this.#active) return;
+    if (this.#tty) this.#scheduleDraw();
+    else this.#writeText(lines);
+  }
+
+  #writeText(lines: string[]): void {
+    for (const line of lines) this.#out.write(`  │ ${terminalText(line)}\n`);
   }
 
   /** Text above the live block (a task's output, a notice); the block is drawn again below it. */
@@ -125,7 +151,8 @@ export class ProgressDisplay {
     const columns = 'columns' in this.#out && typeof this.#out.columns === 'number' ? this.#out.columns : 0;
     const width = columns > 1 ? columns - 1 : undefined;
     // A wrapped line would throw the count of lines to move back up off.
-    const lines = terminalText(renderProgressText(this.#view, this.#now()))
+    const streamed = this.#streamed.tail(STREAMED_LINES).map((line) => `  │ ${line}`);
+    const lines = terminalText([renderProgressText(this.#view, this.#now()), ...streamed].join('\n'))
       .split('\n')
       .map((line) => (width !== undefined && line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line));
     const clear = this.#drawnLines > 0 ? UP_AND_CLEAR(this.#drawnLines) : '';
