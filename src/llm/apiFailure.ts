@@ -96,5 +96,6 @@ export function isStreamRefusal(error: unknown): boolean {
   if (!(error instanceof OpenAI.APIError) || error.status === undefined) return false;
   if (!STREAM_REFUSAL_STATUSES.has(error.status)) return false;
   const param: unknown = Reflect.get(error, 'param');
-  return (typeof param === 'string' && param.startsWith('stream')) || /stream/i.test(error.message);
+  // A word starting with "stream": an upstream error ("upstream said …") is not a refusal to stream.
+  return (typeof param === 'string' && param.startsWith('stream')) || /\bstream/i.test(error.message);
 }
