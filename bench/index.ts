@@ -4,6 +4,7 @@ import { engineOverhead } from './engineOverhead.ts';
 import { parallelEfficiency } from './parallelEfficiency.ts';
 import { promptOverhead } from './promptOverhead.ts';
 import { redactionCost } from './redaction.ts';
+import { formatSlackStreamCalls, slackStreamCalls } from './slackStreamCalls.ts';
 import { formatReviewRounds, reviewRounds } from './reviewRounds.ts';
 import { formatStartup, startup } from './startup.ts';
 import { formatSuspendedRuns, suspendedRuns } from './suspendedRuns.ts';
@@ -37,3 +38,5 @@ for (const { kilobytes, msPerValue, msPerMegabyte } of await redactionCost()) {
 }
 
 console.log(formatReviewRounds(await reviewRounds()));
+
+for (const line of formatSlackStreamCalls(await slackStreamCalls())) console.log(line);
