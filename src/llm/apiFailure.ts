@@ -96,6 +96,8 @@ export function isStreamRefusal(error: unknown): boolean {
   if (!(error instanceof OpenAI.APIError) || error.status === undefined) return false;
   if (!STREAM_REFUSAL_STATUSES.has(error.status)) return false;
   const param: unknown = Reflect.get(error, 'param');
-  // A word starting with "stream": an upstream error ("upstream said …") is not a refusal to stream.
-  return (typeof param === 'string' && param.startsWith('stream')) || /\bstream/i.test(error.message);
+  return (typeof param === 'string' && param.startsWith('stream')) || STREAM_WORD.test(error.message);
 }
+
+/** "stream", "streaming", "stream_options" as words: an error that merely says "upstream" is not about streaming. */
+const STREAM_WORD = /\bstream(?:ing|_options)?\b/i;
