@@ -14,6 +14,7 @@ import { RunStateConflictError } from './runs/runErrors.ts';
 import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
 import { PriceFileError } from './llm/prices.ts';
 import { LlmNotConfiguredError } from './llm/errors.ts';
+import { AmbiguousRunIdError } from './runs/runLookup.ts';
 
 const HELP = `crewbot — run crews of LLM agents
 
@@ -135,6 +136,7 @@ async function isUsageProblem(error: unknown): Promise<boolean> {
     error instanceof InputTooLargeError ||
     error instanceof FollowUpError ||
     error instanceof RunNotFoundError ||
+    error instanceof AmbiguousRunIdError ||
     error instanceof RunStateConflictError ||
     error instanceof HumanAnswerError ||
     error instanceof RunStoreUrlError ||

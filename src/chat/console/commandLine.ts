@@ -9,10 +9,12 @@ export type ConsoleCommand =
   | { type: 'status' }
   | { type: 'again'; text: string }
   | { type: 'quit' }
+  /** `resume <n|id>`: a run by its number in `runs`, its id or the start of its id. */
+  | { type: 'resume'; target: string | undefined }
   | { type: 'kickoff'; kickoff: KickoffText };
 
 // A Map, so a crew typed as "constructor" is a crew name and not an Object.prototype member.
-const WORDS = new Map<string, Exclude<ConsoleCommand['type'], 'kickoff' | 'empty' | 'again'>>([
+const WORDS = new Map<string, Exclude<ConsoleCommand['type'], 'kickoff' | 'empty' | 'resume' | 'again'>>([
   ['help', 'help'],
   ['?', 'help'],
   ['list', 'list'],
@@ -36,6 +38,8 @@ export function parseCommandLine(line: string, crews: readonly KickoffCrew[]): C
   // `again make it shorter`: a follow-up of the last run, as a reply in its thread would be.
   const again = /^again(?:\s+([\s\S]*))?$/i.exec(text);
   if (again) return { type: 'again', text: again[1]?.trim() ?? '' };
+  const resume = /^resume(?:\s+(\S+))?$/i.exec(text);
+  if (resume) return { type: 'resume', target: resume[1] };
   const numbered = /^(\d+)(?=\s|$)/.exec(text);
   if (numbered) {
     const crew = crews[Number(numbered[1]) - 1];
