@@ -37,7 +37,7 @@ export async function runCommand(args: string[], runtime: Runtime, io: CliIo, si
   const given = { inputs, followUp: values['follow-up'] ? { runId: values['follow-up'], text: values.reply ?? '' } : undefined };
   if (values.detach) return detach(runtime, crewName, given, io, values.json ?? false);
   assertLlmConfigured(runtime.config);
-  const { runner, store } = await runtime.openRunner({ schedule: () => undefined });
+  const { runner, close } = await runtime.openRunner({ schedule: () => undefined });
   try {
     const actor = localActor();
     const run = await runner.kickoff({
@@ -49,7 +49,7 @@ export async function runCommand(args: string[], runtime: Runtime, io: CliIo, si
     io.err(`Run ${run!.id} started.`);
     return await advanceAndReport(runner, runtime, run!.id, io, values.json ?? false, signal);
   } finally {
-    await store.close();
+    await close();
   }
 }
 
