@@ -37,7 +37,7 @@ export async function runCommand(args: string[], runtime: Runtime, io: CliIo, si
   const given = { inputs, followUp: values['follow-up'] ? { runId: values['follow-up'], text: values.reply ?? '' } : undefined };
   if (values.detach) return detach(runtime, crewName, given, io, values.json ?? false);
   assertLlmConfigured(runtime.config);
-  const { runner, close } = await runtime.openRunner({ schedule: () => undefined });
+  const { runner, store, close } = await runtime.openRunner({ schedule: () => undefined });
   try {
     const actor = localActor();
     const run = await runner.kickoff({
