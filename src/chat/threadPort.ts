@@ -1,3 +1,4 @@
+import type { CrewEvent } from '../engine/events.ts';
 import type { HumanRequest } from '../engine/humanRequest.ts';
 import type { Platform, RunRecord, ThreadRef } from '../runs/runRecord.ts';
 import type { ProgressView } from './progressView.ts';
@@ -10,6 +11,8 @@ export interface MessageRef {
 export interface StatusContext {
   run: RunRecord;
   view: ProgressView;
+  /** The run's plan is streamed live below: the status message only heads the thread. */
+  live?: boolean | undefined;
 }
 
 export interface OutputMessage {
@@ -30,6 +33,33 @@ export interface AnsweredRequest {
   answer: string;
 }
 
+/** A crew task as a live plan first shows it, before it starts. */
+export interface PlanTask {
+  id: string;
+  /** The role of the agent the crew gives it, when it names one. */
+  agent?: string | undefined;
+}
+
+/**
+ * A run's live picture streamed into its thread (Slack's plan with the agents' text), where the
+ * platform can stream one. Events go in as they come; the reporter paces the flushes.
+ */
+export interface LiveThread {
+  /** Takes a run event (streamed text included) into the picture; nothing is sent until flush(). */
+  push(event: CrewEvent): void;
+  /** Something changed since the last flush. */
+  readonly pending: boolean;
+  /** Sends what changed, starting a message when none is open. False: the platform refused to stream here. */
+  flush(): Promise<boolean>;
+  /** Sends what is left and finishes the open message (before a request for a person, at the end of the run). */
+  close(): Promise<void>;
+}
+
+export interface LiveThreadHooks {
+  /** The message being streamed (undefined once finished), kept with the thread so a restart can finish it. */
+  streaming(message: MessageRef | undefined): Promise<void>;
+}
+
 /**
  * The outbound half of a chat surface: given only a ThreadRef, it posts into the thread over the
  * platform's HTTP API, so whichever process runs a crew can report into its thread.
@@ -44,6 +74,12 @@ export interface ThreadPort {
   /** The request's actions are replaced by who answered and what. */
   closeRequest(thread: ThreadRef, message: MessageRef, answered: AnsweredRequest): Promise<void>;
   postNotice(thread: ThreadRef, text: string): Promise<void>;
+  /** A live picture of the run, where the platform can stream one; undefined: the status message shows progress. */
+  openLive?(thread: ThreadRef, run: RunRecord, tasks: PlanTask[], hooks: LiveThreadHooks): Promise<LiveThread | undefined>;
+  /** Finishes a message an earlier process left streaming (it stopped before it could). */
+  finishLeftOpen?(thread: ThreadRef, message: MessageRef): Promise<void>;
+  /** Names the thread after the run where the platform titles threads (Slack's assistant threads). */
+  setTitle?(thread: ThreadRef, title: string): Promise<void>;
   /** The platform's "is working…" indicator, where it has one; undefined clears it. */
   setActivity?(thread: ThreadRef, activity: string | undefined): Promise<void>;
 }

@@ -6,12 +6,14 @@ import type { LoadedCrew } from '../crews/loadCrew.ts';
 import type { Runner } from '../runs/runner.ts';
 import type { RunRecord, ThreadRef } from '../runs/runRecord.ts';
 import { applyEvent, initialProgress, type ProgressView } from './progressView.ts';
-import type { MessageRef, ThreadPort } from './threadPort.ts';
+import type { LiveThread, MessageRef, PlanTask, ThreadPort } from './threadPort.ts';
 
 /** What is kept in the store about a run's thread, so another process (or a restart) edits the same messages. */
 export const ThreadStateSchema = z.object({
   status: z.object({ id: z.string() }).optional(),
   requests: z.record(z.string(), z.object({ id: z.string() })).default({}),
+  /** A message being streamed, until it is finished: a process that stops before then leaves it to the next. */
+  stream: z.object({ id: z.string() }).optional(),
 });
 type ThreadState = z.infer<typeof ThreadStateSchema>;
 
@@ -21,6 +23,10 @@ interface Tracked {
   view: ProgressView;
   state: ThreadState;
   verbose: boolean;
+  /** The crew and its main input, for platforms that title threads. */
+  title: string;
+  /** The run's plan streamed live, where the platform streams; the status message then only heads the thread. */
+  live?: LiveThread | undefined;
   /** Edits and posts for one thread go out one after another, in order. */
   chain: Promise<void>;
   statusTimer?: NodeJS.Timeout | undefined;
@@ -72,15 +78,21 @@ export class ThreadReporter {
     if (!tracked) return;
     tracked.run = { ...tracked.run, status: statusAfter(event, tracked.run.status) };
     tracked.view = applyEvent(tracked.view, event);
+    tracked.live?.push(event);
     const { port } = this.#options;
     const thread = tracked.thread;
     // The status message heads the thread: it goes out before anything else is posted there.
-    if (!tracked.state.status && tracked.lastStatusAt === 0) this.#sendStatusNow(tracked);
+    if (!tracked.state.status && tracked.lastStatusAt === 0) this.#sendStatusNow(tracked, { status: true });
     switch (event.type) {
+      case 'crew_kickoff_started':
+        if (!event.resumed && port.setTitle) this.#enqueue(tracked, () => port.setTitle!(thread, tracked.title));
+        break;
       case 'task_completed':
-        if (tracked.verbose) this.#enqueue(tracked, () => port.postOutput(thread, { title: `${event.taskId} — ${event.output.agent}`, markdown: event.output.raw, final: false }));
+        // A live plan shows each output's first lines and streamed it whole as it was written.
+        if (tracked.verbose && !tracked.live) this.#enqueue(tracked, () => port.postOutput(thread, { title: `${event.taskId} — ${event.output.agent}`, markdown: event.output.raw, final: false }));
         break;
       case 'human_input_requested':
+        this.#endLive(tracked);
         this.#enqueue(tracked, async () => {
           if (tracked.state.requests[event.request.id]) return;
           tracked.state.requests[event.request.id] = await port.postRequest(thread, event.request, tracked.run);
@@ -95,18 +107,21 @@ export class ThreadReporter {
         });
         break;
       case 'crew_kickoff_completed':
-        this.#sendStatusNow(tracked);
+        this.#endLive(tracked);
+        this.#sendStatusNow(tracked, { status: true });
         this.#enqueue(tracked, () => port.postOutput(thread, { title: event.crew, markdown: event.output, final: true }));
         this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
         return;
       case 'crew_kickoff_failed':
-        this.#sendStatusNow(tracked);
+        this.#endLive(tracked);
+        this.#sendStatusNow(tracked, { status: true });
         // A cancellation is told once, by whoever cancelled (crew_cancelled), not again by the process that stopped.
         if (!event.cancelled) this.#enqueue(tracked, () => port.postNotice(thread, `The run stopped: ${event.error}`));
         this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
         return;
       case 'crew_cancelled':
-        this.#sendStatusNow(tracked);
+        this.#endLive(tracked);
+        this.#sendStatusNow(tracked, { status: true });
         for (const request of event.pending) {
           this.#enqueue(tracked, async () => {
             const message = tracked.state.requests[request.id];
@@ -118,7 +133,8 @@ export class ThreadReporter {
         this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
         return;
       case 'crew_suspended':
-        this.#sendStatusNow(tracked);
+        this.#endLive(tracked);
+        this.#sendStatusNow(tracked, { status: true });
         this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
         return;
       case 'llm_stream_chunk':
@@ -163,10 +179,30 @@ export class ThreadReporter {
       view,
       state: parsed.success ? parsed.data : { requests: {} },
       verbose: loaded.spec.verbose ?? false,
+      title: threadTitle(run, Object.keys(loaded.spec.inputs ?? {})[0]),
       chain: Promise.resolve(),
       statusDirty: false,
       lastStatusAt: 0,
     };
+    const { port } = this.#options;
+    const leftOpen = tracked.state.stream;
+    if (leftOpen && port.finishLeftOpen) {
+      // An earlier process stopped while streaming: finish its message first, so nothing stays "typing".
+      delete tracked.state.stream;
+      this.#enqueue(tracked, async () => {
+        await port.finishLeftOpen!(tracked.thread, leftOpen);
+        await this.#save(tracked);
+      });
+    }
+    const agents = new Map(loaded.spec.agents.map((agent) => [agent.id, agent.role]));
+    const tasks: PlanTask[] = loaded.spec.tasks.map((task) => ({ id: task.id, agent: task.agent ? agents.get(task.agent) : undefined }));
+    tracked.live = await port.openLive?.(tracked.thread, run, tasks, {
+      streaming: async (message) => {
+        tracked.state.stream = message;
+        await this.#save(tracked);
+      },
+    });
+    for (const event of events) tracked.live?.push(event as CrewEvent);
     return tracked;
   }
 
@@ -179,22 +215,45 @@ export class ThreadReporter {
     tracked.statusTimer.unref();
   }
 
-  #sendStatusNow(tracked: Tracked): void {
+  /** Progress goes out now: the live plan's changes, or else (or with `status`) the status message. */
+  #sendStatusNow(tracked: Tracked, options: { status?: boolean } = {}): void {
     clearTimeout(tracked.statusTimer);
     tracked.statusTimer = undefined;
     tracked.statusDirty = false;
     tracked.lastStatusAt = Date.now();
+    const { live } = tracked;
+    if (live && !options.status) {
+      this.#enqueue(tracked, async () => {
+        if (tracked.live !== live || (await live.flush())) return;
+        // The platform refused to stream here: the status message shows progress from now on.
+        tracked.live = undefined;
+        await this.#sendStatus(tracked);
+      });
+      return;
+    }
+    this.#enqueue(tracked, () => this.#sendStatus(tracked));
+  }
+
+  /** Before a request for a person and at the end: the streamed message is finished, so the thread reads in order. */
+  #endLive(tracked: Tracked): void {
+    const { live } = tracked;
+    if (!live) return;
+    clearTimeout(tracked.statusTimer);
+    tracked.statusTimer = undefined;
+    tracked.statusDirty = false;
+    this.#enqueue(tracked, () => live.close());
+  }
+
+  async #sendStatus(tracked: Tracked): Promise<void> {
     const { port } = this.#options;
-    this.#enqueue(tracked, async () => {
-      // The view as it is when the edit goes out, so a coalesced edit shows the latest state.
-      const status = { run: tracked.run, view: tracked.view };
-      if (tracked.state.status) {
-        await port.updateStatus(tracked.thread, tracked.state.status, status);
-      } else {
-        tracked.state.status = await port.postStatus(tracked.thread, status);
-        await this.#save(tracked);
-      }
-    });
+    // The view as it is when the edit goes out, so a coalesced edit shows the latest state.
+    const status = { run: tracked.run, view: tracked.view, live: tracked.live !== undefined };
+    if (tracked.state.status) {
+      await port.updateStatus(tracked.thread, tracked.state.status, status);
+    } else {
+      tracked.state.status = await port.postStatus(tracked.thread, status);
+      await this.#save(tracked);
+    }
   }
 
   #enqueue(tracked: Tracked, work: () => Promise<unknown>): void {
@@ -212,6 +271,12 @@ export class ThreadReporter {
     if (this.#options.onError) this.#options.onError(error);
     else process.emitWarning(`thread reporter: ${errorMessage(error)}`);
   }
+}
+
+/** "briefing: Rust" — the crew and its main input (the first it declares), as a thread's title. */
+function threadTitle(run: RunRecord, mainInput: string | undefined): string {
+  const main = mainInput ? run.inputs[mainInput] : Object.values(run.inputs)[0];
+  return main ? `${run.crew}: ${main}` : run.crew;
 }
 
 function statusAfter(event: CrewEvent, current: RunRecord['status']): RunRecord['status'] {

@@ -38,6 +38,33 @@ export interface FakeUpload {
   initialComment?: string | undefined;
 }
 
+/** A chunk as Slack's streaming methods take it (`markdown_text`, `task_update`, `plan_update`, `blocks`). */
+export interface StreamChunk {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** A message being streamed (chat.startStream … chat.stopStream), with every chunk in the order sent. */
+export interface FakeStream {
+  channel: string;
+  ts: string;
+  threadTs: string;
+  taskDisplayMode: string;
+  recipientUserId?: string | undefined;
+  recipientTeamId?: string | undefined;
+  state: 'streaming' | 'stopped';
+  /** Every chunk, `markdown_text` arguments included as markdown_text chunks, as the three methods received them. */
+  chunks: StreamChunk[];
+  /** Blocks chat.stopStream put under the finished message. */
+  finalBlocks: unknown[];
+}
+
+/** A streamed message as people see it: each task card at its latest state, the text so far. */
+export interface StreamView {
+  tasks: Array<{ id: string; title: string; status: string; details?: string; output?: string; sources?: Array<{ url: string; text: string }> }>;
+  text: string;
+}
+
 export interface FakeSlackApi {
   /** Base URL of the Web API, ending in /api/. */
   url: string;
@@ -59,12 +86,24 @@ export interface FakeSlackApi {
   rateLimit(method: string, times: number, retryAfterSec: number): void;
   /** Calls to `method` answer `{ ok: false, error }` (`times` of them, or all). */
   failWith(method: string, error: string, times?: number): void;
+  /** Streams, in the order they were started. */
+  streams: FakeStream[];
+  /** Streams started in a thread. */
+  streamsIn(channel: string, threadTs: string): FakeStream[];
+  /** Refuse the three streaming methods as Slack does where the app cannot stream (e.g. `not_allowed_token_type`). */
+  refuseStreaming(error: string): void;
   /** Members of a user group, for usergroups.users.list. */
   setUserGroup(id: string, users: string[]): void;
   close(): Promise<void>;
 }
 
-const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata']);
+const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata', 'chunks', 'prompts']);
+
+/** Slack's documented limits for streamed messages. */
+const MARKDOWN_LIMIT = 12_000;
+const TASK_FIELD_LIMIT = 256;
+const TASK_STATUSES = new Set(['pending', 'in_progress', 'complete', 'error']);
+const STREAM_METHODS = ['chat.startStream', 'chat.appendStream', 'chat.stopStream'];
 
 export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const calls: SlackCall[] = [];
@@ -73,6 +112,7 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
   const rateLimits = new Map<string, { times: number; retryAfter: number }>();
   const failures = new Map<string, { error: string; times: number }>();
   const groups = new Map<string, string[]>();
+  const streams: FakeStream[] = [];
   let sequence = 0;
   const team = { id: 'T0CREWTEST' };
   const bot = { userId: 'U0CREWBOT', botId: 'B0CREWBOT' };
@@ -169,7 +209,52 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
         return { view: { id: `V${String(++sequence).padStart(8, '0')}`, hash: `${sequence}.hash`, team_id: team.id, ...view } };
       }
       case 'assistant.threads.setStatus':
+      case 'assistant.threads.setTitle':
+      case 'assistant.threads.setSuggestedPrompts':
         return {};
+      case 'chat.startStream': {
+        const channel = text('channel');
+        const threadTs = text('thread_ts');
+        if (!channel) return { error: 'channel_not_found' };
+        if (!threadTs) return { error: 'invalid_thread_ts' };
+        // Outside a DM Slack needs to know whom the stream is for.
+        if (!channel.startsWith('D') && !text('recipient_user_id')) return { error: 'missing_recipient_user_id' };
+        if (!channel.startsWith('D') && !text('recipient_team_id')) return { error: 'missing_recipient_team_id' };
+        const chunks = streamChunks(args);
+        if ('error' in chunks) return chunks;
+        const stream: FakeStream = {
+          channel,
+          ts: nextTs(),
+          threadTs,
+          taskDisplayMode: text('task_display_mode') ?? 'timeline',
+          recipientUserId: text('recipient_user_id'),
+          recipientTeamId: text('recipient_team_id'),
+          state: 'streaming',
+          chunks: chunks.list,
+          finalBlocks: [],
+        };
+        streams.push(stream);
+        messages.push({ channel, ts: stream.ts, threadTs, text: streamedText(stream), blocks: [], edits: 0 });
+        return { channel, ts: stream.ts };
+      }
+      case 'chat.appendStream':
+      case 'chat.stopStream': {
+        const stream = streams.find((candidate) => candidate.channel === text('channel') && candidate.ts === text('ts'));
+        if (!stream) return { error: 'message_not_found' };
+        if (stream.state !== 'streaming') return { error: 'message_not_in_streaming_state' };
+        const chunks = streamChunks(args);
+        if ('error' in chunks) return chunks;
+        if (method === 'chat.appendStream' && chunks.list.length === 0) return { error: 'no_text' };
+        stream.chunks.push(...chunks.list);
+        const message = messages.find((candidate) => candidate.channel === stream.channel && candidate.ts === stream.ts);
+        if (message) message.text = streamedText(stream);
+        if (method === 'chat.stopStream') {
+          stream.state = 'stopped';
+          stream.finalBlocks = Array.isArray(args.blocks) ? args.blocks : [];
+          if (message) message.blocks = stream.finalBlocks;
+        }
+        return { channel: stream.channel, ts: stream.ts };
+      }
       case 'usergroups.users.list': {
         const members = groups.get(text('usergroup') ?? '');
         return members ? { users: members } : { error: 'no_such_subteam' };
@@ -220,12 +305,83 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     responseUrl: (id) => `${origin}/response/${id}`,
     rateLimit: (method, times, retryAfterSec) => void rateLimits.set(method, { times, retryAfter: retryAfterSec }),
     failWith: (method, error, times = Number.POSITIVE_INFINITY) => void failures.set(method, { error, times }),
+    streams,
+    streamsIn: (channel, threadTs) => streams.filter((stream) => stream.channel === channel && stream.threadTs === threadTs),
+    refuseStreaming: (error) => {
+      for (const method of STREAM_METHODS) failures.set(method, { error, times: Number.POSITIVE_INFINITY });
+    },
     setUserGroup: (id, users) => void groups.set(id, users),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The chunks of a streaming call, checked as Slack checks them: `markdown_text` (up to 12,000
+ * characters) becomes the first chunk; task cards need an id, a title and a known status, with
+ * their text fields at most 256 characters.
+ */
+function streamChunks(args: Record<string, unknown>): { list: StreamChunk[] } | { error: string } {
+  const list: StreamChunk[] = [];
+  if (typeof args.markdown_text === 'string' && args.markdown_text.length > 0) list.push({ type: 'markdown_text', text: args.markdown_text });
+  if (args.chunks !== undefined && !Array.isArray(args.chunks)) return { error: 'invalid_chunks' };
+  for (const chunk of (args.chunks as unknown[] | undefined) ?? []) {
+    if (typeof chunk !== 'object' || chunk === null || typeof (chunk as StreamChunk).type !== 'string') return { error: 'invalid_chunks' };
+    list.push(chunk as StreamChunk);
+  }
+  for (const chunk of list) {
+    switch (chunk.type) {
+      case 'markdown_text':
+        if (typeof chunk.text !== 'string') return { error: 'invalid_chunks' };
+        if (chunk.text.length > MARKDOWN_LIMIT) return { error: 'msg_too_long' };
+        break;
+      case 'task_update': {
+        if (typeof chunk.id !== 'string' || typeof chunk.title !== 'string' || !TASK_STATUSES.has(String(chunk.status))) return { error: 'invalid_chunks' };
+        for (const field of ['title', 'details', 'output'] as const) {
+          const value = chunk[field];
+          if (value !== undefined && (typeof value !== 'string' || value.length > TASK_FIELD_LIMIT)) return { error: 'invalid_chunks' };
+        }
+        if (chunk.sources !== undefined && !Array.isArray(chunk.sources)) return { error: 'invalid_chunks' };
+        break;
+      }
+      case 'plan_update':
+        if (typeof chunk.title !== 'string' || chunk.title.length > TASK_FIELD_LIMIT) return { error: 'invalid_chunks' };
+        break;
+      case 'blocks':
+        if (!Array.isArray(chunk.blocks) || chunk.blocks.length > 50) return { error: 'invalid_chunks' };
+        break;
+      default:
+        return { error: 'invalid_chunks' };
+    }
+  }
+  return { list };
+}
+
+function streamedText(stream: FakeStream): string {
+  return stream.chunks.map((chunk) => (chunk.type === 'markdown_text' ? String(chunk.text) : '')).join('');
+}
+
+/** A stream as it reads now: task cards merged by id (latest fields win, first position kept), text joined. */
+export function streamView(stream: FakeStream): StreamView {
+  const tasks = new Map<string, StreamView['tasks'][number]>();
+  const optional = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  for (const chunk of stream.chunks) {
+    if (chunk.type !== 'task_update') continue;
+    const id = String(chunk.id);
+    const previous = tasks.get(id);
+    const sources = Array.isArray(chunk.sources) ? (chunk.sources as Array<{ url: string; text: string }>) : previous?.sources;
+    tasks.set(id, {
+      id,
+      title: String(chunk.title),
+      status: String(chunk.status),
+      details: optional(chunk.details) ?? previous?.details,
+      output: optional(chunk.output) ?? previous?.output,
+      ...(sources ? { sources } : {}),
+    });
+  }
+  return { tasks: [...tasks.values()], text: streamedText(stream) };
 }
 
 /** The WebClient sends form fields; structured ones (blocks, view, files) as JSON text. */

@@ -46,7 +46,7 @@ export interface SlackHarness {
  * The Slack surface as it runs in production — Bolt's HTTP receiver on an ephemeral port, a real
  * Runner on a SQLite file — with the Web API, the LLM and Slack itself played by loopback fakes.
  */
-export async function startSlackHarness(crewsDir: string, options: { statusEveryMs?: number } = {}): Promise<SlackHarness> {
+export async function startSlackHarness(crewsDir: string, options: { statusEveryMs?: number; env?: Record<string, string> } = {}): Promise<SlackHarness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-slack-'));
   const storeUrl = `sqlite://${path.join(dir, 'crewbot.sqlite')}`;
   const fake = await startFakeSlackApi();
@@ -59,6 +59,7 @@ export async function startSlackHarness(crewsDir: string, options: { statusEvery
       PORT: '0',
       CREWBOT_CREWS_DIR: path.resolve(crewsDir),
       CREWBOT_STORE: storeUrl,
+      ...options.env,
     },
     { dotenv: false },
   );

@@ -106,8 +106,10 @@ function finished(run: RunRecord, view: ProgressView): boolean {
 }
 
 /** The one status message of a run: checklist, current step, time and tokens, and [Cancel] while it goes. */
-export function statusMessage({ run, view }: StatusContext, now: number): SlackMessage {
+export function statusMessage({ run, view, live }: StatusContext, now: number): SlackMessage {
   const done = finished(run, view);
+  // Compact only while the plan is streaming; a waiting or finished run shows its whole checklist here.
+  if (live && !done && view.status === 'running') return liveStatusMessage(run, view);
   const took = elapsed((done ? view.updatedAt : now) - view.startedAt);
   const tokens = (view.usage.promptTokens + view.usage.completionTokens).toLocaleString('en-US');
   const header = `*${escapeMrkdwn(view.crew)}* · ${statusLabel(run, view)} · ${took} · ${view.usage.llmCalls} LLM calls · ${tokens} tokens · ${costText(view.usage)}`;
@@ -119,27 +121,38 @@ export function statusMessage({ run, view }: StatusContext, now: number): SlackM
   if (step) blocks.push(context(clip(step, SECTION_LIMIT)));
   const given = inputsLine(run.inputs);
   if (given) blocks.push(context(clip(given, SECTION_LIMIT)));
-  if (!done) {
-    blocks.push({
-      type: 'actions',
-      elements: [
-        {
-          type: 'button',
-          action_id: CANCEL_ACTION,
-          text: plain('Cancel', 75),
-          style: 'danger',
-          value: JSON.stringify({ run: run.id }),
-          confirm: {
-            title: plain('Cancel this run?', 100),
-            text: { type: 'mrkdwn', text: `*${escapeMrkdwn(view.crew)}* stops at its next step.` },
-            confirm: plain('Cancel the run', 30),
-            deny: plain('Keep it running', 30),
-          },
-        },
-      ],
-    });
-  }
+  if (!done) blocks.push(cancelActions(run, view));
   return { text: `${escapeMrkdwn(view.crew)}: ${statusLabel(run, view)}`, blocks };
+}
+
+/** While the plan streams below, the status message only heads the thread: the crew, its inputs and [Cancel]. */
+function liveStatusMessage(run: RunRecord, view: ProgressView): SlackMessage {
+  const blocks: Block[] = [section(`*${escapeMrkdwn(view.crew)}* · ${statusLabel(run, view)}`), context('The plan and the agents’ work follow below, live.')];
+  const given = inputsLine(run.inputs);
+  if (given) blocks.push(context(clip(given, SECTION_LIMIT)));
+  blocks.push(cancelActions(run, view));
+  return { text: `${escapeMrkdwn(view.crew)}: ${statusLabel(run, view)}`, blocks };
+}
+
+function cancelActions(run: RunRecord, view: ProgressView): Block {
+  return {
+    type: 'actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: CANCEL_ACTION,
+        text: plain('Cancel', 75),
+        style: 'danger',
+        value: JSON.stringify({ run: run.id }),
+        confirm: {
+          title: plain('Cancel this run?', 100),
+          text: { type: 'mrkdwn', text: `*${escapeMrkdwn(view.crew)}* stops at its next step.` },
+          confirm: plain('Cancel the run', 30),
+          deny: plain('Keep it running', 30),
+        },
+      },
+    ],
+  };
 }
 
 /** One message of a long text: the title on the first, the pieces as sections. */

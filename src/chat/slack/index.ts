@@ -55,7 +55,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackSurfa
   const client = createSlackWebClient(config);
   const bot = await whoAmI(client);
   const { app, mode } = createSlackApp(config, bot, options.logLevel ?? LogLevel.INFO, options.customRoutes);
-  const port = new SlackThreadPort({ client });
+  const port = new SlackThreadPort({ client, teamId: bot.teamId });
   const crews = new CrewCatalog(runtime);
   // Runs started here are named crews; one started elsewhere by path is loaded from its directory.
   const loadCrewForRun = (run: RunRecord) => (run.crewDir ? runtime.loadCrew(run.crewDir) : crews.load(run.crew).catch(() => runtime.loadCrew(run.crew)));
@@ -112,7 +112,7 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackSurfa
 async function whoAmI(client: ReturnType<typeof createSlackWebClient>) {
   try {
     const identity = AuthTestSchema.parse(await client.auth.test());
-    return { userId: identity.user_id, botId: identity.bot_id };
+    return { userId: identity.user_id, botId: identity.bot_id, teamId: identity.team_id };
   } catch (error) {
     const code = slackErrorCode(error);
     if (code === 'invalid_auth' || code === 'not_authed' || code === 'account_inactive' || code === 'token_revoked') {

@@ -21,6 +21,23 @@ export function escapeMrkdwn(text: string): string {
     .replace(BROADCAST, `@${WORD_JOINER}$1`);
 }
 
+/**
+ * Untrusted text for Slack's Markdown (streamed text, plan cards): it stays Markdown, but can never
+ * form a mention, a channel link or a broadcast, and carries no bidi tricks.
+ */
+export function defangMarkdown(text: string): string {
+  return withoutBidiControls(text)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/<([!@#])/g, `<${WORD_JOINER}$1`)
+    .replace(BROADCAST, `@${WORD_JOINER}$1`);
+}
+
+/** How much of the end of streamed text could still become a mention once more text arrives. */
+export function unsettledTail(text: string): number {
+  const match = /(<[!@#]?|@[a-z]{0,7})$/i.exec(text);
+  return match ? match[0].length : 0;
+}
+
 const FENCE = /^\s*(```|~~~)/;
 const TABLE_SEPARATOR = /^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/;
 

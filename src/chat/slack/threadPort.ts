@@ -2,38 +2,29 @@ import type { webApi } from '@slack/bolt';
 import type { HumanRequest } from '../../engine/humanRequest.ts';
 import type { RunRecord, ThreadRef } from '../../runs/runRecord.ts';
 import { describeRequest, type PromptBlock } from '../requestPrompt.ts';
-import type { AnsweredRequest, MessageRef, OutputMessage, StatusContext, ThreadPort } from '../threadPort.ts';
+import type { AnsweredRequest, LiveThread, LiveThreadHooks, MessageRef, OutputMessage, PlanTask, StatusContext, ThreadPort } from '../threadPort.ts';
 import { answeredMessage, clip, noticeMessage, requestPromptMessage, SECTION_LIMIT, statusMessage, textMessage, type SlackMessage } from './cards.ts';
 import { escapeMrkdwn, markdownToMrkdwn, splitMrkdwn } from './markdown.ts';
 import { slackThreadParts } from './thread.ts';
 import { threadRef } from '../threadRef.ts';
-import { slackErrorCode } from './types.ts';
+import { SlackFeatures } from './features.ts';
+import { SlackPlanStream } from './planStream.ts';
+import { AuthTestSchema, slackErrorCode } from './types.ts';
 
 export interface SlackThreadPortOptions {
   client: webApi.WebClient;
   /** Texts longer than this (in mrkdwn characters) are uploaded as a .md file instead of posted. */
   inlineLimit?: number | undefined;
   now?: (() => number) | undefined;
+  /** The bot's workspace (auth.test's team_id), whom streams in channels are addressed to; asked once when absent. */
+  teamId?: string | undefined;
 }
 
 const SECTIONS_PER_MESSAGE = 2;
 const DEFAULT_INLINE_LIMIT = 12_000;
 
-/**
- * Errors that mean assistant.threads.setStatus will not work with this token (the app is not an
- * agent app, the scope is missing): stop asking for this workspace rather than fail every time.
- */
-const ACTIVITY_UNAVAILABLE = new Set([
-  'not_allowed',
-  'not_allowed_token_type',
-  'missing_scope',
-  'no_permission',
-  'access_denied',
-  'feature_not_enabled',
-  'unknown_method',
-  'method_not_supported_for_channel_type',
-  'team_access_not_granted',
-]);
+/** Ends a streamed message an earlier process left open, so it does not stay "typing" for ever. */
+const LEFT_OPEN_NOTE = '_This update was interrupted by a restart; the run carries on below._';
 
 /**
  * The outbound half of the Slack surface: messages into a thread over the Web API, given only a
@@ -44,12 +35,14 @@ export class SlackThreadPort implements ThreadPort {
   readonly #client: webApi.WebClient;
   readonly #inlineLimit: number;
   readonly #now: () => number;
-  #activityAvailable = true;
+  readonly #features = new SlackFeatures();
+  #teamId: Promise<string | undefined> | undefined;
 
   constructor(options: SlackThreadPortOptions) {
     this.#client = options.client;
     this.#inlineLimit = options.inlineLimit ?? DEFAULT_INLINE_LIMIT;
     this.#now = options.now ?? Date.now;
+    if (options.teamId) this.#teamId = Promise.resolve(options.teamId);
   }
 
   async postStatus(thread: ThreadRef, status: StatusContext): Promise<MessageRef> {
@@ -87,21 +80,73 @@ export class SlackThreadPort implements ThreadPort {
     return threadRef('slack', channel, posted.ts);
   }
 
+  /**
+   * The run's plan streamed into the thread (task cards, tool cards with their sources, the agents'
+   * text). Undefined where this workspace refused streaming before: the status message is used.
+   */
+  async openLive(thread: ThreadRef, run: RunRecord, tasks: PlanTask[], hooks: LiveThreadHooks): Promise<LiveThread | undefined> {
+    if (!this.#features.available('streaming')) return undefined;
+    const { channel, threadTs } = slackThreadParts(thread);
+    const fromSlack = run.requester.platform === 'slack';
+    return new SlackPlanStream({
+      client: this.#client,
+      target: { channel, threadTs, recipientUserId: fromSlack ? run.requester.userId : undefined, recipientTeamId: fromSlack ? await this.#team() : undefined },
+      tasks,
+      hooks,
+      refusal: (error) => this.#features.refused('streaming', error) !== undefined,
+    });
+  }
+
+  async finishLeftOpen(thread: ThreadRef, message: MessageRef): Promise<void> {
+    const { channel } = slackThreadParts(thread);
+    try {
+      await this.#client.chat.stopStream({ channel, ts: message.id, chunks: [{ type: 'markdown_text', text: `\n\n${LEFT_OPEN_NOTE}` }] });
+    } catch (error) {
+      const code = slackErrorCode(error);
+      // Already finished (Slack ends idle streams itself) or gone: nothing is left typing.
+      if (code === 'message_not_in_streaming_state' || code === 'message_not_found') return;
+      throw error;
+    }
+  }
+
+  /** Whether plans are still streamed here (false once the workspace refused it). */
+  get streamingAvailable(): boolean {
+    return this.#features.available('streaming');
+  }
+
+  /** An assistant thread (the app's DM) is titled after the run; elsewhere threads have no title. */
+  async setTitle(thread: ThreadRef, title: string): Promise<void> {
+    const { channel, threadTs } = slackThreadParts(thread);
+    if (!channel.startsWith('D') || !this.#features.available('assistant_title')) return;
+    try {
+      await this.#client.assistant.threads.setTitle({ channel_id: channel, thread_ts: threadTs, title: clip(title, 255) });
+    } catch (error) {
+      if (this.#features.refused('assistant_title', error) === undefined) throw error;
+    }
+  }
+
   /** Slack's "is thinking…" line; where the workspace does not allow it, nothing happens. */
   async setActivity(thread: ThreadRef, activity: string | undefined): Promise<void> {
-    if (!this.#activityAvailable) return;
+    if (!this.#features.available('assistant_status')) return;
     const { channel, threadTs } = slackThreadParts(thread);
     try {
       await this.#client.assistant.threads.setStatus({ channel_id: channel, thread_ts: threadTs, status: activity ? clip(activity, 100) : '' });
     } catch (error) {
-      const code = slackErrorCode(error);
-      if (code && ACTIVITY_UNAVAILABLE.has(code)) this.#activityAvailable = false;
+      this.#features.refused('assistant_status', error);
     }
   }
 
   /** Whether assistant.threads.setStatus is still being used (false once the workspace refused it). */
   get activityAvailable(): boolean {
-    return this.#activityAvailable;
+    return this.#features.available('assistant_status');
+  }
+
+  #team(): Promise<string | undefined> {
+    this.#teamId ??= this.#client.auth
+      .test()
+      .then((answer) => AuthTestSchema.parse(answer).team_id)
+      .catch(() => undefined);
+    return this.#teamId;
   }
 
   async #post(thread: ThreadRef, message: SlackMessage): Promise<MessageRef> {

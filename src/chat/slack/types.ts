@@ -112,3 +112,9 @@ export function parseJson(text: string | undefined): unknown {
     return undefined;
   }
 }
+
+/** A thread opened in the app's agent pane (assistant_thread_started). */
+export const AssistantThreadStartedSchema = z.looseObject({
+  type: z.literal('assistant_thread_started'),
+  assistant_thread: z.looseObject({ user_id: z.string().optional(), channel_id: SlackId, thread_ts: SlackId }),
+});

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buttonsOf, buttonValue, shownText } from '../../support/fakeSlackApi.ts';
+import { buttonsOf, buttonValue, shownText, streamView } from '../../support/fakeSlackApi.ts';
 import { startSlackHarness, waitFor, type SlackHarness } from '../../support/slackHarness.ts';
 
 const CREWS = path.resolve('test/fixtures/slack-crews');
@@ -34,7 +34,8 @@ describe('/crew', () => {
     const status = thread().find((m) => buttonsOf(m).includes('crew_cancel'));
     expect(status).toBeDefined();
     expect(thread()[0]).toBe(status);
-    expect(shownText(status)).toContain('draft_task');
+    // While the plan streams the status only heads the thread; a waiting run shows its checklist there.
+    await waitFor('the status to show the waiting run', () => shownText(h.fake.message(RELEASES, status!.ts)).includes('draft_task'));
 
     await h.slack.blockAction({
       userId: 'U0ADA',
@@ -69,8 +70,8 @@ describe('/crew', () => {
     expect(shownText(h.fake.message(RELEASES, secondPrompt.ts))).toContain('ada approved');
     const result = thread().find((m) => shownText(m).includes('release_notes — result'));
     expect(shownText(result)).toContain('Announcing 2.0: see the notes.');
-    // A verbose crew posts each task's output as it completes, Markdown turned into mrkdwn.
-    expect(thread().some((m) => shownText(m).includes('draft_task — Release Writer') && shownText(m).includes('now with *emoji*'))).toBe(true);
+    // Each task's output is in the streamed plan, as the agent wrote it.
+    expect(h.fake.streamsIn(RELEASES, root.ts).some((stream) => streamView(stream).text.includes('**Release Writer · draft_task**\n\nNotes v2, now with **emoji**'))).toBe(true);
     const finalStatus = h.fake.message(RELEASES, status!.ts)!;
     expect(finalStatus.edits).toBeGreaterThan(1);
     expect(shownText(finalStatus)).toContain(':white_check_mark: `publish_task`');

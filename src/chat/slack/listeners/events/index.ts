@@ -1,10 +1,11 @@
 import type { App } from '@slack/bolt';
 import type { SlackContext } from '../../context.ts';
+import { onAssistantThreadStarted } from './assistantThread.ts';
 import { onMessage } from './messages.ts';
 
 /**
- * Mentions (app_mention) and messages (message.channels, message.groups, message.im). Events are
- * acknowledged by Bolt before these run.
+ * Mentions (app_mention), messages (message.channels, message.groups, message.im) and threads
+ * opened in the agent pane (assistant_thread_started). Events are acknowledged by Bolt before these run.
  */
 export function register(app: App, ctx: SlackContext): void {
   app.event('app_mention', async ({ event }) => {
@@ -12,5 +13,8 @@ export function register(app: App, ctx: SlackContext): void {
   });
   app.event('message', async ({ event }) => {
     await ctx.safely(() => onMessage(ctx, event, 'message'));
+  });
+  app.event('assistant_thread_started', async ({ event }) => {
+    await ctx.safely(() => onAssistantThreadStarted(ctx, event));
   });
 }
