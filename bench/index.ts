@@ -4,6 +4,8 @@ import { engineOverhead } from './engineOverhead.ts';
 import { parallelEfficiency } from './parallelEfficiency.ts';
 import { promptOverhead } from './promptOverhead.ts';
 import { redactionCost } from './redaction.ts';
+import { formatSlackStreamCalls, slackStreamCalls } from './slackStreamCalls.ts';
+import { formatReviewRounds, reviewRounds } from './reviewRounds.ts';
 import { formatStartup, startup } from './startup.ts';
 import { formatSuspendedRuns, suspendedRuns } from './suspendedRuns.ts';
 
@@ -34,3 +36,7 @@ for (const line of formatSuspendedRuns(await suspendedRuns())) console.log(line)
 for (const { kilobytes, msPerValue, msPerMegabyte } of await redactionCost()) {
   console.log(`redacting a ${kilobytes} KB checkpoint (6 secrets): ${msPerValue.toFixed(3)} ms, ${msPerMegabyte.toFixed(1)} ms per MB (target < 1 ms for 7 KB)`);
 }
+
+console.log(formatReviewRounds(await reviewRounds()));
+
+for (const line of formatSlackStreamCalls(await slackStreamCalls())) console.log(line);

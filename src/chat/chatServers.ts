@@ -28,6 +28,8 @@ export async function runChatServers(
   options: { work?: boolean } = {},
 ): Promise<void> {
   const { config } = runtime;
+  // A crew whose tools lack their configuration still starts; people hear why its tools fail before it does.
+  for (const crew of await runtime.listCrews()) for (const warning of crew.setupWarnings ?? []) io.err(`warning: ${warning}`);
   // Only the configured surfaces are loaded: Bolt and discord.js are the slowest imports crewbot has.
   const [slackSurface, discordSurface] = await Promise.all([
     config.SLACK_BOT_TOKEN ? import('./slack/index.ts') : undefined,

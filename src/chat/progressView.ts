@@ -1,6 +1,7 @@
 import type { CrewEvent } from '../engine/events.ts';
 import { addUsage, type Usage } from '../engine/output.ts';
 import { costText } from '../llm/costText.ts';
+import { tallyToolEvent, toolErrorsOf, toolFailureLine, toolFailureSummary, type ToolTally } from '../runs/toolErrors.ts';
 
 export type TaskMark = 'waiting' | 'running' | 'needs_input' | 'done' | 'skipped' | 'failed';
 
@@ -14,6 +15,8 @@ export interface ProgressView {
   updatedAt: number;
   usage: Usage;
   error?: string | undefined;
+  /** Calls per tool, failures and the last error: a crew can complete while its tools fail. */
+  tools?: ToolTally[] | undefined;
 }
 
 /**
@@ -119,11 +122,13 @@ export function applyEvent(view: ProgressView, event: CrewEvent): ProgressView {
       next.status = 'awaiting_input';
       next.usage = { ...event.usage };
       break;
+    case 'tool_usage_finished':
+    case 'tool_usage_error':
+      next.tools = tallyToolEvent(view.tools ?? [], event);
+      break;
     case 'agent_execution_completed':
     case 'llm_stream_chunk':
     case 'llm_call_failed':
-    case 'tool_usage_finished':
-    case 'tool_usage_error':
     case 'delegation_completed':
     case 'lesson_learned':
       break;
@@ -145,8 +150,20 @@ export function renderProgressText(view: ProgressView, now: number): string {
   ]);
   const elapsed = Math.round((now - view.startedAt) / 1000);
   const tokens = view.usage.promptTokens + view.usage.completionTokens;
-  const header = `${view.crew}: ${view.status} · ${elapsed}s · ${view.usage.llmCalls} LLM calls · ${tokens} tokens · ${costText(view.usage)}`;
-  return [header, ...lines, ...(view.step ? [`  → ${view.step}`] : [])].join('\n');
+  const header = `${view.crew}: ${withToolFailures(view.status, view)} · ${elapsed}s · ${view.usage.llmCalls} LLM calls · ${tokens} tokens · ${costText(view.usage)}`;
+  const failures = toolFailureLines(view).map((line) => `  ! ${line}`);
+  return [header, ...lines, ...failures, ...(view.step ? [`  → ${view.step}`] : [])].join('\n');
+}
+
+/** A status with the tools that failed, e.g. "completed — web_search failed 3 of 3 calls". */
+export function withToolFailures(status: string, view: ProgressView): string {
+  const summary = toolFailureSummary(toolErrorsOf(view.tools));
+  return summary ? `${status} — ${summary}` : status;
+}
+
+/** One line per tool that failed: its count and its last error (already redacted, capped). */
+export function toolFailureLines(view: ProgressView): string[] {
+  return toolErrorsOf(view.tools).map(toolFailureLine);
 }
 
 /** A task's plan on one line, short enough for a checklist (the full plan is in the run's events). */

@@ -5,7 +5,7 @@ import type { CrewEvent } from '../engine/events.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
 import type { Runner } from '../runs/runner.ts';
 import type { RunRecord, ThreadRef } from '../runs/runRecord.ts';
-import { applyEvent, initialProgress, type ProgressView } from './progressView.ts';
+import { applyEvent, initialProgress, withToolFailures, type ProgressView } from './progressView.ts';
 import type { LiveThread, MessageRef, PlanTask, ThreadPort } from './threadPort.ts';
 
 /** What is kept in the store about a run's thread, so another process (or a restart) edits the same messages. */
@@ -111,7 +111,8 @@ export class ThreadReporter {
       case 'crew_kickoff_completed':
         this.#endLive(tracked);
         this.#sendStatusNow(tracked, { status: true });
-        this.#enqueue(tracked, () => port.postOutput(thread, { title: event.crew, markdown: event.output, final: true }));
+        // The result says when tools failed on the way, not only the status above it.
+        this.#enqueue(tracked, () => port.postOutput(thread, { title: withToolFailures(event.crew, tracked.view), markdown: event.output, final: true }));
         this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
         return;
       case 'crew_kickoff_failed':
@@ -140,7 +141,7 @@ export class ThreadReporter {
         this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
         return;
       case 'llm_stream_chunk':
-        // Streamed text changes nothing the status message shows; a live thread shows it at the reporter's pace.
+        // Streamed text changes nothing the status message shows; a live plan streams it, paced like every update.
         if (tracked.live) this.#scheduleStatus(tracked);
         return;
       default:

@@ -18,6 +18,7 @@ export async function listCommand(args: string[], runtime: Runtime, io: CliIo): 
     io.out(`${crew.name}${crew.description ? ` — ${crew.description}` : ''}`);
     if (crew.error) io.out(`  (invalid: ${crew.error.split('\n')[0]})`);
     for (const [name, input] of Object.entries(crew.inputs)) io.out(`  ${describeInput(name, input)}`);
+    for (const warning of crew.setupWarnings ?? []) io.out(`  warning: ${warning}`);
   }
   return EXIT.ok;
 }

@@ -1,4 +1,4 @@
-import { applyEvent, initialProgress, renderProgressText, type ProgressView } from '../chat/progressView.ts';
+import { applyEvent, renderProgressText, type ProgressView } from '../chat/progressView.ts';
 import type { CrewEvent } from '../engine/events.ts';
 import { StreamedText } from '../chat/streamedText.ts';
 import type { CliIo } from './io.ts';
@@ -8,8 +8,8 @@ import type { CliIo } from './io.ts';
  * between, and under it the text the agent writes, line by line as it streams in. Plain lines work
  * the same in a terminal, a pipe and a CI log.
  */
-export function progressPrinter(io: CliIo, crew: string, taskIds: string[], verbose = false): (event: CrewEvent) => void {
-  let view: ProgressView = initialProgress(crew, taskIds, Date.now());
+export function progressPrinter(io: CliIo, start: ProgressView, verbose = false): (event: CrewEvent) => void {
+  let view = start;
   let lastStep: string | undefined;
   const streamed = new StreamedText();
   const write = (line: string) => io.err(`  │ ${line}`);

@@ -24,7 +24,7 @@ export async function runCommand(args: string[], runtime: Runtime, io: CliIo, si
   if (extra.length > 0) throw inputsAsFlags(crew, extra, crewName);
   const inputs = parseInputs(values.input ?? []);
   assertKnownInputs(crew, inputs);
-  for (const warning of loaded.warnings) io.err(`warning: ${warning}`);
+  for (const warning of [...loaded.warnings, ...(loaded.setupWarnings ?? [])]) io.err(`warning: ${warning}`);
   if (values.detach) return detach(runtime, crewName, inputs, io, values.json ?? false);
   assertLlmConfigured(runtime.config);
   const { runner, store } = await runtime.openRunner({ schedule: () => undefined });

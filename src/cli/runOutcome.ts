@@ -10,6 +10,9 @@ import { describeRequest } from '../chat/requestPrompt.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { progressPrinter } from './progressPrinter.ts';
 import { costUsdJson } from '../llm/costText.ts';
+import { progressOf } from '../chat/runProgress.ts';
+import { readEventLog } from '../runs/eventLog.ts';
+import { toolErrorsOf, toolFailureLine, toolFailureSummary, toolTalliesOf, type ToolError } from '../runs/toolErrors.ts';
 import type { Usage } from '../engine/output.ts';
 import { commandName } from './commandName.ts';
 
@@ -24,6 +27,8 @@ export interface RunResultJson {
   usage: { llmCalls: number; promptTokens: number; completionTokens: number; costUsd: number | null; unpricedCalls?: number };
   /** Usage by agent role, costUsd as in `usage`. */
   agents: Array<{ agent: string; llmCalls: number; promptTokens: number; completionTokens: number; costUsd: number | null }>;
+  /** Tools that failed at least once: `[{tool, failed, calls, lastError}]`, empty when none did. */
+  toolErrors: ToolError[];
   pending?: Array<{ id: string; kind: HumanRequest['kind']; taskId: string; prompt: string; draft?: string; question?: string; tool?: { name: string; arguments: string }; spentUsd?: number; limitUsd?: number }>;
 }
 
@@ -43,7 +48,9 @@ export async function advanceAndReport(
   const run = await runner.store.getRun(runId);
   if (!run) throw new RunNotFoundError(runId);
   const loaded = await runtime.loadCrew(run.crewDir ?? run.crew);
-  const print = progressPrinter(io, loaded.spec.name, loaded.spec.tasks.map((task) => task.id), loaded.spec.verbose ?? false);
+  // A resumed run picks up where its log left off: tasks done, tool failures so far.
+  const sofar = await progressOf(runner.store, Promise.resolve(loaded), run);
+  const print = progressPrinter(io, { ...sofar, startedAt: Date.now() }, loaded.spec.verbose ?? false);
   const unsubscribe = runner.subscribe((subject, event) => {
     if (subject.id === runId) print(event);
   });
@@ -68,6 +75,11 @@ export async function advanceAndReport(
 export async function reportRun(runner: Runner, loaded: LoadedCrew, run: RunRecord, io: CliIo, json: boolean): Promise<number> {
   const result = await resultJson(runner, loaded, run);
   if (run.status === 'failed') io.err(`Run ${run.id} failed: ${run.error ?? 'unknown reason'}`);
+  const toolFailures = toolFailureSummary(result.toolErrors);
+  if (toolFailures && run.status !== 'awaiting_input') {
+    io.err(`Run ${run.id} ${run.status} — ${toolFailures}`);
+    for (const error of result.toolErrors) io.err(`  ! ${toolFailureLine(error)}`);
+  }
   if (run.status === 'awaiting_input') {
     for (const request of result.pending ?? []) {
       io.err(`Waiting for you: ${request.prompt}\n  ${commandName()} resume ${run.id} --request ${request.id} ${answerHint(request.kind)}`);
@@ -103,7 +115,7 @@ export function answerHint(kind: HumanRequest['kind']): string {
 }
 
 export async function resultJson(runner: Runner, loaded: LoadedCrew, run: RunRecord): Promise<RunResultJson> {
-  const raw = await runner.store.getCheckpoint(run.id);
+  const [raw, events] = await Promise.all([runner.store.getCheckpoint(run.id), readEventLog(runner.store, run.id)]);
   const state = raw === undefined ? undefined : safeState(raw);
   const tasks = loaded.spec.tasks.map((task) => {
     const taskState = state?.tasks[task.id];
@@ -131,6 +143,7 @@ export async function resultJson(runner: Runner, loaded: LoadedCrew, run: RunRec
     tasks,
     usage: usageJson(state?.usage ?? run.usage),
     agents: Object.entries(state?.usageByAgent ?? {}).map(([agent, usage]) => ({ agent, ...usageJson(usage) })),
+    toolErrors: toolErrorsOf(toolTalliesOf(events)),
     ...(pending.length ? { pending } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { readEventLog } from '../runs/eventLog.ts';
+import { toolErrorsOf, toolFailureLine, toolTalliesOf } from '../runs/toolErrors.ts';
 import type { CrewEvent } from '../engine/events.ts';
 import type { HumanRequest } from '../engine/humanRequest.ts';
 import { describeRequest } from '../chat/requestPrompt.ts';
@@ -23,8 +24,9 @@ export async function showCommand(args: string[], runtime: Runtime, io: CliIo): 
     const run = await store.getRun(runId);
     if (!run) throw new RunNotFoundError(runId);
     const [outputs, events] = await Promise.all([store.getTaskOutputs(runId), readEventLog(store, runId)]);
+    const toolErrors = toolErrorsOf(toolTalliesOf(events));
     if (values.json) {
-      io.out(JSON.stringify({ run, outputs, events }));
+      io.out(JSON.stringify({ run, outputs, events, toolErrors }));
       return EXIT.ok;
     }
     io.out(`Run ${run.id} — ${run.crew} — ${run.status}${run.error ? `: ${run.error}` : ''}`);
@@ -34,6 +36,10 @@ export async function showCommand(args: string[], runtime: Runtime, io: CliIo): 
     io.out(`Usage: ${llmCalls} LLM calls, ${promptTokens} prompt + ${completionTokens} completion tokens, ${costText(run.usage)}`);
     const byAgent = usageByAgent(await store.getCheckpoint(runId));
     for (const [agent, usage] of Object.entries(byAgent)) io.out(`  ${agent}: ${usage.llmCalls} calls, ${usage.promptTokens + usage.completionTokens} tokens, ${costText(usage)}`);
+    if (toolErrors.length) {
+      io.out('Tool errors:');
+      for (const error of toolErrors) io.out(`  ! ${toolFailureLine(error)}`);
+    }
     io.out('\nTasks:');
     for (const [taskId, output] of Object.entries(outputs)) {
       const { raw = '', agent = '', usage } = output as { raw?: string; agent?: string; usage?: Usage };

@@ -16,7 +16,7 @@ export async function validateCommand(args: string[], runtime: Runtime, io: CliI
     try {
       const loaded = await runtime.loadCrew(target);
       loadedCrews.push(loaded);
-      for (const warning of loaded.warnings) io.err(`warning: ${warning}`);
+      for (const warning of [...loaded.warnings, ...(loaded.setupWarnings ?? [])]) io.err(`warning: ${warning}`);
       io.out(`ok ${target}`);
     } catch (error) {
       failures += 1;

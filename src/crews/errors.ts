@@ -52,4 +52,6 @@ export class CrewNotFoundError extends Error {
 export interface CrewFindings {
   problems: CrewProblem[];
   warnings: string[];
+  /** Tools whose configuration is missing (a key, an MCP server's command): they would fail on every call. */
+  setup?: string[];
 }

@@ -9,6 +9,8 @@ export interface CrewListing {
   inputs: Record<string, InputSpec>;
   /** Why the crew does not load; the other crews are listed all the same. */
   error?: string | undefined;
+  /** Tools it uses whose configuration is missing, and what to set (LoadedCrew.setupWarnings). */
+  setupWarnings?: string[] | undefined;
 }
 
 /**
@@ -22,7 +24,8 @@ export async function listCrews(options: LoadCrewOptions): Promise<CrewListing[]
     names.map(async (name): Promise<CrewListing> => {
       try {
         const crew = await loadCrew(name, { ...options, crewsDir, runCode: false });
-        return { name, description: crew.spec.description, inputs: crew.inputs };
+        const setup = crew.setupWarnings ?? [];
+        return { name, description: crew.spec.description, inputs: crew.inputs, ...(setup.length > 0 ? { setupWarnings: setup } : {}) };
       } catch (error) {
         return { name, inputs: {}, error: errorMessage(error) };
       }

@@ -17,7 +17,7 @@ import { processMcpConnections } from '../tools/mcp/mcpConnections.ts';
 import { createToolCatalog, type ToolCatalog } from './toolCatalog.ts';
 import { validateEntry } from './validateEntry.ts';
 import { readYamlFile, type YamlEntries, type YamlFileResult } from './yamlFile.ts';
-
+import { serverSetupProblems } from '../tools/mcp/serverReadiness.ts';
 
 export interface LoadedCrew {
   spec: CrewSpec;
@@ -25,6 +25,11 @@ export interface LoadedCrew {
   dir: string;
   /** Things ignored while loading (CrewAI settings not supported yet, unknown keys). */
   warnings: string[];
+  /**
+   * Tools whose configuration is missing (the key a built-in tool needs, an MCP server's command
+   * or variables) and what to set: the crew runs, but those tools would fail on every call.
+   */
+  setupWarnings?: string[] | undefined;
   inputs: Record<string, InputSpec>;
   /** crew.yaml's chat surface settings, untouched, for the surfaces to read. */
   surfaces: { slack?: unknown; discord?: unknown };
@@ -79,6 +84,9 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
   const crew = crewSettings(crewEntries.checkable, found);
   const mcpSources = options.mcp ?? { connections: processMcpConnections, urlHeaders: {} };
   const mcpServers = crewMcpServers(crew.mcp_servers, dir, mcpSources);
+  for (const connection of mcpServers.values()) {
+    for (const problem of serverSetupProblems(connection.config)) (found.setup ??= []).push(`crew.yaml: ${problem}`);
+  }
   const catalog = createToolCatalog(local.tools, options.builtinTools, options.builtinAliases, { servers: mcpServers, requireApproval: crew.require_approval }, local.unverified);
   const agents = agentEntries.checkable ? buildAgents(agentEntries.checkable, catalog, { sources: mcpSources, requireApproval: crew.require_approval }, found) : [];
   const tasks = taskEntries.checkable ? buildTasks(taskEntries.checkable, catalog, local, found) : [];
@@ -135,7 +143,8 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
     outputLogFile: crew.output_log_file,
   };
   const learning = { lessons: crew.learning, memory: false };
-  return { spec, dir, warnings, inputs, surfaces: surfacesOf(crew), triggers: crew.triggers, learning };
+  const setupWarnings = (found.setup ?? []).map((warning) => `${shownDir}/${warning}`);
+  return { spec, dir, warnings, setupWarnings, inputs, surfaces: surfacesOf(crew), triggers: crew.triggers, learning };
 }
 
 /**

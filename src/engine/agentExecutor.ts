@@ -164,7 +164,7 @@ async function runOneTool(
     if (answer.type === 'deny') {
       const why = answer.reason ? ` Reason: ${answer.reason}` : '';
       const error = `${by.name ?? by.userId} denied this call to ${tool.name}.${why} Do not retry it with the same arguments; continue without it or ask for guidance.`;
-      ctx.emit({ type: 'tool_usage_error', taskId, agent, tool: call.name, error });
+      ctx.emit({ type: 'tool_usage_error', taskId, agent, tool: call.name, error, denied: true });
       return `Error: ${error}`;
     }
   }

@@ -42,7 +42,8 @@ export type CrewEvent = EventBase &
     | { type: 'tool_usage_started'; tool: string; arguments: string }
     /** `fromCache`: the recorded result of an identical earlier call, not a new run of the tool. */
     | { type: 'tool_usage_finished'; tool: string; output: string; fromCache?: boolean }
-    | { type: 'tool_usage_error'; tool: string; error: string }
+    /** `denied`: a person refused the call (requires approval); the tool itself did not fail. */
+    | { type: 'tool_usage_error'; tool: string; error: string; denied?: boolean }
     | { type: 'delegation_started'; kind: 'delegate' | 'ask'; coworker: string; request: string }
     | { type: 'delegation_completed'; kind: 'delegate' | 'ask'; coworker: string; output: string }
     | { type: 'guardrail_failed'; taskId: string; attempt: number; feedback: string }

@@ -384,7 +384,8 @@ export class Runner {
             outputDir: this.#options.outputDir,
             prices: this.#options.prices,
             signal,
-            onEvent: (event) => events.write(event),
+            // Leaving (Ctrl-C, a drain) is no end: the run is saved and goes on, so nobody is told it was cancelled.
+            onEvent: (event) => (event.type === 'crew_kickoff_failed' && this.#shutdown.signal.aborted ? undefined : events.write(event)),
             onTaskCompleted: (task) => lease.fenced(this.store.saveTaskOutput(runId, task.taskId, task, fence)),
             checkpoint: (snapshot) => lease.fenced(this.store.saveCheckpoint(runId, snapshot, fence)),
             sleep: this.#options.sleep,
@@ -407,8 +408,10 @@ export class Runner {
       } catch (error) {
         await events.flush();
         // Another process owns the run now, or this one is leaving: the run stays resumable as it is.
-        if (lease.lost || this.#shutdown.signal.aborted) return await this.#getRun(runId);
+        if (lease.lost) return await this.#getRun(runId);
         try {
+          // Leaving keeps what the pass spent in the record (listings show it), as the owner, fenced.
+          if (this.#shutdown.signal.aborted) return await update({ usage: state.usage });
           if (error instanceof RunCancelledError) {
             return await update({ status: 'cancelled', pending: [], usage: state.usage, finishedAt: Date.now() });
           }

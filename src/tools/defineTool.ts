@@ -32,6 +32,11 @@ export interface ToolDefinition<P extends z.ZodType> {
    * call's `context.signal` aborts then too, so a tool that listens can stop its own work.
    */
   timeoutMs?: number;
+  /**
+   * What the tool lacks to work as configured ("needs SERPER_API_KEY: set it in .env"), so commands
+   * can say so before a run instead of the tool failing on every call during it.
+   */
+  setupProblem?: string | undefined;
   run(args: z.infer<P>, context: ToolContext): Promise<unknown> | unknown;
 }
 
@@ -43,6 +48,8 @@ export interface Tool {
   readonly cacheable?: boolean;
   /** Its own limit per call; the engine's default applies when undefined. */
   readonly timeoutMs?: number | undefined;
+  /** What it lacks to work as configured, e.g. "needs SERPER_API_KEY: set it in .env"; undefined when ready. */
+  readonly setupProblem?: string | undefined;
   readonly parameters: z.ZodType;
   /** The tool as the model sees it. */
   spec(): ToolSpec;
@@ -72,6 +79,7 @@ export function defineTool<P extends z.ZodType>(definition: ToolDefinition<P>): 
     requiresApproval: definition.requiresApproval ?? false,
     cacheable: definition.cacheable ?? true,
     timeoutMs: definition.timeoutMs,
+    setupProblem: definition.setupProblem,
     parameters: definition.parameters,
     spec() {
       cachedSpec ??= {

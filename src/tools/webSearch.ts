@@ -19,6 +19,7 @@ export class WebSearchError extends Error {
 export const DEFAULT_SERPER_API_URL = 'https://google.serper.dev/search';
 const DEFAULT_TIMEOUT_MS = 15_000;
 const DEFAULT_RESULTS = 5;
+const MISSING_KEY = 'needs SERPER_API_KEY; set it in .env (get a key at https://serper.dev)';
 
 // Loose on purpose: Serper adds fields over time, and only these are shown to the model.
 const SerperResponseSchema = z.object({
@@ -55,9 +56,10 @@ export function createWebSearchTool(options: WebSearchOptions = {}): Tool {
       query: z.string().min(1).describe('What to search for'),
       num_results: z.number().int().min(1).max(10).optional().describe(`How many results to return (default ${DEFAULT_RESULTS})`),
     }),
+    setupProblem: options.apiKey ? undefined : MISSING_KEY,
     async run({ query, num_results }, context) {
       const apiKey = options.apiKey;
-      if (!apiKey) throw new WebSearchError('web_search needs SERPER_API_KEY; set it in .env (get a key at https://serper.dev).');
+      if (!apiKey) throw new WebSearchError(`web_search ${MISSING_KEY}.`);
       const count = num_results ?? DEFAULT_RESULTS;
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = context.signal ? AbortSignal.any([timeout, context.signal]) : timeout;

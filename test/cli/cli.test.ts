@@ -40,6 +40,7 @@ describe('the crewbot command', () => {
       // cli-model has no known price: tokens count, the cost is unknown rather than guessed.
       usage: { llmCalls: 2, promptTokens: 32, completionTokens: 10, costUsd: null, unpricedCalls: 2 },
       agents: [{ agent: 'Greeter', llmCalls: 2, promptTokens: 32, completionTokens: 10, costUsd: null, unpricedCalls: 2 }],
+      toolErrors: [],
     });
     expect(result.stderr).toMatch(/\[x\] greet_task — Greeter/);
     expect(result.stderr).toMatch(/Greeter is working on sign_task/);

@@ -52,6 +52,8 @@ describe('listing crews', () => {
         topic: expect.objectContaining({ required: true }),
         audience: expect.objectContaining({ required: false, default: 'engineers' }),
       },
+      // No SERPER_API_KEY here: the crew is listed, with what to set for its search tool.
+      setupWarnings: ['crews/research_writer/agents.yaml: researcher.tools: web_search needs SERPER_API_KEY; set it in .env (get a key at https://serper.dev)'],
     });
   });
 

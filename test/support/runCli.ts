@@ -18,7 +18,14 @@ export interface CliResult {
 export function runCli(
   args: string[],
   env: Record<string, string>,
-  options: { cwd?: string; timeoutMs?: number; input?: string; script?: string } = {},
+  options: {
+    cwd?: string;
+    timeoutMs?: number;
+    input?: string;
+    script?: string;
+    /** Sends SIGINT (Ctrl-C) once, as soon as stderr so far satisfies this. */
+    interruptWhen?: (stderr: string) => boolean;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     // `script`: crewbot started under another path (a `crewbot` link on PATH, as npm link makes).
@@ -32,7 +39,14 @@ export function runCli(
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let interrupted = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!interrupted && options.interruptWhen?.(stderr)) {
+        interrupted = true;
+        child.kill('SIGINT');
+      }
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code) => {

@@ -27,6 +27,7 @@ export function renderCrewList(crews: readonly CrewListing[], crewsDir: string |
     lines.push(`${index + 1}. ${crew.name}${crew.description ? ` — ${crew.description}` : ''}`);
     if (crew.error) lines.push(`     (invalid: ${crew.error.split('\n')[0]})`);
     for (const [name, input] of Object.entries(crew.inputs)) lines.push(`     ${describeInput(name, input)}`);
+    for (const warning of crew.setupWarnings ?? []) lines.push(`     warning: ${warning}`);
   });
   return lines.join('\n');
 }
@@ -83,8 +84,9 @@ export function renderTaskOutput(taskId: string, agent: string, raw: string): st
   return `── ${taskId} (${agent}) ──\n${terminalText(raw)}`;
 }
 
-export function renderResult(raw: string): string {
-  return `Result:\n${terminalText(raw)}`;
+/** The crew's result; `toolFailures` ("web_search failed 3 of 3 calls") heads it when tools failed on the way. */
+export function renderResult(raw: string, toolFailures?: string): string {
+  return `Result${toolFailures ? ` (completed — ${terminalText(toolFailures)})` : ''}:\n${terminalText(raw)}`;
 }
 
 function indent(text: string, prefix: string): string {

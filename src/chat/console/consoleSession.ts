@@ -160,7 +160,7 @@ class Session {
   async #kickoff(kickoff: KickoffText): Promise<void> {
     const { ctx } = this;
     const loaded = await ctx.crews.loadCrew(kickoff.crew);
-    for (const warning of loaded.warnings) ctx.say(`warning: ${warning}`);
+    for (const warning of [...loaded.warnings, ...(loaded.setupWarnings ?? [])]) ctx.say(`warning: ${warning}`);
     const result = await ctx.inbound.handle(
       { type: 'kickoff', delivery: `line:${randomUUID()}`, who: ctx.actor, place: TERMINAL, what: { crew: kickoff.crew, inputs: kickoff.inputs } },
       consoleKickoffReply(ctx, (name) => this.#askInput(name, loaded.inputs[name])),

@@ -4,6 +4,8 @@ import { TaskOutputSchema } from '../../engine/output.ts';
 import { parseRunState, type RunState, type TaskStatus } from '../../engine/runState.ts';
 import type { RunRecord } from '../../runs/runRecord.ts';
 import { RunNotFoundError } from '../../runs/runStore.ts';
+import { readEventLog } from '../../runs/eventLog.ts';
+import { toolErrorsOf, toolFailureSummary, toolTalliesOf } from '../../runs/toolErrors.ts';
 import { initialProgress, type ProgressView, type TaskMark } from '../progressView.ts';
 import { randomUUID } from 'node:crypto';
 import { describeRequest } from '../requestPrompt.ts';
@@ -60,7 +62,7 @@ export async function followRun(ctx: ConsoleContext, start: RunRecord, loaded: L
           }
           break;
         case 'completed':
-          ctx.say(renderResult(await finalOutput(ctx, run, loaded)));
+          ctx.say(renderResult(await finalOutput(ctx, run, loaded), toolFailureSummary(toolErrorsOf(display.view.tools))));
           return finished(ctx, run);
         case 'failed':
           ctx.say(`Run ${run.id} failed: ${terminalText(run.error ?? 'no reason was recorded')}`);
@@ -81,8 +83,9 @@ export async function followRun(ctx: ConsoleContext, start: RunRecord, loaded: L
 
 /** The picture of a run that was already under way, from its checkpoint. */
 export async function viewFromCheckpoint(ctx: ConsoleContext, run: RunRecord, loaded: LoadedCrew): Promise<ProgressView> {
-  const view = initialProgress(loaded.spec.name, loaded.spec.tasks.map((task) => task.id), Date.now());
-  const state = await savedState(ctx, run.id);
+  // Tool failures are counted from the run's events, so a resumed run's counts go on from the log.
+  const [state, events] = await Promise.all([savedState(ctx, run.id), readEventLog(ctx.runner.store, run.id)]);
+  const view = { ...initialProgress(loaded.spec.name, loaded.spec.tasks.map((task) => task.id), Date.now()), tools: toolTalliesOf(events) };
   if (!state) return { ...view, usage: { ...run.usage } };
   const roleOf = (agentId: string | undefined) => loaded.spec.agents.find((agent) => agent.id === agentId)?.role;
   return {

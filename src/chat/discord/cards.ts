@@ -9,7 +9,7 @@ import type { CrewListing } from '../../crews/listCrews.ts';
 import type { HumanRequest } from '../../engine/humanRequest.ts';
 import type { RunRecord, RunStatus } from '../../runs/runRecord.ts';
 import { describeInput } from '../kickoffText.ts';
-import { planLine, type TaskMark } from '../progressView.ts';
+import { planLine, type TaskMark, toolFailureLines, withToolFailures } from '../progressView.ts';
 import { describeRequest, type PromptBlock, type RequestAction } from '../requestPrompt.ts';
 import type { AnsweredRequest, StatusContext } from '../threadPort.ts';
 import { answeredCustomId, requestCustomId } from './customIds.ts';
@@ -55,10 +55,12 @@ export function statusEmbed({ run, view }: StatusContext, now: number): APIEmbed
   const running = run.status === 'running' || run.status === 'queued';
   if (view.step && running) lines.push('', `→ ${clip(view.step, 300)}`);
   if (view.error && run.status === 'failed') lines.push('', `**Stopped:** ${clip(view.error, 1_000)}`);
+  const failures = toolFailureLines(view);
+  if (failures.length) lines.push('', ...failures.map((line) => `⚠️ ${escapeMarkdown(clip(line, 500))}`));
   const tokens = view.usage.promptTokens + view.usage.completionTokens;
   const elapsed = formatElapsed((run.finishedAt ?? now) - view.startedAt);
   return {
-    title: clip(`${view.crew} · ${STATUS_LABELS[run.status]}`, EMBED_TITLE),
+    title: clip(`${view.crew} · ${withToolFailures(STATUS_LABELS[run.status], view)}`, EMBED_TITLE),
     description: clip(lines.join('\n'), EMBED_DESCRIPTION),
     color: COLORS[run.status],
     footer: { text: `${elapsed} · ${view.usage.llmCalls} LLM calls · ${tokens} tokens · ${costText(view.usage)} · run ${run.id}` },

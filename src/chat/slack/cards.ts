@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { CrewListing } from '../../crews/listCrews.ts';
 import type { Requester, RunRecord } from '../../runs/runRecord.ts';
 import { describeInput, needsValue, KICKOFF_USAGE, type KickoffCrew } from '../kickoffText.ts';
-import { planLine, type ProgressView, type TaskMark } from '../progressView.ts';
+import { planLine, toolFailureLines, withToolFailures, type ProgressView, type TaskMark } from '../progressView.ts';
 import type { RequestAction, RequestPrompt } from '../requestPrompt.ts';
 import type { AnsweredRequest, StatusContext } from '../threadPort.ts';
 import { escapeMrkdwn } from './markdown.ts';
@@ -112,22 +112,26 @@ export function statusMessage({ run, view, live }: StatusContext, now: number): 
   if (live && !done && view.status === 'running') return liveStatusMessage(run, view);
   const took = elapsed((done ? view.updatedAt : now) - view.startedAt);
   const tokens = (view.usage.promptTokens + view.usage.completionTokens).toLocaleString('en-US');
-  const header = `*${escapeMrkdwn(view.crew)}* · ${statusLabel(run, view)} · ${took} · ${view.usage.llmCalls} LLM calls · ${tokens} tokens · ${costText(view.usage)}`;
+  const label = escapeMrkdwn(withToolFailures(statusLabel(run, view), view));
+  const header = `*${escapeMrkdwn(view.crew)}* · ${label} · ${took} · ${view.usage.llmCalls} LLM calls · ${tokens} tokens · ${costText(view.usage)}`;
   const checklist = view.tasks
     .map((task) => `${MARKS[task.mark]} \`${escapeMrkdwn(task.id)}\`${task.agent ? ` — ${escapeMrkdwn(task.agent)}` : ''}${task.plan ? `\n↳ _plan: ${escapeMrkdwn(planLine(task.plan))}_` : ''}`)
     .join('\n');
   const blocks: Block[] = [section(header), section(clip(checklist, SECTION_LIMIT))];
   const step = view.error ? `:warning: ${escapeMrkdwn(view.error)}` : view.step && !done ? `→ ${escapeMrkdwn(view.step)}` : undefined;
   if (step) blocks.push(context(clip(step, SECTION_LIMIT)));
+  const failures = toolFailureLines(view).map((line) => `:warning: ${escapeMrkdwn(line)}`);
+  if (failures.length) blocks.push(context(clip(failures.join('\n'), SECTION_LIMIT)));
   const given = inputsLine(run.inputs);
   if (given) blocks.push(context(clip(given, SECTION_LIMIT)));
   if (!done) blocks.push(cancelActions(run, view));
-  return { text: `${escapeMrkdwn(view.crew)}: ${statusLabel(run, view)}`, blocks };
+  return { text: `${escapeMrkdwn(view.crew)}: ${label}`, blocks };
 }
 
 /** While the plan streams below, the status message only heads the thread: the crew, its inputs and [Cancel]. */
 function liveStatusMessage(run: RunRecord, view: ProgressView): SlackMessage {
-  const blocks: Block[] = [section(`*${escapeMrkdwn(view.crew)}* · ${statusLabel(run, view)}`), context('The plan and the agents’ work follow below, live.')];
+  const label = escapeMrkdwn(withToolFailures(statusLabel(run, view), view));
+  const blocks: Block[] = [section(`*${escapeMrkdwn(view.crew)}* · ${label}`), context('The plan and the agents’ work follow below, live.')];
   const given = inputsLine(run.inputs);
   if (given) blocks.push(context(clip(given, SECTION_LIMIT)));
   blocks.push(cancelActions(run, view));

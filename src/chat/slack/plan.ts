@@ -41,6 +41,8 @@ export class SlackPlan {
   #speaker: string | undefined;
   /** Tasks whose text was streamed as it was written. */
   readonly #spoke = new Set<string>();
+  /** A model call ended: the same agent's next call starts a new paragraph. */
+  #callEnded = false;
 
   constructor(tasks: PlanTask[]) {
     for (const task of tasks) this.#set(task.id, { title: taskTitle(task.id, task.agent), status: 'pending' });
@@ -75,6 +77,13 @@ export class SlackPlan {
       case 'task_failed':
         this.#set(event.taskId, { status: 'error', details: clip(event.error) });
         break;
+      case 'llm_stream_chunk':
+        this.appendText(event.chunk, event.taskId, event.agent);
+        break;
+      case 'llm_call_completed':
+      case 'llm_call_failed':
+        this.#callEnded = true;
+        break;
       case 'tool_usage_started':
         this.#toolStarted(event);
         break;
@@ -102,7 +111,10 @@ export class SlackPlan {
       const heading = [agent, taskId].filter(Boolean).join(' · ');
       this.#text += `${this.#text.length > 0 || this.#speaker !== undefined ? '\n\n' : ''}${heading ? `**${heading}**\n\n` : ''}`;
       this.#speaker = speaker;
+    } else if (this.#callEnded) {
+      this.#text += '\n\n';
     }
+    this.#callEnded = false;
     this.#text += text;
   }
 

@@ -47,13 +47,14 @@ describe('a run streamed into its Slack thread as a plan', () => {
     return { ts, runId };
   }
 
-  it('shows both tasks ticking from pending to complete, the search as a tool card with its sources, then the result', async () => {
+  it('shows both tasks ticking from pending to complete, the search as a tool card with its sources, the agents’ text as it streams, then the result', async () => {
     serper.respondWith(SEARCH_RESULTS);
     h.openai.enqueue(
       // Each call takes longer than the 50 ms pace, so every state a task goes through is streamed.
       { toolCalls: [{ name: 'web_search', arguments: { query: 'Rust 2026' } }], delayMs: 300 },
-      { content: 'Rust keeps growing.\nThe roadmap is public.\nSurvey: more users.\nMore lines.', delayMs: 300 },
-      { content: '# Rust in 2026\nIt grows.', delayMs: 300 },
+      // The answers stream slowly, a few characters at a time.
+      { content: 'Rust keeps growing.\nThe roadmap is public.\nSurvey: more users.\nMore lines.', delayMs: 300, chunkChars: 8, chunkDelayMs: 15 },
+      { content: '# Rust in 2026\nIt grows.', delayMs: 300, chunkChars: 8, chunkDelayMs: 15 },
     );
     const { ts } = await webBrief('Rust 2026');
 
@@ -75,6 +76,10 @@ describe('a run streamed into its Slack thread as a plan', () => {
     });
     expect(statusesOf(stream!, 'research_task')).toEqual(['in_progress', 'complete']);
     expect(statusesOf(stream!, 'write_task')).toEqual(['pending', 'in_progress', 'complete']);
+    // Each agent's text under its own heading, exactly as written, sent over several appends as it came.
+    expect(plan.text).toBe('**Web Researcher · research_task**\n\nRust keeps growing.\nThe roadmap is public.\nSurvey: more users.\nMore lines.\n\n**Writer · write_task**\n\n# Rust in 2026\nIt grows.');
+    const textAppends = h.fake.callsTo('chat.appendStream').filter((call) => JSON.stringify(call.args.chunks).includes('"markdown_text"'));
+    expect(textAppends.length).toBeGreaterThan(1);
 
     // The status message heads the thread, the plan follows, then the result.
     const replies = h.replies(GENERAL, ts);
