@@ -68,7 +68,7 @@ export function resolveTools(file: string, path: string, names: string[], catalo
   const tools: Tool[] = [];
   for (const name of names) {
     const tool = catalog.resolve(name);
-    if (tool?.setupProblem) (found.setup ??= []).push(`${file}: ${path}: ${tool.name} ${tool.setupProblem}`);
+    if (tool?.setupProblem) (found.unready ??= []).push({ file, path, tool: tool.name, problem: tool.setupProblem });
     if (tool) tools.push(tool);
     else {
       const near = nearestName(name, catalog.names());

@@ -52,6 +52,8 @@ export class CrewNotFoundError extends Error {
 export interface CrewFindings {
   problems: CrewProblem[];
   warnings: string[];
-  /** Tools whose configuration is missing (a key, an MCP server's command): they would fail on every call. */
+  /** MCP servers whose configuration is missing (a command, a variable): their tools would fail on every call. */
   setup?: string[];
+  /** Tools that lack their configuration (a key), where each is given to an agent or a task. */
+  unready?: Array<{ file: string; path: string; tool: string; problem: string }>;
 }

@@ -143,7 +143,7 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
     outputLogFile: crew.output_log_file,
   };
   const learning = { lessons: crew.learning, memory: false };
-  const setupWarnings = (found.setup ?? []).map((warning) => `${shownDir}/${warning}`);
+  const setupWarnings = [...unreadyTools(found), ...(found.setup ?? [])].map((warning) => `${shownDir}/${warning}`);
   return { spec, dir, warnings, setupWarnings, inputs, surfaces: surfacesOf(crew), triggers: crew.triggers, learning };
 }
 
@@ -199,4 +199,16 @@ function surfacesOf(crew: CrewFileEntry): LoadedCrew['surfaces'] {
   if (crew.slack !== undefined) surfaces.slack = crew.slack;
   if (crew.discord !== undefined) surfaces.discord = crew.discord;
   return surfaces;
+}
+
+/** One warning per tool and file, naming every agent or task given it: four analysts, one missing key. */
+function unreadyTools(found: CrewFindings): string[] {
+  const grouped = new Map<string, { paths: string[]; text: string }>();
+  for (const { file, path: where, tool, problem } of found.unready ?? []) {
+    const key = `${file}\0${tool}\0${problem}`;
+    const entry = grouped.get(key) ?? { paths: [], text: `${tool} ${problem}` };
+    entry.paths.push(where);
+    grouped.set(key, entry);
+  }
+  return [...grouped.entries()].map(([key, { paths, text }]) => `${key.split('\0')[0]}: ${paths.join(', ')}: ${text}`);
 }

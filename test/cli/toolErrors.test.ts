@@ -22,7 +22,7 @@ describe('tools that cannot work, said up front and counted when they fail', () 
     cli.server.requests.length = 0;
   });
 
-  it('list and validate name the crews whose tools lack configuration and what to set; a key set silences it', async () => {
+  it('list, start and validate name the crews whose tools lack configuration and what to set; a key set silences it', async () => {
     const list = await runCli(['list'], cli.env);
     expect(list.code).toBe(0);
     expect(list.stdout).toContain(`warning: test/fixtures/tool-crews/searcher/agents.yaml: researcher.tools: ${NO_KEY}`);
@@ -40,6 +40,11 @@ describe('tools that cannot work, said up front and counted when they fail', () 
     const validate = await runCli(['validate', 'searcher'], cli.env);
     expect(validate.code).toBe(0);
     expect(validate.stderr).toContain(`warning: test/fixtures/tool-crews/searcher/agents.yaml: researcher.tools: ${NO_KEY}`);
+
+    // `npm start` without a terminal lists the crews the same way, warnings included.
+    const start = await runCli(['start'], cli.env);
+    expect(start.code).toBe(0);
+    expect(start.stdout).toContain(`warning: test/fixtures/tool-crews/searcher/agents.yaml: researcher.tools: ${NO_KEY}`);
 
     const withKey = await runCli(['list'], { ...cli.env, SERPER_API_KEY: 'serper-test-key-123456' });
     expect(withKey.stdout).not.toContain('SERPER_API_KEY');

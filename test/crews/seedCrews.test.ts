@@ -72,6 +72,11 @@ describe('the seed crews in crews/', () => {
     const crew = await loadCrew('market_scan', options);
 
     expect(crew.warnings).toEqual([]);
+    // Without SERPER_API_KEY the four searching analysts are named in one warning that says what to set.
+    expect(crew.setupWarnings).toEqual([
+      'crews/market_scan/agents.yaml: competitor_analyst.tools, pricing_analyst.tools, customer_researcher.tools, trend_analyst.tools: web_search needs SERPER_API_KEY; set it in .env (get a key at https://serper.dev)',
+    ]);
+    expect((await loadCrew('market_scan', { ...options, builtinTools: createBuiltinTools({ serperApiKey: 'serper-key-123456' }) })).setupWarnings).toEqual([]);
     expect(crew.spec.process).toBe('parallel');
     expect(crew.spec.maxConcurrency).toBe(4);
     const analyses = crew.spec.tasks.slice(0, 4);
