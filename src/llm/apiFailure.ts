@@ -96,5 +96,8 @@ export function isStreamRefusal(error: unknown): boolean {
   if (!(error instanceof OpenAI.APIError) || error.status === undefined) return false;
   if (!STREAM_REFUSAL_STATUSES.has(error.status)) return false;
   const param: unknown = Reflect.get(error, 'param');
-  return (typeof param === 'string' && param.startsWith('stream')) || /stream/i.test(error.message);
+  return (typeof param === 'string' && param.startsWith('stream')) || STREAM_WORD.test(error.message);
 }
+
+/** "stream", "streaming", "stream_options" as words: an error that merely says "upstream" is not about streaming. */
+const STREAM_WORD = /\bstream(?:ing|_options)?\b/i;

@@ -77,6 +77,14 @@ describe('OpenAiLlm streams the answer as the model writes it', () => {
     expect(retries).toEqual([]);
   });
 
+  it("takes a client error that only mentions an upstream for what it is, not for a refusal to stream", async () => {
+    server.enqueue({ status: 400, errorBody: { error: { message: 'Bad request: the upstream gateway rejected the key', type: 'invalid_request_error' } } });
+
+    await expect(llm().chat(streamed('one', []))).rejects.toThrow(/upstream gateway rejected the key/);
+    // No plain call made after it: that would be asked a question the server already refused.
+    expect(server.requests.map((request) => request.stream)).toEqual([true]);
+  });
+
   it('takes a whole answer from a server that ignores stream: true, and stops asking it to stream', async () => {
     server.setStreaming('ignore');
     server.enqueue({ content: 'whole', usage: { prompt_tokens: 3, completion_tokens: 1 } }, { content: 'again' });
