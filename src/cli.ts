@@ -13,6 +13,7 @@ import { RunStateConflictError } from './runs/runErrors.ts';
 import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
 import { PriceFileError } from './llm/prices.ts';
 import { LlmNotConfiguredError } from './llm/errors.ts';
+import { AmbiguousRunIdError } from './runs/runLookup.ts';
 
 const HELP = `crewbot — run crews of LLM agents
 
@@ -132,6 +133,7 @@ async function isUsageProblem(error: unknown): Promise<boolean> {
     error instanceof OutputFileError ||
     error instanceof InputTooLargeError ||
     error instanceof RunNotFoundError ||
+    error instanceof AmbiguousRunIdError ||
     error instanceof RunStateConflictError ||
     error instanceof HumanAnswerError ||
     error instanceof RunStoreUrlError ||

@@ -2,8 +2,7 @@ import { RunStatusSchema } from '../runs/runRecord.ts';
 import type { StoredRunError } from '../runs/runStore.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
-import { age } from './duration.ts';
-import { costText } from '../llm/costText.ts';
+import { runTable } from '../chat/runTable.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { commandName } from './commandName.ts';
 
@@ -38,18 +37,7 @@ export async function runsCommand(args: string[], runtime: Runtime, io: CliIo): 
       io.out(`No runs yet. Start one with: ${commandName()} run <crew>`);
       return EXIT.ok;
     }
-    const now = Date.now();
-    const rows = runs.map((run) => [
-      run.id,
-      run.status,
-      run.crew,
-      age(run.createdAt, now),
-      String(run.usage.promptTokens + run.usage.completionTokens),
-      costText(run.usage),
-    ]);
-    const header = ['RUN', 'STATUS', 'CREW', 'AGE', 'TOKENS', 'COST'];
-    const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-    for (const row of [header, ...rows]) io.out(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd());
+    for (const line of runTable(runs, Date.now())) io.out(line);
     return EXIT.ok;
   } finally {
     await store.close();

@@ -3,7 +3,7 @@ import { toolErrorsOf, toolFailureLine, toolTalliesOf } from '../runs/toolErrors
 import type { CrewEvent } from '../engine/events.ts';
 import type { HumanRequest } from '../engine/humanRequest.ts';
 import { describeRequest } from '../chat/requestPrompt.ts';
-import { RunNotFoundError } from '../runs/runStore.ts';
+import { findRun } from '../runs/runLookup.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
@@ -17,12 +17,12 @@ const EXCERPT = 600;
 /** One run: tasks and outputs, pending requests, usage and a timeline of its events. */
 export async function showCommand(args: string[], runtime: Runtime, io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } }, USAGE);
-  const [runId, ...extra] = positionals;
-  if (!runId || extra.length > 0) throw new UsageError(`Usage: ${USAGE}`);
+  const [given, ...extra] = positionals;
+  if (!given || extra.length > 0) throw new UsageError(`Usage: ${USAGE}`);
   const { store } = await runtime.openRunner({ schedule: () => undefined });
   try {
-    const run = await store.getRun(runId);
-    if (!run) throw new RunNotFoundError(runId);
+    const run = await findRun(store, given);
+    const runId = run.id;
     const [outputs, events] = await Promise.all([store.getTaskOutputs(runId), readEventLog(store, runId)]);
     const toolErrors = toolErrorsOf(toolTalliesOf(events));
     if (values.json) {

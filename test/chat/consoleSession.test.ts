@@ -62,7 +62,7 @@ describe('the terminal session: starting crews', () => {
     expect(output).not.toContain('sk-test-not-a-real-key');
     const [run] = await h.store.listRuns();
     expect(output).toContain(`${run?.id}`);
-    expect(output).toMatch(new RegExp(`${run?.id}  \\S+ \\S+  greeter  failed`));
+    expect(output).toMatch(new RegExp(`#\\s+RUN\\s+STATUS\\s+CREW\\s+AGE\\s+TOKENS\\s+COST\n1\\.\\s+${run?.id}\\s+failed\\s+greeter\\s+\\d+s\\s+0\\s+\\S+\\s+.*OPENAI_API_KEY`));
   });
 
   it('on Ctrl-C while a crew works, stops it resumable (exit 130); the next session continues it to the end', async () => {
@@ -85,6 +85,16 @@ describe('the terminal session: starting crews', () => {
     expect(second.output).toContain('Result:\nHello, Ada! — signed');
     expect((await h.store.getRun(stopped!.id))?.status).toBe('completed');
     expect(h.server.requests).toHaveLength(3);
+  });
+
+  it('offers a run Ctrl-C cut short on the command line, and `resume <id>` continues one declined', async () => {
+    const cliRun = await h.store.createRun({ crew: 'greeter', inputs: { name: 'Bo' }, requester: { platform: 'cli', userId: 'ada' } });
+    h.server.enqueue({ content: 'Hello, Bo!' }, { content: 'Hello, Bo! — signed' });
+    const { output } = await runSession(consoleRunner(h), CLI_CREWS, ['n', `resume ${cliRun.id.slice(0, 6)}`, 'quit']);
+
+    expect(output).toContain(`Continue run ${cliRun.id} (greeter, interrupted while working)? [Y/n] n\n`);
+    expect(output).toContain('Result:\nHello, Bo! — signed');
+    expect((await h.store.getRun(cliRun.id))?.status).toBe('completed');
   });
 });
 
@@ -151,13 +161,20 @@ describe('the terminal session: people in the loop', () => {
     expect(h.server.requests).toHaveLength(2);
   });
 
-  it('leaves a run alone when the offer to continue is declined', async () => {
+  it('leaves a run alone when the offer to continue is declined, and `resume` with its number in `runs` takes it up again', async () => {
     h.server.enqueue({ content: 'Notes v1' });
     await runSession(consoleRunner(h), HITL_CREWS, ['review_crew version=4.0']);
     const second = await runSession(consoleRunner(h), HITL_CREWS, ['n', 'runs', 'quit']);
     const [waiting] = await h.store.listRuns();
-    expect(second.output).toContain('Left as it is; `runs` lists it.');
-    expect(second.output).toMatch(new RegExp(`${waiting?.id}  \\S+ \\S+  review_crew  awaiting_input \\(waiting for your review\\)`));
+    expect(second.output).toContain(`Left as it is; \`resume ${waiting?.id.slice(0, 8)}\` continues it later, \`runs\` lists it.`);
+    expect(second.output).toMatch(new RegExp(`1\\.\\s+${waiting?.id}\\s+awaiting_input\\s+review_crew\\s+\\d+s\\s+59\\s+price unknown\\s+waiting for your review`));
     expect(waiting?.status).toBe('awaiting_input');
+
+    h.server.enqueue({ content: 'Tweet: v4' });
+    const third = await runSession(consoleRunner(h), HITL_CREWS, ['n', 'runs', 'resume 1', 'a', 'resume 1', 'quit']);
+    expect(third.output).toContain('│ Notes v1');
+    expect(third.output).toContain('Result:\nTweet: v4');
+    expect(third.output).toContain(`Run ${waiting?.id} (review_crew) is completed; there is nothing to continue.`);
+    expect((await h.store.getRun(waiting!.id))?.status).toBe('completed');
   });
 });

@@ -8,10 +8,12 @@ export type ConsoleCommand =
   | { type: 'runs' }
   | { type: 'status' }
   | { type: 'quit' }
+  /** `resume <n|id>`: a run by its number in `runs`, its id or the start of its id. */
+  | { type: 'resume'; target: string | undefined }
   | { type: 'kickoff'; kickoff: KickoffText };
 
 // A Map, so a crew typed as "constructor" is a crew name and not an Object.prototype member.
-const WORDS = new Map<string, Exclude<ConsoleCommand['type'], 'kickoff' | 'empty'>>([
+const WORDS = new Map<string, Exclude<ConsoleCommand['type'], 'kickoff' | 'empty' | 'resume'>>([
   ['help', 'help'],
   ['?', 'help'],
   ['list', 'list'],
@@ -32,6 +34,8 @@ export function parseCommandLine(line: string, crews: readonly KickoffCrew[]): C
   if (text === '') return { type: 'empty' };
   const command = WORDS.get(text.toLowerCase());
   if (command) return { type: command };
+  const resume = /^resume(?:\s+(\S+))?$/i.exec(text);
+  if (resume) return { type: 'resume', target: resume[1] };
   const numbered = /^(\d+)(?=\s|$)/.exec(text);
   if (numbered) {
     const crew = crews[Number(numbered[1]) - 1];

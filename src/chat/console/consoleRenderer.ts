@@ -2,13 +2,15 @@ import type { CrewListing } from '../../crews/listCrews.ts';
 import { HumanRequestSchema, type HumanRequest } from '../../engine/humanRequest.ts';
 import type { RunRecord } from '../../runs/runRecord.ts';
 import { howToReply } from '../inbound/replyVocabulary.ts';
+import { runTable } from '../runTable.ts';
 import { describeInput, KICKOFF_USAGE } from '../kickoffText.ts';
 import type { PromptBlock, RequestPrompt } from '../requestPrompt.ts';
 import { terminalText } from '../../terminalText.ts';
 
 export const HELP = `Commands:
   list                     the crews (numbered) and their inputs
-  runs                     recent runs and their status
+  runs                     recent runs (numbered): status, crew, age, tokens, cost
+  resume <number|id>       continue an unfinished run (its number in \`runs\`, or its id)
   status                   where the last run started here stands
   ${KICKOFF_USAGE}
   <number> [...]           the crew with that number in \`list\`
@@ -32,15 +34,10 @@ export function renderCrewList(crews: readonly CrewListing[], crewsDir: string |
   return lines.join('\n');
 }
 
-export function renderRunList(runs: readonly RunRecord[]): string {
+export function renderRunList(runs: readonly RunRecord[], now: number): string {
   if (runs.length === 0) return 'No runs yet. Start one: <crew> [free text] [key=value ...]';
-  return runs
-    .map((run) => {
-      const when = new Date(run.createdAt).toISOString().slice(0, 16).replace('T', ' ');
-      const detail = run.status === 'awaiting_input' ? ` (${waitingFor(run)})` : run.status === 'failed' && run.error ? ` (${firstLine(run.error)})` : '';
-      return `${run.id}  ${when}  ${run.crew}  ${run.status}${detail}`;
-    })
-    .join('\n');
+  const note = (run: RunRecord) => (run.status === 'awaiting_input' ? waitingFor(run) : run.status === 'failed' && run.error ? firstLine(run.error) : '');
+  return terminalText(runTable(runs, now, { numbered: true, note }).join('\n'));
 }
 
 /** "waiting for your review" / "interrupted while working" for the offer to continue. */

@@ -18,7 +18,8 @@ import { HELP, renderCrewList, renderRunList, terminalText, unfinishedReason } f
 import { followRun } from './followRun.ts';
 import { consoleKickoffReply, consoleReply } from './inboundReply.ts';
 import { ConsoleAccess } from './policy.ts';
-import { offerUnfinishedRuns } from './resumeOffer.ts';
+import { continueRun, offerUnfinishedRuns } from './resumeOffer.ts';
+import { findRun } from '../../runs/runLookup.ts';
 
 export interface ConsoleSessionOptions {
   input: Readable;
@@ -89,6 +90,8 @@ const TERMINAL = { channel: 'terminal', direct: true };
 class Session {
   #crews: CrewListing[] = [];
   #lastThread: ThreadRef | undefined;
+  /** The runs `runs` showed last, so `resume 2` means the second of them. */
+  #listedRuns: RunRecord[] | undefined;
 
   constructor(
     private readonly ctx: ConsoleContext,
@@ -137,7 +140,11 @@ class Session {
         await this.#list();
         return;
       case 'runs':
-        this.ctx.say(renderRunList(await this.ctx.runner.store.listRuns({ limit: RECENT_RUNS })));
+        this.#listedRuns = await this.ctx.runner.store.listRuns({ limit: RECENT_RUNS });
+        this.ctx.say(renderRunList(this.#listedRuns, Date.now()));
+        return;
+      case 'resume':
+        await this.#resume(command.target);
         return;
       case 'status':
         await this.#status();
@@ -171,6 +178,33 @@ class Session {
     ctx.say(`Run ${run.id} started.`);
     // No await before followRun subscribes: the first events of the run are not missed.
     await followRun(ctx, run, loaded, initialProgress(loaded.spec.name, loaded.spec.tasks.map((task) => task.id), Date.now()));
+  }
+
+  /** `resume <n|id>`: continues an unfinished run picked by its number in `runs` or by (the start of) its id. */
+  async #resume(target: string | undefined): Promise<void> {
+    const { ctx } = this;
+    if (target === undefined) {
+      ctx.say('Which run? `resume <number>` picks one from `runs`; `resume <id>` takes its id or the start of it.');
+      return;
+    }
+    let run: RunRecord;
+    if (/^\d{1,3}$/.test(target)) {
+      const listed = (this.#listedRuns ??= await ctx.runner.store.listRuns({ limit: RECENT_RUNS }));
+      const picked = listed[Number(target) - 1];
+      if (!picked) {
+        ctx.say(`There is no run number ${target}; \`runs\` shows ${listed.length} run${listed.length === 1 ? '' : 's'}.`);
+        return;
+      }
+      run = picked;
+    } else {
+      run = await findRun(ctx.runner.store, target);
+    }
+    run = (await ctx.runner.store.getRun(run.id)) ?? run;
+    if (run.status === 'completed' || run.status === 'failed' || run.status === 'cancelled') {
+      ctx.say(`Run ${run.id} (${run.crew}) is ${run.status}; there is nothing to continue.`);
+      return;
+    }
+    await continueRun(ctx, run);
   }
 
   /** `status`: where the last run this person started at the terminal stands. */
