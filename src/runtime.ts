@@ -84,14 +84,24 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
       const outputDir = path.resolve(cwd, config.CREWBOT_OUTPUT_DIR);
       const inputLimits = { maxInputChars: config.CREWBOT_MAX_INPUT_CHARS, maxTotalChars: config.CREWBOT_MAX_TOTAL_INPUT_CHARS };
       const schedule = queue ? (runId: string, work: string, trace?: TraceCarrier) => queue.enqueue({ runId, ...(trace ? { trace } : {}) }, work) : undefined;
+      // A command that advances runs itself (`run`, `resume`) still arms request timeouts on the
+      // fleet's queue, opened only when a run suspends with one.
+      let timeoutQueue: Promise<BullRunQueue> | undefined;
+      const queueForTimeouts = () =>
+        (timeoutQueue ??= queue ? Promise.resolve(queue) : import('./runs/bullRunQueue.ts').then(({ BullRunQueue }) => new BullRunQueue(config.CREWBOT_QUEUE!)));
+      const scheduleTimeout = config.CREWBOT_QUEUE
+        ? async (runId: string, requestId: string, delayMs: number) =>
+            (await queueForTimeouts()).enqueue({ runId, expire: requestId }, `timeout-${requestId}`, { delayMs })
+        : undefined;
       const learning = new Learning({ store });
-      const runner = new Runner({ store, llm, loadCrew: load, learning, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, leaseTtlMs: config.CREWBOT_LEASE_TTL_MS, outputDir, redactor, inputLimits, prices, tracing, ...(schedule ? { schedule } : {}), ...options });
+      const runner = new Runner({ store, llm, loadCrew: load, learning, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, leaseTtlMs: config.CREWBOT_LEASE_TTL_MS, outputDir, redactor, inputLimits, prices, tracing, ...(schedule ? { schedule } : {}), ...(scheduleTimeout ? { scheduleTimeout } : {}), ...options });
       return {
         store,
         runner,
         queue,
         close: async () => {
           await queue?.close();
+          if (timeoutQueue && !queue) await (await timeoutQueue).close();
           await store.close();
           await tracingExport?.flush();
         },

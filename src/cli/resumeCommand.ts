@@ -4,12 +4,13 @@ import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import type { CliIo } from './io.ts';
 import { localActor } from './localActor.ts';
+import { followQueuedRun } from './followQueuedRun.ts';
 import { advanceAndReport } from './runOutcome.ts';
 
 const USAGE =
   'crewbot resume <runId> [--approve | --deny [reason] | --feedback TEXT | --answer TEXT] [--request ID] [--json]';
 
-/** Answers a pending request (when an answer is given) and continues the run here. */
+/** Answers a pending request (when an answer is given) and continues the run here, or on a worker when a queue is configured. */
 export async function resumeCommand(args: string[], runtime: Runtime, io: CliIo, signal?: AbortSignal): Promise<number> {
   const { values, positionals } = parseCommandArgs(
     args,
@@ -27,15 +28,21 @@ export async function resumeCommand(args: string[], runtime: Runtime, io: CliIo,
   if (!runId) throw new UsageError(`Name the run.\nUsage: ${USAGE}`);
   const answer = answerFrom(values, rest);
   assertLlmConfigured(runtime.config);
-  const { runner, store } = await runtime.openRunner({ schedule: () => undefined });
+  // With a fleet's queue the run continues on a worker, and this command follows it there.
+  const viaQueue = Boolean(runtime.config.CREWBOT_QUEUE);
+  const { runner, close } = await runtime.openRunner(viaQueue ? {} : { schedule: () => undefined });
   try {
     if (answer) {
       const { request } = await runner.answer(runId, { requestId: values.request, answer, actor: localActor() });
       io.err(`Answered ${request.kind} ${request.id} (${request.taskId}).`);
     }
-    return await advanceAndReport(runner, runtime, runId, io, values.json ?? false, signal);
+    if (!viaQueue) return await advanceAndReport(runner, runtime, runId, io, values.json ?? false, signal);
+    // An answer has queued the run already; a run left running or queued by a stopped process is queued again.
+    if (!answer) await runner.enqueue(runId, `resume-${Date.now()}`);
+    io.err(`Run ${runId} continues on a worker; waiting for it (Ctrl-C stops waiting, not the run).`);
+    return await followQueuedRun(runner, runtime, runId, io, values.json ?? false, signal);
   } finally {
-    await store.close();
+    await close();
   }
 }
 

@@ -27,7 +27,7 @@ export async function runCommand(args: string[], runtime: Runtime, io: CliIo, si
   for (const warning of [...loaded.warnings, ...(loaded.setupWarnings ?? [])]) io.err(`warning: ${warning}`);
   if (values.detach) return detach(runtime, crewName, inputs, io, values.json ?? false);
   assertLlmConfigured(runtime.config);
-  const { runner, store } = await runtime.openRunner({ schedule: () => undefined });
+  const { runner, close } = await runtime.openRunner({ schedule: () => undefined });
   try {
     const actor = localActor();
     const run = await runner.kickoff({
@@ -38,7 +38,7 @@ export async function runCommand(args: string[], runtime: Runtime, io: CliIo, si
     io.err(`Run ${run!.id} started.`);
     return await advanceAndReport(runner, runtime, run!.id, io, values.json ?? false, signal);
   } finally {
-    await store.close();
+    await close();
   }
 }
 

@@ -31,14 +31,14 @@ export async function triggerCommand(args: string[], runtime: Runtime, io: CliIo
   }
   const event = values.event === undefined ? {} : await readEvent(values.event);
   assertLlmConfigured(runtime.config);
-  const { runner, store } = await runtime.openRunner({ schedule: () => undefined });
+  const { runner, close } = await runtime.openRunner({ schedule: () => undefined });
   try {
     const fired = await fireTrigger({ runner, openers: await threadOpeners(runtime.config) }, { crew, index, event });
     if (fired.threadProblem) io.err(`warning: ${fired.threadProblem}`);
     io.err(`Run ${fired.runId} started by ${describeTrigger(triggers[index]!)}.`);
     return await advanceAndReport(runner, runtime, fired.runId, io, values.json ?? false, signal);
   } finally {
-    await store.close();
+    await close();
   }
 }
 

@@ -13,6 +13,8 @@ export const RunJobSchema = z.object({
   runId: z.string().min(1),
   /** W3C trace context of the work that enqueued the job, so the run's trace continues in the worker. */
   trace: TraceCarrierSchema.optional(),
+  /** A delayed job: this request's crew.yaml request_timeout came due (instead of advancing the run). */
+  expire: z.string().min(1).optional(),
 });
 export type RunJob = z.infer<typeof RunJobSchema>;
 

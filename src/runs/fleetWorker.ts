@@ -24,7 +24,8 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   const { runner, queue } = options;
   const warn = options.warn ?? ((text: string) => process.emitWarning(text));
   let stopping = false;
-  const worker = queue.work(async ({ runId, trace }) => {
+  const worker = queue.work(async ({ runId, trace, expire }) => {
+    if (expire) return void (await runner.expireRequest(runId, expire));
     const run = await runner.advance(runId, trace);
     // Stopped mid-run by a drain: the next worker continues from the checkpoint at once.
     if (stopping && run.status === 'running') await queue.enqueue({ runId }, `handoff-${run.version}`);
@@ -37,13 +38,13 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
   await takeOver();
   const sweep = setInterval(() => void takeOver(), options.takeoverEveryMs ?? 10_000);
   sweep.unref();
-  const stopTimeouts = runner.startTimeoutSweep();
+  // Request timeouts are delayed jobs; runs that suspended without one (an older release, a lost job) get theirs now.
+  await runner.scheduleRequestTimeouts().catch((error: unknown) => warn(`request timeouts: ${errorMessage(error)}`));
 
   return {
     stop: async () => {
       stopping = true;
       clearInterval(sweep);
-      stopTimeouts();
       await runner.shutdown();
       await worker.close();
     },

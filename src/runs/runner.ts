@@ -6,6 +6,7 @@ import { Crew } from '../engine/crew.ts';
 import { RunCancelledError, RunStateError, errorMessage } from '../engine/errors.ts';
 import type { CrewEvent } from '../engine/events.ts';
 import type { RunEnvironment } from '../engine/runContext.ts';
+import type { RequestTimeout } from '../engine/spec.ts';
 import { allowedAnswers, answerFits, type HumanAnswer, type HumanRequest, type Responder } from '../engine/humanRequest.ts';
 import { parseRunState, type RunState } from '../engine/runState.ts';
 import { replayFrom } from '../engine/workingMemory.ts';
@@ -54,6 +55,11 @@ export interface RunnerOptions {
    * queue can make a second enqueue of the same work a no-op.
    */
   schedule?: ((runId: string, work: string, trace?: TraceCarrier) => void | Promise<void>) | undefined;
+  /**
+   * Arms a request's crew.yaml request_timeout on a durable queue (a BullMQ delayed job that calls
+   * `expireRequest`). Without it, a long-running process sweeps for overdue requests instead.
+   */
+  scheduleTimeout?: ((runId: string, requestId: string, delayMs: number) => Promise<void>) | undefined;
   /** Runs the in-process queue advances at once (CREWBOT_MAX_RUNS). */
   maxConcurrentRuns?: number | undefined;
   /** How the engine waits between a failed task's tries (max_retry_limit); tests give one that does not wait. */
@@ -212,20 +218,48 @@ export class Runner {
    * outcome. Suspended runs hold no timers; a long-running process sweeps now and then.
    */
   async expireOverdueRequests(now: number = Date.now()): Promise<number> {
-    const crews = new Map<string, Promise<LoadedCrew | undefined>>();
     let expired = 0;
+    await this.#eachWaitingRequest(async (run, request, timeout) => {
+      if (await this.#expire(run, request, timeout, now)) expired += 1;
+    });
+    return expired;
+  }
+
+  /** A request's delayed timeout job came due: it gets the crew's default outcome unless someone answered first. */
+  async expireRequest(runId: string, requestId: string, now: number = Date.now()): Promise<boolean> {
+    const run = await this.store.getRun(runId);
+    if (!run || FINISHED_STATUSES.includes(run.status)) return false;
+    const request = (await this.waitingRequests(run)).find((candidate) => candidate.id === requestId);
+    const timeout = request && (await this.#loadFor(run)).spec.requestTimeout;
+    return timeout ? this.#expire(run, request, timeout, now) : false;
+  }
+
+  /** Arms the timeout of every request waiting now: a worker starting catches up on runs suspended without one. */
+  async scheduleRequestTimeouts(now: number = Date.now()): Promise<void> {
+    if (!this.#options.scheduleTimeout) return;
+    await this.#eachWaitingRequest((run, request, timeout) => this.#scheduleTimeout(run.id, request, timeout, now));
+  }
+
+  async #eachWaitingRequest(visit: (run: RunRecord, request: HumanRequest, timeout: RequestTimeout) => Promise<void>): Promise<void> {
+    const crews = new Map<string, Promise<LoadedCrew | undefined>>();
     for (const run of await this.store.listRuns({ status: ['awaiting_input'], limit: 100_000 })) {
       const source = run.crewDir ?? run.crew;
       if (!crews.has(source)) crews.set(source, this.#loadFor(run).catch(() => undefined));
       const timeout = (await crews.get(source))?.spec.requestTimeout;
       if (!timeout) continue;
-      for (const request of run.pending as HumanRequest[]) {
-        if (now - request.createdAt < timeout.afterMs) continue;
-        const answer = timeoutOutcome(request.kind, timeout);
-        if (answer && (await this.#recordAnswer(run, request, answer, TIMEOUT_RESPONDER, true))) expired += 1;
-      }
+      for (const request of run.pending as HumanRequest[]) await visit(run, request, timeout);
     }
-    return expired;
+  }
+
+  async #expire(run: RunRecord, request: HumanRequest, timeout: RequestTimeout, now: number): Promise<boolean> {
+    if (now - request.createdAt < timeout.afterMs) return false;
+    const answer = timeoutOutcome(request.kind, timeout);
+    return answer !== undefined && (await this.#recordAnswer(run, request, answer, TIMEOUT_RESPONDER, true));
+  }
+
+  async #scheduleTimeout(runId: string, request: HumanRequest, timeout: RequestTimeout | undefined, now: number): Promise<void> {
+    if (!this.#options.scheduleTimeout || !timeout || !timeoutOutcome(request.kind, timeout)) return;
+    await this.#options.scheduleTimeout(runId, request.id, Math.max(0, request.createdAt + timeout.afterMs - now));
   }
 
   /** Sweeps for overdue requests every `intervalMs` until the returned function is called. */
@@ -330,6 +364,11 @@ export class Runner {
     }
   }
 
+  /** Has the run advanced wherever runs advance (the queue, or here): `crewbot resume` of a run left running. */
+  async enqueue(runId: string, work: string): Promise<void> {
+    await this.#schedule(runId, work);
+  }
+
   async #schedule(runId: string, work: string, trace?: TraceCarrier): Promise<void> {
     if (this.#shutdown.signal.aborted) return;
     if (this.#options.schedule) return void (await this.#options.schedule(runId, work, trace));
@@ -401,7 +440,10 @@ export class Runner {
             await events.flush();
             const waiting = await update({ status: 'awaiting_input', pending: state.pending, usage: state.usage });
             // An answer posted while the status changed would otherwise wait for nobody.
-            if ((await applyInbox(this.store, state)) === 0) return waiting;
+            if ((await applyInbox(this.store, state)) === 0) {
+              for (const request of state.pending) await this.#scheduleTimeout(runId, request, loaded.spec.requestTimeout, Date.now());
+              return waiting;
+            }
             run = await update({ status: 'running', pending: state.pending });
           }
         }

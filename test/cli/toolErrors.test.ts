@@ -93,6 +93,20 @@ describe('tools that cannot work, said up front and counted when they fail', () 
     expect((await runCli(['show', waiting.runId], cli.env)).stdout).toContain(`Tool errors:\n  ! web_search failed 3 of 3 calls — last error: ${NO_KEY}.`);
   });
 
+  it("a broken tools.ts tool: its last error is kept redacted and short", async () => {
+    cli.server.enqueue({ toolCalls: [{ name: 'lookup_order', arguments: { id: 'A-1' } }] }, { content: 'I could not look it up.' });
+    const result = await runCli(['run', 'leaky', '--json'], cli.env);
+
+    expect(result.code).toBe(0);
+    const [failure] = (lastJsonLine(result.stdout) as ResultJson).toolErrors;
+    expect(failure).toMatchObject({ tool: 'lookup_order', failed: 1, calls: 1 });
+    expect(failure?.lastError).toMatch(/^orders API refused Authorization: Bearer \[redacted\]; the request trace goes on\./);
+    expect(failure?.lastError.length).toBe(300);
+    expect(failure?.lastError.endsWith('…')).toBe(true);
+    expect(result.stdout + result.stderr).not.toContain(cli.env['OPENAI_API_KEY']);
+    expect(result.stderr).toContain('leaky: completed — lookup_order failed 1 of 1 call');
+  });
+
   it('a run whose tools never failed has an empty toolErrors', async () => {
     cli.server.enqueue({ content: 'Tides rise twice a day.' });
     const result = await runCli(['run', 'plain', '--json'], cli.env);

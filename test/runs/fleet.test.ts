@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { createClient } from '@keyv/redis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { BullRunQueue } from '../../src/runs/bullRunQueue.ts';
+import { Queue } from 'bullmq';
+import { BullRunQueue, parseQueueUrl } from '../../src/runs/bullRunQueue.ts';
 import { openRunStore } from '../../src/runs/openRunStore.ts';
 import type { RunStore } from '../../src/runs/runStore.ts';
 import type { Requester, ThreadRef } from '../../src/runs/runRecord.ts';
@@ -11,6 +14,7 @@ import { createRuntime } from '../../src/runtime.ts';
 import { lastJsonLine, runCli, startCli, type CliProcess } from '../support/runCli.ts';
 import { startFakeSlackApi } from '../support/fakeSlackApi.ts';
 import { startFakeDiscord } from '../support/fakeDiscord.ts';
+import { writeCrew } from '../support/crewFiles.ts';
 import { discordThread } from '../../src/chat/discord/thread.ts';
 import { startScriptedOpenAI, type RecordedRequest, type ScriptedOpenAI } from '../support/scriptedOpenAI.ts';
 
@@ -179,6 +183,68 @@ describe('a fleet: a front end that enqueues, workers in other processes that ad
     } finally {
       await discord.close();
     }
+  }, 300_000);
+
+  it('a request nobody answers gets the crew’s request_timeout outcome from a delayed job on the queue', async () => {
+    const crewsDir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-fleet-crews-'));
+    try {
+      await writeCrew(crewsDir, 'quick_review', {
+        agents: { writer: { role: 'Writer', goal: 'Write release notes', backstory: 'You write release notes.' } },
+        tasks: { draft_task: { description: 'Draft the release notes.', expected_output: 'Notes.', agent: 'writer', human_input: true } },
+        crew: { request_timeout: { after: '3s', review: 'approve' } },
+      });
+      env.CREWBOT_CREWS_DIR = crewsDir;
+      server.enqueue({ content: 'Notes, drafted.' });
+      await worker();
+      const detached = await runCli(['run', 'quick_review', '--detach', '--json'], env, { timeoutMs: 120_000 });
+      const { runId } = lastJsonLine(detached.stdout) as { runId: string };
+      const waiting = await runCli(['wait', runId, '--json'], env, { timeoutMs: 120_000 });
+      expect(waiting.code, waiting.stderr).toBe(10);
+      const { pending } = lastJsonLine(waiting.stdout) as { pending: Array<{ id: string; kind: string }> };
+      expect(pending).toMatchObject([{ kind: 'review' }]);
+
+      // Nobody answers: the job armed when the run suspended comes due and approves for them.
+      const { connection, prefix } = parseQueueUrl(env.CREWBOT_QUEUE!);
+      const jobs = new Queue('runs', { connection, prefix });
+      await vi.waitFor(async () => expect((await store.getRun(runId))?.status).toBe('completed'), { timeout: 60_000, interval: 100 });
+      const received = (await store.getEvents(runId)).filter((event) => (event as { type: string }).type === 'human_input_received');
+      expect(received).toMatchObject([{ requestId: pending[0]!.id, answer: expect.any(String), by: 'crewbot (no answer in time)' }]);
+      try {
+        const job = await jobs.getJob(`timeout-${pending[0]!.id}.${runId}`);
+        expect(job?.data).toEqual({ runId, expire: pending[0]!.id });
+        expect(job?.opts.delay).toBeGreaterThan(0);
+      } finally {
+        await jobs.close();
+      }
+      expect(server.requests).toHaveLength(1);
+    } finally {
+      await rm(crewsDir, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('crewbot resume and replay with a queue hand the run to a worker and follow it there', async () => {
+    env.CREWBOT_CREWS_DIR = HITL_CREWS;
+    server.enqueue(
+      { toolCalls: [{ name: 'send_email', arguments: { to: 'c@example.com', body: 'Refund sent' } }] },
+      { content: 'Emailed.' },
+      { toolCalls: [{ name: 'send_email', arguments: { to: 'c@example.com', body: 'Refund sent again' } }] },
+    );
+    await worker();
+    const detached = await runCli(['run', 'approval_crew', '--detach', '--json'], env, { timeoutMs: 120_000 });
+    const { runId } = lastJsonLine(detached.stdout) as { runId: string };
+    expect((await runCli(['wait', runId], env, { timeoutMs: 120_000 })).code).toBe(10);
+
+    // This process cannot reach the model: only a worker can have done the work.
+    const here = { ...env, OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' };
+    const resumed = await runCli(['resume', runId, '--approve', '--json'], here, { timeoutMs: 120_000 });
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain('continues on a worker');
+    expect(lastJsonLine(resumed.stdout)).toMatchObject({ runId, status: 'completed', output: 'Emailed.' });
+
+    const replayed = await runCli(['replay', runId, '--from', 'reply_task', '--json'], here, { timeoutMs: 120_000 });
+    expect(replayed.code, replayed.stderr).toBe(10);
+    expect(lastJsonLine(replayed.stdout)).toMatchObject({ runId, status: 'awaiting_input', pending: [{ kind: 'approval' }] });
+    expect(server.requests).toHaveLength(3);
   }, 300_000);
 
   it('a worker killed with -9 mid-run: another worker takes the run over once the lease expires', async () => {
