@@ -41,6 +41,8 @@ export class SlackPlan {
   #speaker: string | undefined;
   /** Tasks whose text was streamed as it was written. */
   readonly #spoke = new Set<string>();
+  /** The heading of the text streaming now, to head it again in a new message. */
+  #heading = '';
   /** A model call ended: the same agent's next call starts a new paragraph. */
   #callEnded = false;
 
@@ -109,6 +111,7 @@ export class SlackPlan {
     const speaker = `${taskId ?? ''}\u0000${agent ?? ''}`;
     if (speaker !== this.#speaker) {
       const heading = [agent, taskId].filter(Boolean).join(' · ');
+      this.#heading = heading;
       this.#text += `${this.#text.length > 0 || this.#speaker !== undefined ? '\n\n' : ''}${heading ? `**${heading}**\n\n` : ''}`;
       this.#speaker = speaker;
     } else if (this.#callEnded) {
@@ -133,6 +136,12 @@ export class SlackPlan {
     const markdown = defangMarkdown(this.#text.slice(0, this.#text.length - keep));
     this.#text = this.#text.slice(this.#text.length - keep);
     return { cards: ids.map((id) => ({ ...this.#cards.get(id)! })), markdown };
+  }
+
+  /** Text taken but not delivered (its message had ended) goes out first in the next message, under its heading. */
+  putBackText(markdown: string): void {
+    if (markdown.length === 0 && this.#text.length === 0) return this.restartText();
+    this.#text = `${this.#heading ? `**${this.#heading}**\n\n` : ''}${markdown}${this.#text}`;
   }
 
   /** A new message starts: the next text gets its speaker's heading again. */

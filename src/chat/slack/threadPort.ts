@@ -8,7 +8,7 @@ import { escapeMrkdwn, markdownToMrkdwn, splitMrkdwn } from './markdown.ts';
 import { slackThreadParts } from './thread.ts';
 import { threadRef } from '../threadRef.ts';
 import { SlackFeatures } from './features.ts';
-import { SlackPlanStream } from './planStream.ts';
+import { SlackPlanStream, STREAM_ENDED } from './planStream.ts';
 import { AuthTestSchema, slackErrorCode } from './types.ts';
 
 export interface SlackThreadPortOptions {
@@ -104,7 +104,7 @@ export class SlackThreadPort implements ThreadPort {
     } catch (error) {
       const code = slackErrorCode(error);
       // Already finished (Slack ends idle streams itself) or gone: nothing is left typing.
-      if (code === 'message_not_in_streaming_state' || code === 'message_not_found') return;
+      if (code && STREAM_ENDED.has(code)) return;
       throw error;
     }
   }
