@@ -18,6 +18,7 @@ import type { LoadedCrew } from '../crews/loadCrew.ts';
 import { applyInbox, postAnswer } from './answerInbox.ts';
 import { storedEvent } from './eventLog.ts';
 import { EventWriter } from './eventWriter.ts';
+import { followUpOffer, type FollowUpRequest } from './followUp.ts';
 import { checkInputSizes, DEFAULT_INPUT_LIMITS, type InputLimits } from './inputLimits.ts';
 import { pickRequest } from './pendingRequest.ts';
 import { RunQueue } from './runQueue.ts';
@@ -39,6 +40,8 @@ export interface KickoffRequest {
   idempotencyKey?: string | undefined;
   /** The run's id, when the caller derives it (a trigger answers a repeated delivery with the first run's id). */
   runId?: string | undefined;
+  /** Follows up a completed run of the same crew: its inputs, result and this text are offered to the first task. */
+  followUp?: FollowUpRequest | undefined;
 }
 
 export interface RunnerOptions {
@@ -130,6 +133,8 @@ export class Runner {
     const loaded = await this.#options.loadCrew(request.crew);
     // Inputs are checked before anything is stored, so bad input starts nothing.
     const inputs = new Crew(loaded.spec).resolveInputs(request.inputs);
+    // Read before the key is claimed, so a follow-up of a run that cannot be followed up keeps nothing.
+    const followUp = request.followUp ? await followUpOffer(this.store, loaded.spec.name, request.followUp) : undefined;
     if (request.idempotencyKey && !(await this.store.claimIdempotencyKey(`kickoff:${request.idempotencyKey}`, IDEMPOTENCY_TTL_MS))) {
       return undefined;
     }
@@ -146,8 +151,11 @@ export class Runner {
         requester: request.requester,
         ...(request.thread ? { thread: request.thread } : {}),
         ...(span.carrier ? { trace: span.carrier } : {}),
+        ...(followUp ? { followUpOf: followUp.earlier.id } : {}),
       });
       const offered = await this.#offer(loaded, inputs);
+      const first = loaded.spec.tasks[0]?.id;
+      if (followUp && first) offered[first] = [followUp.offer, offered[first]].filter(Boolean).join('\n\n');
       // Every run has a checkpoint from the start, so a missing one always means damage, never "new".
       await this.store.saveCheckpoint(run.id, new Crew(loaded.spec).newState(inputs, run.id, offered));
       if (request.thread) await this.store.indexThread(request.thread, run.id);
