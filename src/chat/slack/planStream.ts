@@ -43,8 +43,8 @@ export class SlackPlanStream implements LiveThread {
     this.#refusal = options.refusal;
   }
 
-  push(event: CrewEvent): void {
-    this.#plan.apply(event);
+  push(event: CrewEvent, past = false): void {
+    this.#plan.apply(event, past);
   }
 
   /** Text the model is writing, as it arrives. */
