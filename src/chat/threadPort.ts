@@ -69,6 +69,8 @@ export interface LiveThreadHooks {
  */
 export interface ThreadPort {
   readonly platform: Platform;
+  /** The status message keeps showing the plan while a live thread streams beside it (Discord). */
+  readonly statusShowsPlan?: boolean | undefined;
   postStatus(thread: ThreadRef, status: StatusContext): Promise<MessageRef>;
   updateStatus(thread: ThreadRef, message: MessageRef, status: StatusContext): Promise<void>;
   postOutput(thread: ThreadRef, output: OutputMessage): Promise<void>;

@@ -32,6 +32,8 @@ interface Tracked {
   statusTimer?: NodeJS.Timeout | undefined;
   statusDirty: boolean;
   lastStatusAt: number;
+  /** The plan as the status message last showed it (run status, each task's mark and agent). */
+  sentPlan?: string | undefined;
 }
 
 export interface ThreadReporterOptions {
@@ -226,10 +228,16 @@ export class ThreadReporter {
     const { live } = tracked;
     if (live && !options.status) {
       this.#enqueue(tracked, async () => {
-        if (tracked.live !== live || (await live.flush())) return;
-        // The platform refused to stream here: the status message shows progress from now on.
-        tracked.live = undefined;
-        await this.#sendStatus(tracked);
+        if (tracked.live !== live) return;
+        // One edit per turn: a changed plan in the status message goes first, the live text waits a turn.
+        if (this.#options.port.statusShowsPlan && planOf(tracked) !== tracked.sentPlan) await this.#sendStatus(tracked);
+        else if (!(await live.flush())) {
+          // The platform refused to stream here: the status message shows progress from now on.
+          tracked.live = undefined;
+          await this.#sendStatus(tracked);
+          return;
+        }
+        if (live.pending) this.#scheduleStatus(tracked);
       });
       return;
     }
@@ -250,6 +258,7 @@ export class ThreadReporter {
     const { port } = this.#options;
     // The view as it is when the edit goes out, so a coalesced edit shows the latest state.
     const status = { run: tracked.run, view: tracked.view, live: tracked.live !== undefined };
+    tracked.sentPlan = planOf(tracked);
     if (tracked.state.status) {
       await port.updateStatus(tracked.thread, tracked.state.status, status);
     } else {
@@ -273,6 +282,10 @@ export class ThreadReporter {
     if (this.#options.onError) this.#options.onError(error);
     else process.emitWarning(`thread reporter: ${errorMessage(error)}`);
   }
+}
+
+function planOf(tracked: Tracked): string {
+  return JSON.stringify([tracked.run.status, tracked.view.tasks.map((task) => [task.mark, task.agent])]);
 }
 
 /** "briefing: Rust" — the crew and its main input (the first it declares), as a thread's title. */

@@ -142,7 +142,7 @@ describe('the terminal session: people in the loop', () => {
     expect(output).toContain('approve [yes/no]> maybe\n  Reply "approve" (or "yes") to let Support Agent call send_email, or "deny" and why not.');
     expect(output).toContain('Result:\nCould not email: denied');
     expect(outbox).toEqual([]);
-    expect(String(h.server.requests[1]?.messages.at(-1)?.content)).toMatch(/Ada denied this call to send_email\. Reason: wrong customer/);
+    expect(String(h.server.requests[1]?.messages.at(-1)?.content)).toMatch(/Ada denied this call to send_email\. Reason: wrong customer\. Do not retry it/);
   });
 
   it('keeps a review the session left unanswered; a new session offers it and completes it', async () => {

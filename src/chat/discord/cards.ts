@@ -42,13 +42,14 @@ const STATUS_LABELS: Record<RunStatus, string> = {
 };
 
 const MARKS: Record<TaskMark, string> = { waiting: '⬜', running: '🔄', needs_input: '✋', done: '✅', skipped: '⏭️', failed: '❌' };
+const STATES: Record<TaskMark, string> = { waiting: 'pending', running: 'in progress', needs_input: 'waiting for you', done: 'done', skipped: 'skipped', failed: 'failed' };
 
 export type Row = APIActionRowComponent<APIButtonComponentWithCustomId>;
 
-/** The status message: one embed edited in place as the run moves. */
+/** The status message: the plan, one line per task with its state, in one embed edited in place as the run moves. */
 export function statusEmbed({ run, view }: StatusContext, now: number): APIEmbed {
   const lines = view.tasks.flatMap((task) => [
-    `${MARKS[task.mark]} \`${task.id}\`${task.agent ? ` — ${escapeMarkdown(task.agent)}` : ''}`,
+    `${MARKS[task.mark]} \`${task.id}\`${task.agent ? ` — ${escapeMarkdown(task.agent)}` : ''} · ${STATES[task.mark]}`,
     ...(task.plan ? [`↳ *plan: ${escapeMarkdown(planLine(task.plan))}*`] : []),
   ]);
   const running = run.status === 'running' || run.status === 'queued';
