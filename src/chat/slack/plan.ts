@@ -122,8 +122,14 @@ export class SlackPlan {
     this.#text += text;
   }
 
-  get pending(): boolean {
+  /** Anything at all is waiting, the last words included. */
+  get untaken(): boolean {
     return this.#changed.size > 0 || this.#text.length > 0;
+  }
+
+  /** Something can go out now (text that could still become a mention waits for what follows it). */
+  get pending(): boolean {
+    return this.#changed.size > 0 || this.#text.length > unsettledTail(this.#text);
   }
 
   /**
