@@ -3,6 +3,7 @@ import { CrewFileError, CrewNotFoundError } from './crews/errors.ts';
 import { MissingInputError, errorMessage } from './engine/errors.ts';
 import { createRuntime } from './runtime.ts';
 import { UsageError } from './cli/cliArgs.ts';
+import { FollowUpError } from './runs/followUp.ts';
 import { EXIT, processIo, terminalSafe, type CliIo } from './cli/io.ts';
 import { redactProcessOutput } from './cli/redactedOutput.ts';
 import { DiscordConfigError } from './chat/discord/errors.ts';
@@ -21,6 +22,7 @@ Usage:
   crewbot list [--json]                                  crews with their description and inputs
   crewbot validate [<crew|dir>...]                       check crew files; exit 2 naming every problem
   crewbot run <crew|dir> [--input key=value]... [--json] run a crew; progress on stderr
+                         [--follow-up <runId> [--reply <text>]]  follow up a completed run of the crew
                          [--detach]                      with CREWBOT_QUEUE: enqueue, print the id, return
   crewbot resume <runId> [--approve | --deny [reason] | --feedback TEXT | --answer TEXT] [--request ID] [--json]
                                                          answer a waiting run and continue it
@@ -132,6 +134,7 @@ async function isUsageProblem(error: unknown): Promise<boolean> {
     error instanceof MissingInputError ||
     error instanceof OutputFileError ||
     error instanceof InputTooLargeError ||
+    error instanceof FollowUpError ||
     error instanceof RunNotFoundError ||
     error instanceof AmbiguousRunIdError ||
     error instanceof RunStateConflictError ||
