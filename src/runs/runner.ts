@@ -28,7 +28,7 @@ import { LeaseKeeper } from './leaseKeeper.ts';
 import { NotAllowedError, RunBusyError, RunStateConflictError } from './runErrors.ts';
 import { FINISHED_STATUSES, type Requester, type RunPatch, type RunRecord, type ThreadRef } from './runRecord.ts';
 import { RunNotFoundError, type RunStore } from './runStore.ts';
-import type { RunLearning } from './runLearning.ts';
+import type { LearnedLesson, ResultRating, RunLearning } from './runLearning.ts';
 import type { TaskFeedback } from '../engine/feedback.ts';
 
 export interface KickoffRequest {
@@ -303,6 +303,35 @@ export class Runner {
     const trace = this.#tracing.answered(current, request, by, received.answer, timedOut, at);
     await this.#schedule(run.id, `answer-${request.id}`, trace);
     return true;
+  }
+
+  /**
+   * A 👍 or 👎 on a completed run's result, by someone who may answer the run. A 👎's reason may
+   * become a lesson, which the run's thread is told about.
+   */
+  async rateResult(runId: string, input: { rating: ResultRating['rating']; reason?: string | undefined; actor: Actor }): Promise<LearnedLesson | undefined> {
+    const run = await this.#getRun(runId);
+    await this.#authorize(run, input.actor, 'rate its result');
+    if (run.status !== 'completed') throw new RunStateConflictError(`Run ${runId} is ${run.status.replace('_', ' ')}; only a completed run's result can be rated.`);
+    const learning = this.#options.learning;
+    if (!learning) return undefined;
+    const lesson = await learning.rateResult(await this.#loadFor(run), run, { rating: input.rating, reason: input.reason, by: input.actor, at: Date.now() });
+    if (lesson) await this.#tellLesson(run, lesson);
+    return lesson;
+  }
+
+  /** Forgets a lesson learned in this run, for someone who may answer the run. False when there is no such lesson. */
+  async forgetLesson(runId: string, lessonId: string, actor: Actor): Promise<boolean> {
+    const run = await this.#getRun(runId);
+    await this.#authorize(run, actor, 'forget what it learned');
+    const learning = this.#options.learning;
+    return learning ? learning.forgetLesson(await this.#loadFor(run), lessonId, actor) : false;
+  }
+
+  async #tellLesson(run: RunRecord, lesson: LearnedLesson): Promise<void> {
+    const event: CrewEvent = { type: 'lesson_learned', runId: run.id, at: Date.now(), taskId: lesson.taskId, lessonId: lesson.id, lesson: lesson.text };
+    await this.store.appendEvent(run.id, event);
+    this.#notify(run, event);
   }
 
   /** Stops a run at its next step; an LLM call in flight here is aborted. */
