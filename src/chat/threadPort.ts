@@ -52,8 +52,11 @@ export interface PlanTask {
  * platform can stream one. Events go in as they come; the reporter paces the flushes.
  */
 export interface LiveThread {
-  /** Takes a run event (streamed text included) into the picture; nothing is sent until flush(). */
-  push(event: CrewEvent): void;
+  /**
+   * Takes a run event (streamed text included) into the picture; nothing is sent until flush().
+   * `past`: an event from the run's log, replayed to rebuild the picture, not news to show again.
+   */
+  push(event: CrewEvent, past?: boolean): void;
   /** Something changed since the last flush. */
   readonly pending: boolean;
   /** Sends what changed, starting a message when none is open. False: the platform refused to stream here. */

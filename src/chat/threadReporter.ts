@@ -212,7 +212,7 @@ export class ThreadReporter {
         await this.#save(tracked);
       },
     });
-    for (const event of events) tracked.live?.push(event as CrewEvent);
+    for (const event of events) tracked.live?.push(event as CrewEvent, true);
     return tracked;
   }
 
