@@ -8,13 +8,15 @@ export type ConsoleCommand =
   | { type: 'runs' }
   | { type: 'status' }
   | { type: 'again'; text: string }
+  /** `good` / `bad [what was wrong]`: 👍 / 👎 on the last result. */
+  | { type: 'rate'; rating: 'up' | 'down'; reason: string | undefined }
   | { type: 'quit' }
   /** `resume <n|id>`: a run by its number in `runs`, its id or the start of its id. */
   | { type: 'resume'; target: string | undefined }
   | { type: 'kickoff'; kickoff: KickoffText };
 
 // A Map, so a crew typed as "constructor" is a crew name and not an Object.prototype member.
-const WORDS = new Map<string, Exclude<ConsoleCommand['type'], 'kickoff' | 'empty' | 'resume' | 'again'>>([
+const WORDS = new Map<string, Exclude<ConsoleCommand['type'], 'kickoff' | 'empty' | 'resume' | 'again' | 'rate'>>([
   ['help', 'help'],
   ['?', 'help'],
   ['list', 'list'],
@@ -35,6 +37,9 @@ export function parseCommandLine(line: string, crews: readonly KickoffCrew[]): C
   if (text === '') return { type: 'empty' };
   const command = WORDS.get(text.toLowerCase());
   if (command) return { type: command };
+  if (/^(good|\+1|👍)$/i.test(text)) return { type: 'rate', rating: 'up', reason: undefined };
+  const bad = /^(?:bad|-1|👎)(?:\s+([\s\S]*))?$/i.exec(text);
+  if (bad) return { type: 'rate', rating: 'down', reason: bad[1]?.trim() || undefined };
   // `again make it shorter`: a follow-up of the last run, as a reply in its thread would be.
   const again = /^again(?:\s+([\s\S]*))?$/i.exec(text);
   if (again) return { type: 'again', text: again[1]?.trim() ?? '' };

@@ -13,6 +13,7 @@ export const HELP = `Commands:
   resume <number|id>       continue an unfinished run (its number in \`runs\`, or its id)
   status                   where the last run started here stands
   again <text>             follow up the last result: the same crew again, with that result and your text
+  good | bad [what was wrong]  rate the last result 👍 / 👎; what was wrong becomes a lesson for the crew
   ${KICKOFF_USAGE}
   <number> [...]           the crew with that number in \`list\`
   help                     this text

@@ -152,6 +152,9 @@ class Session {
       case 'again':
         await this.#again(command.text);
         return;
+      case 'rate':
+        await this.#rate(command.rating, command.reason);
+        return;
       case 'kickoff':
         await this.#kickoff(command.kickoff);
         return;
@@ -196,6 +199,19 @@ class Session {
       consoleReply(ctx),
     );
     if (result.run) await this.#follow(result.run);
+  }
+
+  /** `good` / `bad [reason]`: 👍 / 👎 on the last result; a 👎 asks what was wrong, which becomes a lesson. */
+  async #rate(rating: 'up' | 'down', given: string | undefined): Promise<void> {
+    const { ctx } = this;
+    const thread = this.#lastThread ?? (await lastRunOf(ctx))?.thread;
+    const run = thread ? await ctx.inbound.runOfThread(thread) : undefined;
+    if (!run) {
+      ctx.say('There is no result of yours to rate yet; start a crew first.');
+      return;
+    }
+    const reason = rating === 'down' ? (given ?? ((await ctx.input.ask('What was wrong? ')).trim() || undefined)) : undefined;
+    await ctx.inbound.handle({ type: 'rate', delivery: `line:${randomUUID()}`, who: ctx.actor, run: run.id, rating, ...(reason ? { reason } : {}) }, consoleReply(ctx));
   }
 
   async #follow(run: RunRecord): Promise<void> {
