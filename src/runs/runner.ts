@@ -11,7 +11,7 @@ import { allowedAnswers, answerFits, type HumanAnswer, type HumanRequest, type R
 import { parseRunState, type RunState } from '../engine/runState.ts';
 import { replayFrom } from '../engine/workingMemory.ts';
 import type { LlmClient } from '../llm/types.ts';
-import type { Redactor } from '../redactor.ts';
+import type { Redactor, StreamedRedaction } from '../redactor.ts';
 import { RunTracing } from '../telemetry/runTracing.ts';
 import type { TraceCarrier } from '../telemetry/traceCarrier.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
@@ -573,7 +573,27 @@ export class Runner {
 
   #notify(run: RunRecord, event: CrewEvent): void {
     if (this.#listeners.size === 0) return;
-    const shown = this.#options.redactor?.redactValue(event) ?? event;
+    const redactor = this.#options.redactor;
+    if (redactor && (event.type === 'llm_stream_chunk' || event.type === 'llm_call_completed' || event.type === 'llm_call_failed')) {
+      // Streamed text is redacted as a stream: a secret the model writes across two pieces is caught too.
+      const key = `${run.id}\u0000${event.taskId ?? ''}\u0000${event.agent ?? ''}`;
+      if (event.type === 'llm_stream_chunk') {
+        const stream = this.#streamRedactions.get(key) ?? redactor.streamed();
+        this.#streamRedactions.set(key, stream);
+        const chunk = stream.push(event.chunk);
+        if (chunk !== '') this.#tell(run, { ...event, chunk });
+        return;
+      }
+      const rest = this.#streamRedactions.get(key)?.end();
+      this.#streamRedactions.delete(key);
+      if (rest && event.taskId !== undefined && event.agent !== undefined) {
+        this.#tell(run, { type: 'llm_stream_chunk', runId: event.runId, at: event.at, taskId: event.taskId, agent: event.agent, chunk: rest });
+      }
+    }
+    this.#tell(run, redactor?.redactValue(event) ?? event);
+  }
+
+  #tell(run: RunRecord, shown: CrewEvent): void {
     for (const listener of this.#listeners) {
       try {
         listener(run, shown);
@@ -582,6 +602,9 @@ export class Runner {
       }
     }
   }
+
+  /** Streamed answers being redacted, per run, task and agent, until their call completes. */
+  readonly #streamRedactions = new Map<string, StreamedRedaction>();
 
   #warn(text: string): void {
     process.emitWarning(this.#options.redactor?.redact(text) ?? text);
