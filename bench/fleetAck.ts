@@ -1,0 +1,171 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LogLevel } from '@slack/bolt';
+import { createClient } from '@keyv/redis';
+import { answerPolicyOf } from '../src/chat/inbound/accessPolicy.ts';
+import { createSlackAccess, startSlack } from '../src/chat/slack/index.ts';
+import { loadConfig } from '../src/config.ts';
+import { BullRunQueue } from '../src/runs/bullRunQueue.ts';
+import { createRuntime } from '../src/runtime.ts';
+import { percentiles, Remote, type Percentiles } from './slackAck.ts';
+
+/**
+ * A fleet under a burst: 200 `/crew` commands fired at once, on fresh connections, at a Slack front
+ * end (Bolt's real HTTP receiver, `CREWBOT_QUEUE` set, so it only acknowledges, claims and enqueues)
+ * with 2 `crewbot worker` processes on BullMQ and a Redis run store; each run is the 2-task
+ * `briefing` crew at 300 ms per LLM call, posting into its Slack thread from the workers. With
+ * `--kill`, one worker is killed with -9 once half the runs are done: every run must still
+ * complete; prompts the scripted model answered twice and thread messages posted twice are counted,
+ * and the time from the kill to the last run finishing is measured.
+ *
+ *   node bin/run-ts.js bench/fleetAck.ts [--kill]
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const REDIS = 'redis://127.0.0.1:6379';
+const SECRET = 'bench-signing-secret';
+const LEASE_TTL_MS = 5_000;
+/** Slack messages per clean run: the front end's root message, the workers' status message and result. */
+const CLEAN_POSTS_PER_RUN = 3;
+
+export interface FleetAckResult {
+  commands: number;
+  ack: Percentiles;
+  /** Inside the front end: request reaching the HTTP server → acknowledgement written. */
+  inside: Percentiles;
+  completed: number;
+  llmCalls: number;
+  /** Prompts the model answered (response finished) more than once, and how many extra answers. */
+  answeredTwice: number;
+  /** LLM calls in flight when the worker was killed: cut off, so done again by design. */
+  inFlightAtKill: number;
+  /** Thread posts beyond a clean run's, and threads that have any. */
+  extraPosts: number;
+  threadsWithExtraPosts: number;
+  killToLastMs?: number | undefined;
+}
+
+export async function fleetAck(options: { commands?: number; kill?: boolean } = {}): Promise<FleetAckResult> {
+  const commands = options.commands ?? 200;
+  const services = new Remote('services');
+  const sender = new Remote('sender');
+  const { slackApiUrl, openaiUrl } = await services.ready;
+  await sender.ready;
+  const space = `crewbot-fleet-ack-${randomBytes(4).toString('hex')}`;
+  const env: Record<string, string> = {
+    OPENAI_BASE_URL: openaiUrl,
+    OPENAI_API_KEY: 'sk-bench',
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_API_URL: slackApiUrl,
+    CREWBOT_CREWS_DIR: path.resolve(ROOT, 'test/fixtures/slack-crews'),
+    CREWBOT_STORE: `${REDIS}?namespace=${space}`,
+    CREWBOT_QUEUE: `${REDIS}?prefix=${space}-q`,
+    CREWBOT_LEASE_TTL_MS: String(LEASE_TTL_MS),
+  };
+  const workers = [startWorker(env), startWorker(env)];
+  await Promise.all(workers.map(ready));
+  const config = loadConfig({ ...env, SLACK_SIGNING_SECRET: SECRET, PORT: '0' }, { dotenv: false });
+  const runtime = createRuntime(config);
+  const access = createSlackAccess(runtime);
+  const { runner, store, close } = await runtime.openRunner({ answerPolicy: answerPolicyOf([access]) });
+  const surface = await startSlack({ config, runtime, runner, access, statusEveryMs: 1_000, logLevel: LogLevel.ERROR });
+  const url = `http://127.0.0.1:${surface.port}/slack/events`;
+  const inside: number[] = [];
+  surface.server?.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    const arrived = performance.now();
+    response.once('finish', () => inside.push(performance.now() - arrived));
+  });
+  try {
+    await sender.fire(url, 1, 'help'); // the crews loaded once
+    inside.length = 0;
+    const deliveries = await sender.fire(url, commands, 'briefing Rust-{i} audience=devs');
+    if (deliveries.some((delivery) => delivery.status !== 200)) throw new Error('a command was not acknowledged with 200');
+    let killedAt: number | undefined;
+    let completed = 0;
+    for (;;) {
+      completed = (await store.listRuns({ status: ['completed'], limit: commands + 10 })).length;
+      if (options.kill && killedAt === undefined && completed >= commands / 2) {
+        workers[0]!.kill('SIGKILL');
+        killedAt = Date.now();
+      }
+      if (completed >= commands) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const finishedAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 2_000)); // last status edits and results land
+    const paid = await services.paid();
+    const answers = new Map<string, number>();
+    for (const call of paid.llmCalls) if (call.finishedAt !== undefined) answers.set(call.prompt, (answers.get(call.prompt) ?? 0) + 1);
+    const perThread = new Map<string, number>();
+    for (const post of paid.threadPosts) {
+      const thread = `${post.channel}:${post.threadTs ?? 'root'}`;
+      if (post.threadTs) perThread.set(thread, (perThread.get(thread) ?? 0) + 1);
+    }
+    // The root message is posted at the channel level; the thread holds the other clean posts.
+    const extra = [...perThread.values()].map((count) => Math.max(0, count - (CLEAN_POSTS_PER_RUN - 1)));
+    return {
+      commands,
+      ack: percentiles(deliveries.map((delivery) => delivery.ms)),
+      inside: percentiles(inside),
+      completed,
+      llmCalls: paid.llmCalls.length,
+      answeredTwice: [...answers.values()].reduce((sum, count) => sum + Math.max(0, count - 1), 0),
+      inFlightAtKill:
+        killedAt === undefined ? 0 : paid.llmCalls.filter((call) => call.startedAt <= killedAt! && (call.finishedAt ?? Infinity) >= killedAt! - 50).length,
+      extraPosts: extra.reduce((sum, count) => sum + count, 0),
+      threadsWithExtraPosts: extra.filter((count) => count > 0).length,
+      killToLastMs: killedAt === undefined ? undefined : finishedAt - killedAt,
+    };
+  } finally {
+    await surface.stop();
+    await runner.shutdown();
+    for (const worker of workers) worker.kill('SIGTERM');
+    await Promise.all(workers.map((worker) => (worker.exitCode !== null || worker.signalCode ? undefined : new Promise((resolve) => worker.once('exit', resolve)))));
+    await close();
+    const queue = new BullRunQueue(env.CREWBOT_QUEUE!);
+    await queue.obliterate().catch(() => undefined);
+    await queue.close();
+    const admin = createClient({ url: REDIS });
+    await admin.connect();
+    for await (const keys of admin.scanIterator({ MATCH: `${space}*`, COUNT: 1000 })) if (keys.length) await admin.del(keys);
+    await admin.close();
+    await services.close();
+    await sender.close();
+  }
+}
+
+function startWorker(env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [path.join(ROOT, 'bin', 'crewbot.js'), 'worker', '--concurrency', '8'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+async function ready(child: ChildProcess): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    let text = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes('crewbot worker: advancing')) resolve();
+    });
+    child.once('exit', () => reject(new Error(`worker exited:\n${text}`)));
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const kill = process.argv.includes('--kill');
+  const r = await fleetAck({ kill });
+  const line = (label: string, p: Percentiles, digits = 0) => console.log(`  ${label}: p50 ${p.p50.toFixed(digits)} ms, p99 ${p.p99.toFixed(digits)} ms, max ${p.max.toFixed(digits)} ms`);
+  console.log(`fleet: ${r.commands} /crew at once, front end + 2 workers on BullMQ/Redis${kill ? ', one worker killed -9 at half' : ''}`);
+  line('acknowledgement on fresh connections (target p99 < 300 ms)', r.ack);
+  line('inside the front end', r.inside, 1);
+  console.log(`  runs completed ${r.completed}/${r.commands}; LLM calls ${r.llmCalls} (clean ${2 * r.commands})`);
+  console.log(`  prompts answered twice: ${r.answeredTwice} (calls in flight at the kill: ${r.inFlightAtKill})`);
+  console.log(`  thread posts beyond a clean run: ${r.extraPosts} in ${r.threadsWithExtraPosts} thread(s)`);
+  if (r.killToLastMs !== undefined) console.log(`  kill → last run finished: ${(r.killToLastMs / 1000).toFixed(1)} s (lease ${LEASE_TTL_MS / 1000} s)`);
+  process.exit(0);
+}
