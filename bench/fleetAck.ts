@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LogLevel } from '@slack/bolt';
@@ -28,23 +29,25 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REDIS = 'redis://127.0.0.1:6379';
 const SECRET = 'bench-signing-secret';
 const LEASE_TTL_MS = 5_000;
-/** Slack messages per clean run: the front end's root message, the workers' status message and result. */
-const CLEAN_POSTS_PER_RUN = 3;
 
 export interface FleetAckResult {
   commands: number;
   ack: Percentiles;
   /** Inside the front end: request reaching the HTTP server → acknowledgement written. */
   inside: Percentiles;
+  /** The front end's event-loop delay during the burst (ms): how long a new connection could wait to be read. */
+  loopDelay: { p99: number; max: number };
   completed: number;
   llmCalls: number;
   /** Prompts the model answered (response finished) more than once, and how many extra answers. */
   answeredTwice: number;
   /** LLM calls in flight when the worker was killed: cut off, so done again by design. */
   inFlightAtKill: number;
-  /** Thread posts beyond a clean run's, and threads that have any. */
-  extraPosts: number;
-  threadsWithExtraPosts: number;
+  /** Messages whose text was already posted in the same thread, and threads that have any. */
+  repeatedPosts: number;
+  threadsWithRepeats: number;
+  /** How many threads got how many messages (a takeover may post a fresh status message). */
+  postsPerThread: Record<string, number>;
   killToLastMs?: number | undefined;
 }
 
@@ -81,7 +84,10 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
   try {
     await sender.fire(url, 1, 'help'); // the crews loaded once
     inside.length = 0;
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     const deliveries = await sender.fire(url, commands, 'briefing Rust-{i} audience=devs');
+    loop.disable();
     if (deliveries.some((delivery) => delivery.status !== 200)) throw new Error('a command was not acknowledged with 200');
     let killedAt: number | undefined;
     let completed = 0;
@@ -99,24 +105,29 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
     const paid = await services.paid();
     const answers = new Map<string, number>();
     for (const call of paid.llmCalls) if (call.finishedAt !== undefined) answers.set(call.prompt, (answers.get(call.prompt) ?? 0) + 1);
-    const perThread = new Map<string, number>();
+    // Per thread: how many messages, and texts posted more than once (a step's message repeated).
+    const perThread = new Map<string, string[]>();
     for (const post of paid.threadPosts) {
-      const thread = `${post.channel}:${post.threadTs ?? 'root'}`;
-      if (post.threadTs) perThread.set(thread, (perThread.get(thread) ?? 0) + 1);
+      if (!post.threadTs) continue;
+      const thread = `${post.channel}:${post.threadTs}`;
+      perThread.set(thread, [...(perThread.get(thread) ?? []), post.text]);
     }
-    // The root message is posted at the channel level; the thread holds the other clean posts.
-    const extra = [...perThread.values()].map((count) => Math.max(0, count - (CLEAN_POSTS_PER_RUN - 1)));
+    const repeated = [...perThread.values()].map((texts) => texts.length - new Set(texts).size);
+    const postsPerThread: Record<string, number> = {};
+    for (const texts of perThread.values()) postsPerThread[texts.length] = (postsPerThread[texts.length] ?? 0) + 1;
     return {
       commands,
       ack: percentiles(deliveries.map((delivery) => delivery.ms)),
       inside: percentiles(inside),
+      loopDelay: { p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
       completed,
       llmCalls: paid.llmCalls.length,
       answeredTwice: [...answers.values()].reduce((sum, count) => sum + Math.max(0, count - 1), 0),
       inFlightAtKill:
         killedAt === undefined ? 0 : paid.llmCalls.filter((call) => call.startedAt <= killedAt! && (call.finishedAt ?? Infinity) >= killedAt! - 50).length,
-      extraPosts: extra.reduce((sum, count) => sum + count, 0),
-      threadsWithExtraPosts: extra.filter((count) => count > 0).length,
+      repeatedPosts: repeated.reduce((sum, count) => sum + count, 0),
+      threadsWithRepeats: repeated.filter((count) => count > 0).length,
+      postsPerThread,
       killToLastMs: killedAt === undefined ? undefined : finishedAt - killedAt,
     };
   } finally {
@@ -163,9 +174,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   console.log(`fleet: ${r.commands} /crew at once, front end + 2 workers on BullMQ/Redis${kill ? ', one worker killed -9 at half' : ''}`);
   line('acknowledgement on fresh connections (target p99 < 300 ms)', r.ack);
   line('inside the front end', r.inside, 1);
+  console.log(`  front end event-loop delay during the burst: p99 ${r.loopDelay.p99.toFixed(0)} ms, max ${r.loopDelay.max.toFixed(0)} ms`);
   console.log(`  runs completed ${r.completed}/${r.commands}; LLM calls ${r.llmCalls} (clean ${2 * r.commands})`);
   console.log(`  prompts answered twice: ${r.answeredTwice} (calls in flight at the kill: ${r.inFlightAtKill})`);
-  console.log(`  thread posts beyond a clean run: ${r.extraPosts} in ${r.threadsWithExtraPosts} thread(s)`);
+  console.log(`  thread messages posted twice (same text, same thread): ${r.repeatedPosts} in ${r.threadsWithRepeats} thread(s); threads by message count: ${JSON.stringify(r.postsPerThread)}`);
   if (r.killToLastMs !== undefined) console.log(`  kill → last run finished: ${(r.killToLastMs / 1000).toFixed(1)} s (lease ${LEASE_TTL_MS / 1000} s)`);
   process.exit(0);
 }

@@ -185,7 +185,8 @@ async function serveRemote(role: Role): Promise<void> {
   const port = parentPort!;
   const slackApi = role === 'services' ? await startFakeSlackApi() : undefined;
   const openai = role === 'services' ? await startScriptedOpenAI() : undefined;
-  openai?.setDefault({ content: 'Done: five findings, then a short briefing.', delayMs: 300 });
+  // The reply names the request it answers, so each run's prompts differ and a prompt answered twice shows.
+  openai?.setDefault((request) => ({ content: `Done: five findings, then a short briefing (${request.lastUser.slice(0, 40)}).`, delayMs: 300 }));
   port.postMessage({ ready: { slackApiUrl: slackApi?.url ?? '', openaiUrl: openai?.url ?? '' } } satisfies FromRemote);
   port.on('message', (message: ToRemote) => {
     void (async () => {
@@ -198,7 +199,7 @@ async function serveRemote(role: Role): Promise<void> {
         port.postMessage({ fired: fired.map(({ status, ms }) => ({ status, ms })) } satisfies FromRemote);
       } else if ('paid' in message) {
         const llmCalls = (openai?.requests ?? []).map((request) => ({
-          prompt: `${request.system}\n${request.lastUser}`,
+          prompt: JSON.stringify(request.messages),
           startedAt: request.startedAt,
           finishedAt: request.finishedAt,
         }));
