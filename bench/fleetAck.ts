@@ -12,6 +12,7 @@ import { loadConfig } from '../src/config.ts';
 import { BullRunQueue } from '../src/runs/bullRunQueue.ts';
 import { createRuntime } from '../src/runtime.ts';
 import { percentiles, Remote, type Percentiles } from './slackAck.ts';
+import { lastOneFinished, runsHeldBy } from './takeovers.ts';
 
 /**
  * A fleet under a burst: 200 `/crew` commands fired at once, on fresh connections, at a Slack front
@@ -49,6 +50,9 @@ export interface FleetAckResult {
   /** How many threads got how many messages (a takeover may post a fresh status message). */
   postsPerThread: Record<string, number>;
   killToLastMs?: number | undefined;
+  /** Runs the killed worker held, and the time from the kill until the last of them finished. */
+  takenOver: number;
+  killToLastTakenOverMs?: number | undefined;
 }
 
 export async function fleetAck(options: { commands?: number; kill?: boolean } = {}): Promise<FleetAckResult> {
@@ -90,12 +94,16 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
     loop.disable();
     if (deliveries.some((delivery) => delivery.status !== 200)) throw new Error('a command was not acknowledged with 200');
     let killedAt: number | undefined;
+    let takenOver: Promise<number> | undefined;
+    let orphans: string[] = [];
     let completed = 0;
     for (;;) {
       completed = (await store.listRuns({ status: ['completed'], limit: commands + 10 })).length;
       if (options.kill && killedAt === undefined && completed >= commands / 2) {
         workers[0]!.kill('SIGKILL');
         killedAt = Date.now();
+        orphans = await runsHeldBy(store, workers[0]!.pid!);
+        takenOver = lastOneFinished(store, orphans);
       }
       if (completed >= commands) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -129,6 +137,8 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
       threadsWithRepeats: repeated.filter((count) => count > 0).length,
       postsPerThread,
       killToLastMs: killedAt === undefined ? undefined : finishedAt - killedAt,
+      takenOver: orphans.length,
+      killToLastTakenOverMs: takenOver && killedAt !== undefined ? (await takenOver) - killedAt : undefined,
     };
   } finally {
     await surface.stop();
@@ -178,6 +188,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   console.log(`  runs completed ${r.completed}/${r.commands}; LLM calls ${r.llmCalls} (clean ${2 * r.commands})`);
   console.log(`  prompts answered twice: ${r.answeredTwice} (calls in flight at the kill: ${r.inFlightAtKill})`);
   console.log(`  thread messages posted twice (same text, same thread): ${r.repeatedPosts} in ${r.threadsWithRepeats} thread(s); threads by message count: ${JSON.stringify(r.postsPerThread)}`);
-  if (r.killToLastMs !== undefined) console.log(`  kill → last run finished: ${(r.killToLastMs / 1000).toFixed(1)} s (lease ${LEASE_TTL_MS / 1000} s)`);
+  if (r.killToLastMs !== undefined) {
+    console.log(
+      `  kill → last taken-over run (${r.takenOver} held by the killed worker) finished: ${((r.killToLastTakenOverMs ?? NaN) / 1000).toFixed(1)} s; ` +
+        `kill → last run of all finished: ${(r.killToLastMs / 1000).toFixed(1)} s (lease ${LEASE_TTL_MS / 1000} s)`,
+    );
+  }
   process.exit(0);
 }
