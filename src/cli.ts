@@ -3,6 +3,7 @@ import { CrewFileError, CrewNotFoundError } from './crews/errors.ts';
 import { MissingInputError, errorMessage } from './engine/errors.ts';
 import { createRuntime } from './runtime.ts';
 import { UsageError } from './cli/cliArgs.ts';
+import { FollowUpError } from './runs/followUp.ts';
 import { EXIT, processIo, terminalSafe, type CliIo } from './cli/io.ts';
 import { redactProcessOutput } from './cli/redactedOutput.ts';
 import { DiscordConfigError } from './chat/discord/errors.ts';
@@ -13,7 +14,6 @@ import { RunStateConflictError } from './runs/runErrors.ts';
 import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
 import { PriceFileError } from './llm/prices.ts';
 import { LlmNotConfiguredError } from './llm/errors.ts';
-import { AmbiguousRunIdError } from './runs/runLookup.ts';
 
 const HELP = `crewbot — run crews of LLM agents
 
@@ -21,6 +21,7 @@ Usage:
   crewbot list [--json]                                  crews with their description and inputs
   crewbot validate [<crew|dir>...]                       check crew files; exit 2 naming every problem
   crewbot run <crew|dir> [--input key=value]... [--json] run a crew; progress on stderr
+                         [--follow-up <runId> [--reply <text>]]  follow up a completed run of the crew
                          [--detach]                      with CREWBOT_QUEUE: enqueue, print the id, return
   crewbot resume <runId> [--approve | --deny [reason] | --feedback TEXT | --answer TEXT] [--request ID] [--json]
                                                          answer a waiting run and continue it
@@ -123,7 +124,11 @@ function withInputFlags(error: MissingInputError): string {
 
 async function isUsageProblem(error: unknown): Promise<boolean> {
   // Imported only when something went wrong: the store's modules are not loaded by commands that never open it.
-  const [{ RunStoreUrlError }, { RunNotFoundError }] = await Promise.all([import('./runs/openRunStore.ts'), import('./runs/runStore.ts')]);
+  const [{ RunStoreUrlError }, { RunNotFoundError }, { AmbiguousRunIdError }] = await Promise.all([
+    import('./runs/openRunStore.ts'),
+    import('./runs/runStore.ts'),
+    import('./runs/runLookup.ts'),
+  ]);
   return (
     error instanceof UsageError ||
     error instanceof ConfigError ||
@@ -132,6 +137,7 @@ async function isUsageProblem(error: unknown): Promise<boolean> {
     error instanceof MissingInputError ||
     error instanceof OutputFileError ||
     error instanceof InputTooLargeError ||
+    error instanceof FollowUpError ||
     error instanceof RunNotFoundError ||
     error instanceof AmbiguousRunIdError ||
     error instanceof RunStateConflictError ||

@@ -71,6 +71,32 @@ export function parseKickoffText(text: string, crews: readonly KickoffCrew[]): K
   return { crew: crew.name, inputs, missing };
 }
 
+/**
+ * A reply that follows up a finished run: `key=value` for one of the crew's inputs overrides it;
+ * everything else (other `a=b` included) is the request, as typed.
+ */
+export function readFollowUpText(text: string, crew: KickoffCrew): { request: string; inputs: Record<string, string> } {
+  const inputs: Record<string, string> = {};
+  const words: string[] = [];
+  for (const token of tokenizeLoosely(text)) {
+    if (token.pair && Object.hasOwn(crew.inputs, token.pair.key) && token.pair.value.trim() !== '') inputs[token.pair.key] = token.pair.value;
+    else words.push(token.raw);
+  }
+  return { request: words.join(' ').trim(), inputs };
+}
+
+/** Tokens with their text as typed; an unclosed quote is just a character in a reply. */
+function tokenizeLoosely(text: string): Array<{ raw: string; pair?: { key: string; value: string } | undefined }> {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(text);
+  } catch (error) {
+    if (!(error instanceof KickoffTextError)) throw error;
+    return text.split(/\s+/).filter(Boolean).map((raw) => ({ raw }));
+  }
+  return tokens.map((token) => ({ raw: token.value, pair: token.pair }));
+}
+
 /** `research_writer has no input "audiance" (did you mean audience?).`: the same words on every surface. */
 export function noSuchInput(crew: KickoffCrew, key: string): string {
   return `${crew.name} has no input "${key}"${didYouMean(key, Object.keys(crew.inputs))}.`;
@@ -96,7 +122,7 @@ export function needsValue(input: InputSpec): boolean {
 
 function findCrew(name: string, crews: readonly KickoffCrew[]): KickoffCrew {
   const found = crews.find((crew) => crew.name === name) ?? crews.find((crew) => crew.name.toLowerCase() === name.toLowerCase());
-  if (!found) throw new KickoffTextError(`No crew "${name}". ${crewChoices(crews)}`);
+  if (!found) throw new KickoffTextError(`No crew "${name}"${didYouMean(name, crews.map((crew) => crew.name))}. ${crewChoices(crews)}`);
   return found;
 }
 

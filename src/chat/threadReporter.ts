@@ -32,6 +32,8 @@ interface Tracked {
   statusTimer?: NodeJS.Timeout | undefined;
   statusDirty: boolean;
   lastStatusAt: number;
+  /** The plan as the status message last showed it (run status, each task's mark and agent). */
+  sentPlan?: string | undefined;
 }
 
 export interface ThreadReporterOptions {
@@ -111,8 +113,14 @@ export class ThreadReporter {
         this.#sendStatusNow(tracked, { status: true });
         // The result says when tools failed on the way, not only the status above it.
         this.#enqueue(tracked, () => port.postOutput(thread, { title: withToolFailures(event.crew, tracked.view), markdown: event.output, final: true }));
+        this.#enqueue(tracked, () => port.postRating?.(thread, event.runId) ?? Promise.resolve());
         this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
         return;
+      case 'lesson_learned': {
+        const lesson = { runId: event.runId, lessonId: event.lessonId, text: event.lesson };
+        this.#enqueue(tracked, () => port.postLesson?.(thread, lesson) ?? port.postNotice(thread, `crewbot will remember: ${lesson.text}`));
+        return;
+      }
       case 'crew_kickoff_failed':
         this.#endLive(tracked);
         this.#sendStatusNow(tracked, { status: true });
@@ -204,7 +212,7 @@ export class ThreadReporter {
         await this.#save(tracked);
       },
     });
-    for (const event of events) tracked.live?.push(event as CrewEvent);
+    for (const event of events) tracked.live?.push(event as CrewEvent, true);
     return tracked;
   }
 
@@ -226,10 +234,16 @@ export class ThreadReporter {
     const { live } = tracked;
     if (live && !options.status) {
       this.#enqueue(tracked, async () => {
-        if (tracked.live !== live || (await live.flush())) return;
-        // The platform refused to stream here: the status message shows progress from now on.
-        tracked.live = undefined;
-        await this.#sendStatus(tracked);
+        if (tracked.live !== live) return;
+        // One edit per turn: a changed plan in the status message goes first, the live text waits a turn.
+        if (this.#options.port.statusShowsPlan && planOf(tracked) !== tracked.sentPlan) await this.#sendStatus(tracked);
+        else if (!(await live.flush())) {
+          // The platform refused to stream here: the status message shows progress from now on.
+          tracked.live = undefined;
+          await this.#sendStatus(tracked);
+          return;
+        }
+        if (live.pending) this.#scheduleStatus(tracked);
       });
       return;
     }
@@ -250,6 +264,7 @@ export class ThreadReporter {
     const { port } = this.#options;
     // The view as it is when the edit goes out, so a coalesced edit shows the latest state.
     const status = { run: tracked.run, view: tracked.view, live: tracked.live !== undefined };
+    tracked.sentPlan = planOf(tracked);
     if (tracked.state.status) {
       await port.updateStatus(tracked.thread, tracked.state.status, status);
     } else {
@@ -273,6 +288,10 @@ export class ThreadReporter {
     if (this.#options.onError) this.#options.onError(error);
     else process.emitWarning(`thread reporter: ${errorMessage(error)}`);
   }
+}
+
+function planOf(tracked: Tracked): string {
+  return JSON.stringify([tracked.run.status, tracked.view.tasks.map((task) => [task.mark, task.agent])]);
 }
 
 /** "briefing: Rust" — the crew and its main input (the first it declares), as a thread's title. */

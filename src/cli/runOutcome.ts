@@ -1,3 +1,4 @@
+import { interpolate } from '../engine/interpolate.ts';
 import { parseRunState } from '../engine/runState.ts';
 import type { HumanRequest } from '../engine/humanRequest.ts';
 import type { Runner } from '../runs/runner.ts';
@@ -120,7 +121,9 @@ export async function resultJson(runner: Runner, loaded: LoadedCrew, run: RunRec
   const tasks = loaded.spec.tasks.map((task) => {
     const taskState = state?.tasks[task.id];
     const agentId = taskState?.agent ?? task.agent;
-    const agent = taskState?.output?.agent ?? loaded.spec.agents.find((candidate) => candidate.id === agentId)?.role ?? null;
+    const role = loaded.spec.agents.find((candidate) => candidate.id === agentId)?.role;
+    // A task that never finished has no output naming its agent: the role as the run filled it in.
+    const agent = taskState?.output?.agent ?? (role === undefined ? null : interpolate(role, state?.inputs ?? run.inputs));
     const spent = state?.usageByTask[task.id];
     return { id: task.id, agent, status: taskState?.status ?? 'pending', output: taskState?.output?.raw ?? null, costUsd: spent ? costUsdJson(spent) : 0 };
   });

@@ -162,7 +162,8 @@ async function runOneTool(
       arguments: call.arguments,
     });
     if (answer.type === 'deny') {
-      const why = answer.reason ? ` Reason: ${answer.reason}` : '';
+      // The reason is a person's words, often without a full stop; the sentence after it needs one.
+      const why = answer.reason ? ` Reason: ${sentence(answer.reason)}` : '';
       const error = `${by.name ?? by.userId} denied this call to ${tool.name}.${why} Do not retry it with the same arguments; continue without it or ask for guidance.`;
       ctx.emit({ type: 'tool_usage_error', taskId, agent, tool: call.name, error, denied: true });
       return `Error: ${error}`;
@@ -203,4 +204,10 @@ async function runOneTool(
 function capToolResult(output: string): string {
   if (output.length <= MAX_TOOL_RESULT_CHARS) return output;
   return `${output.slice(0, MAX_TOOL_RESULT_CHARS)}\n[tool output truncated at ${MAX_TOOL_RESULT_CHARS} characters]`;
+}
+
+/** Text ending as a sentence does: a full stop unless it already ends with one, ? or !. */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?…]["')\]]*$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }

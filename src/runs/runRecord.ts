@@ -44,6 +44,8 @@ export const RunRecordSchema = z.object({
   error: z.string().optional(),
   usage: RunUsageSchema,
   pending: z.array(PendingRequestSchema),
+  /** The completed run this one follows up (a reply in its thread, `--follow-up`). */
+  followUpOf: z.string().optional(),
   /** W3C trace context of the kickoff: every pass over the run, wherever it runs, joins this trace. */
   trace: TraceCarrierSchema.optional(),
   /** Bumped by every update, so a reader can tell whether the record changed under it. */

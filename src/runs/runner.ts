@@ -11,13 +11,14 @@ import { allowedAnswers, answerFits, type HumanAnswer, type HumanRequest, type R
 import { parseRunState, type RunState } from '../engine/runState.ts';
 import { replayFrom } from '../engine/workingMemory.ts';
 import type { LlmClient } from '../llm/types.ts';
-import type { Redactor } from '../redactor.ts';
+import type { Redactor, StreamedRedaction } from '../redactor.ts';
 import { RunTracing } from '../telemetry/runTracing.ts';
 import type { TraceCarrier } from '../telemetry/traceCarrier.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
 import { applyInbox, postAnswer } from './answerInbox.ts';
 import { storedEvent } from './eventLog.ts';
 import { EventWriter } from './eventWriter.ts';
+import { followUpOffer, type FollowUpRequest } from './followUp.ts';
 import { checkInputSizes, DEFAULT_INPUT_LIMITS, type InputLimits } from './inputLimits.ts';
 import { pickRequest } from './pendingRequest.ts';
 import { RunQueue } from './runQueue.ts';
@@ -27,7 +28,7 @@ import { LeaseKeeper } from './leaseKeeper.ts';
 import { NotAllowedError, RunBusyError, RunStateConflictError } from './runErrors.ts';
 import { FINISHED_STATUSES, type Requester, type RunPatch, type RunRecord, type ThreadRef } from './runRecord.ts';
 import { RunNotFoundError, type RunStore } from './runStore.ts';
-import type { RunLearning } from './runLearning.ts';
+import type { LearnedLesson, ResultRating, RunLearning } from './runLearning.ts';
 import type { TaskFeedback } from '../engine/feedback.ts';
 
 export interface KickoffRequest {
@@ -39,6 +40,8 @@ export interface KickoffRequest {
   idempotencyKey?: string | undefined;
   /** The run's id, when the caller derives it (a trigger answers a repeated delivery with the first run's id). */
   runId?: string | undefined;
+  /** Follows up a completed run of the same crew: its inputs, result and this text are offered to the first task. */
+  followUp?: FollowUpRequest | undefined;
 }
 
 export interface RunnerOptions {
@@ -130,6 +133,8 @@ export class Runner {
     const loaded = await this.#options.loadCrew(request.crew);
     // Inputs are checked before anything is stored, so bad input starts nothing.
     const inputs = new Crew(loaded.spec).resolveInputs(request.inputs);
+    // Read before the key is claimed, so a follow-up of a run that cannot be followed up keeps nothing.
+    const followUp = request.followUp ? await followUpOffer(this.store, loaded.spec.name, request.followUp) : undefined;
     if (request.idempotencyKey && !(await this.store.claimIdempotencyKey(`kickoff:${request.idempotencyKey}`, IDEMPOTENCY_TTL_MS))) {
       return undefined;
     }
@@ -146,8 +151,11 @@ export class Runner {
         requester: request.requester,
         ...(request.thread ? { thread: request.thread } : {}),
         ...(span.carrier ? { trace: span.carrier } : {}),
+        ...(followUp ? { followUpOf: followUp.earlier.id } : {}),
       });
       const offered = await this.#offer(loaded, inputs);
+      const first = loaded.spec.tasks[0]?.id;
+      if (followUp && first) offered[first] = [followUp.offer, offered[first]].filter(Boolean).join('\n\n');
       // Every run has a checkpoint from the start, so a missing one always means damage, never "new".
       await this.store.saveCheckpoint(run.id, new Crew(loaded.spec).newState(inputs, run.id, offered));
       if (request.thread) await this.store.indexThread(request.thread, run.id);
@@ -295,6 +303,35 @@ export class Runner {
     const trace = this.#tracing.answered(current, request, by, received.answer, timedOut, at);
     await this.#schedule(run.id, `answer-${request.id}`, trace);
     return true;
+  }
+
+  /**
+   * A 👍 or 👎 on a completed run's result, by someone who may answer the run. A 👎's reason may
+   * become a lesson, which the run's thread is told about.
+   */
+  async rateResult(runId: string, input: { rating: ResultRating['rating']; reason?: string | undefined; actor: Actor }): Promise<LearnedLesson | undefined> {
+    const run = await this.#getRun(runId);
+    await this.#authorize(run, input.actor, 'rate its result');
+    if (run.status !== 'completed') throw new RunStateConflictError(`Run ${runId} is ${run.status.replace('_', ' ')}; only a completed run's result can be rated.`);
+    const learning = this.#options.learning;
+    if (!learning) return undefined;
+    const lesson = await learning.rateResult(await this.#loadFor(run), run, { rating: input.rating, reason: input.reason, by: input.actor, at: Date.now() });
+    if (lesson) await this.#tellLesson(run, lesson);
+    return lesson;
+  }
+
+  /** Forgets a lesson learned in this run, for someone who may answer the run. False when there is no such lesson. */
+  async forgetLesson(runId: string, lessonId: string, actor: Actor): Promise<boolean> {
+    const run = await this.#getRun(runId);
+    await this.#authorize(run, actor, 'forget what it learned');
+    const learning = this.#options.learning;
+    return learning ? learning.forgetLesson(await this.#loadFor(run), lessonId, actor) : false;
+  }
+
+  async #tellLesson(run: RunRecord, lesson: LearnedLesson): Promise<void> {
+    const event: CrewEvent = { type: 'lesson_learned', runId: run.id, at: Date.now(), taskId: lesson.taskId, lessonId: lesson.id, lesson: lesson.text };
+    await this.store.appendEvent(run.id, event);
+    this.#notify(run, event);
   }
 
   /** Stops a run at its next step; an LLM call in flight here is aborted. */
@@ -536,7 +573,27 @@ export class Runner {
 
   #notify(run: RunRecord, event: CrewEvent): void {
     if (this.#listeners.size === 0) return;
-    const shown = this.#options.redactor?.redactValue(event) ?? event;
+    const redactor = this.#options.redactor;
+    if (redactor && (event.type === 'llm_stream_chunk' || event.type === 'llm_call_completed' || event.type === 'llm_call_failed')) {
+      // Streamed text is redacted as a stream: a secret the model writes across two pieces is caught too.
+      const key = `${run.id}\u0000${event.taskId ?? ''}\u0000${event.agent ?? ''}`;
+      if (event.type === 'llm_stream_chunk') {
+        const stream = this.#streamRedactions.get(key) ?? redactor.streamed();
+        this.#streamRedactions.set(key, stream);
+        const chunk = stream.push(event.chunk);
+        if (chunk !== '') this.#tell(run, { ...event, chunk });
+        return;
+      }
+      const rest = this.#streamRedactions.get(key)?.end();
+      this.#streamRedactions.delete(key);
+      if (rest && event.taskId !== undefined && event.agent !== undefined) {
+        this.#tell(run, { type: 'llm_stream_chunk', runId: event.runId, at: event.at, taskId: event.taskId, agent: event.agent, chunk: rest });
+      }
+    }
+    this.#tell(run, redactor?.redactValue(event) ?? event);
+  }
+
+  #tell(run: RunRecord, shown: CrewEvent): void {
     for (const listener of this.#listeners) {
       try {
         listener(run, shown);
@@ -545,6 +602,9 @@ export class Runner {
       }
     }
   }
+
+  /** Streamed answers being redacted, per run, task and agent, until their call completes. */
+  readonly #streamRedactions = new Map<string, StreamedRedaction>();
 
   #warn(text: string): void {
     process.emitWarning(this.#options.redactor?.redact(text) ?? text);

@@ -35,6 +35,22 @@ describe('the terminal session: starting crews', () => {
     expect(run?.thread?.id).toMatch(/^console:/);
   });
 
+  it('follows up a result with `again <text>`: the same crew again in the same thread, offered the result and the text; `status` shows it', async () => {
+    h.server.enqueue({ content: 'Hello, Ada!' }, { content: 'Hello, Ada! — crewbot' }, { content: 'Hello again, Bo!' }, { content: 'Hello again, Bo! — crewbot' });
+    const { output } = await runSession(consoleRunner(h), CLI_CREWS, ['greeter name=Ada', 'again make it warmer name=Bo', 'status', 'quit']);
+    expect(output).toContain('Result:\nHello again, Bo! — crewbot\n');
+    const runs = await h.store.listRuns();
+    expect(runs).toHaveLength(2);
+    const first = runs.find((run) => run.inputs['name'] === 'Ada')!;
+    const followUp = runs.find((run) => run.id !== first.id)!;
+    expect(followUp).toMatchObject({ crew: 'greeter', status: 'completed', followUpOf: first.id, inputs: { name: 'Bo' }, thread: first.thread });
+    const prompt = h.server.requests[2]!.lastUser;
+    expect(prompt).toContain('Write a one-line greeting for Bo.');
+    expect(prompt).toContain('Hello, Ada! — crewbot');
+    expect(prompt).toContain('make it warmer');
+    expect(output).toMatch(/crewbot> status\ngreeter: completed · \d+s · 2 LLM calls/);
+  });
+
   it('picks a crew by its number and fills its first required input from free text', async () => {
     h.server.enqueue({ content: 'Hi Grace' }, { content: 'Hi Grace — signed' });
     const { output } = await runSession(consoleRunner(h), CLI_CREWS, ['2 Grace Hopper', 'quit']);
@@ -142,7 +158,7 @@ describe('the terminal session: people in the loop', () => {
     expect(output).toContain('approve [yes/no]> maybe\n  Reply "approve" (or "yes") to let Support Agent call send_email, or "deny" and why not.');
     expect(output).toContain('Result:\nCould not email: denied');
     expect(outbox).toEqual([]);
-    expect(String(h.server.requests[1]?.messages.at(-1)?.content)).toMatch(/Ada denied this call to send_email\. Reason: wrong customer/);
+    expect(String(h.server.requests[1]?.messages.at(-1)?.content)).toMatch(/Ada denied this call to send_email\. Reason: wrong customer\. Do not retry it/);
   });
 
   it('keeps a review the session left unanswered; a new session offers it and completes it', async () => {

@@ -90,6 +90,8 @@ export interface FakeSlackApi {
   streams: FakeStream[];
   /** Streams started in a thread. */
   streamsIn(channel: string, threadTs: string): FakeStream[];
+  /** Ends every stream still open, as Slack does with a stream left idle too long. */
+  expireStreams(): void;
   /** Refuse the three streaming methods as Slack does where the app cannot stream (e.g. `not_allowed_token_type`). */
   refuseStreaming(error: string): void;
   /** Members of a user group, for usergroups.users.list. */
@@ -307,6 +309,9 @@ export async function startFakeSlackApi(): Promise<FakeSlackApi> {
     failWith: (method, error, times = Number.POSITIVE_INFINITY) => void failures.set(method, { error, times }),
     streams,
     streamsIn: (channel, threadTs) => streams.filter((stream) => stream.channel === channel && stream.threadTs === threadTs),
+    expireStreams: () => {
+      for (const stream of streams) stream.state = 'stopped';
+    },
     refuseStreaming: (error) => {
       for (const method of STREAM_METHODS) failures.set(method, { error, times: Number.POSITIVE_INFINITY });
     },

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { loadConfig } from '../../src/config.ts';
-import { RunRecordSchema, type RunRecord } from '../../src/runs/runRecord.ts';
+import { RunRecordSchema, ThreadRefSchema, type RunRecord } from '../../src/runs/runRecord.ts';
 import { createRuntime } from '../../src/runtime.ts';
 
 /**
@@ -18,7 +18,9 @@ import { createRuntime } from '../../src/runtime.ts';
  *
  * Configured like crewbot (CREWBOT_STORE, OPENAI_BASE_URL, OPENAI_API_KEY, CREWBOT_CREWS_DIR), plus
  * CREWBOT_LEASE_TTL_MS (the runner's lease TTL) and CREWBOT_START_ON_STDIN=1 (print `ready`, then
- * wait for a line on stdin, so a test can start two processes at the same instant).
+ * wait for a line on stdin, so a test can start two processes at the same instant). With
+ * DISCORD_TOKEN (and DISCORD_API_URL) it reports into its runs' Discord threads as a worker does,
+ * and CREWBOT_RUN_THREAD (a thread ref as JSON) gives a kickoff its thread.
  *
  * stdout: `event <type> <taskId>` for every engine event of this process, as it happens, and JSON
  * lines: `{"runId"}` once a kickoff is stored, `{"run", "advanced"}` per run this process tried to
@@ -41,6 +43,8 @@ export interface RunnerProcessEnv {
   crewsDir: string;
   leaseTtlMs?: number | undefined;
   startOnStdin?: boolean | undefined;
+  /** The thread a kickoff reports into. */
+  thread?: RunRecord['thread'];
   /** Anything else the crew's tools read. */
   extra?: Record<string, string> | undefined;
 }
@@ -79,6 +83,7 @@ export function startRunnerProcess(args: string[], env: RunnerProcessEnv): Runne
       CREWBOT_CREWS_DIR: env.crewsDir,
       ...(env.leaseTtlMs !== undefined ? { CREWBOT_LEASE_TTL_MS: String(env.leaseTtlMs) } : {}),
       ...(env.startOnStdin ? { CREWBOT_START_ON_STDIN: '1' } : {}),
+      ...(env.thread ? { CREWBOT_RUN_THREAD: JSON.stringify(env.thread) } : {}),
       ...env.extra,
     },
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -144,6 +149,10 @@ async function main(argv: string[]): Promise<void> {
     print(`event ${event.type} ${event.taskId ?? ''}`.trimEnd());
   });
   const report = (run: RunRecord) => printJson({ run, advanced: (eventsByRun.get(run.id) ?? 0) > 0 });
+  const thread = process.env.CREWBOT_RUN_THREAD ? ThreadRefSchema.parse(JSON.parse(process.env.CREWBOT_RUN_THREAD)) : undefined;
+  const stopDiscord = runtime.config.DISCORD_TOKEN
+    ? (await import('../../src/chat/discord/outbound.ts')).startDiscordOutbound(runtime, runner, (text) => process.stderr.write(`${text}\n`))
+    : undefined;
 
   if (process.env.CREWBOT_START_ON_STDIN === '1') {
     print('ready');
@@ -155,7 +164,7 @@ async function main(argv: string[]): Promise<void> {
         const [crew, ...pairs] = rest;
         if (!crew) throw new Error('usage: kickoff <crew> [key=value...]');
         const inputs = Object.fromEntries(pairs.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]));
-        const run = await runner.kickoff({ crew, inputs, requester: { platform: 'cli', userId: 'fault-test' } });
+        const run = await runner.kickoff({ crew, inputs, requester: { platform: 'cli', userId: 'fault-test' }, ...(thread ? { thread } : {}) });
         if (!run) throw new Error('kickoff started no run');
         printJson({ runId: run.id });
         report(await runner.advance(run.id));
@@ -177,6 +186,7 @@ async function main(argv: string[]): Promise<void> {
         throw new Error(`unknown command "${command ?? ''}": use kickoff, advance or recover`);
     }
   } finally {
+    await stopDiscord?.();
     await runner.shutdown();
     await store.close();
   }

@@ -9,6 +9,7 @@ import { openRunStore } from '../../src/runs/openRunStore.ts';
 import { Runner } from '../../src/runs/runner.ts';
 import type { RunStore } from '../../src/runs/runStore.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
+import { Learning } from '../../src/learning/learning.ts';
 import { startFakeSlackApi, type FakeMessage, type FakeSlackApi } from './fakeSlackApi.ts';
 import { startScriptedOpenAI, type ScriptedOpenAI } from './scriptedOpenAI.ts';
 import { SlackRequests } from './slackRequests.ts';
@@ -46,7 +47,8 @@ export interface SlackHarness {
  * The Slack surface as it runs in production — Bolt's HTTP receiver on an ephemeral port, a real
  * Runner on a SQLite file — with the Web API, the LLM and Slack itself played by loopback fakes.
  */
-export async function startSlackHarness(crewsDir: string, options: { statusEveryMs?: number; env?: Record<string, string> } = {}): Promise<SlackHarness> {
+/** `learning`: the runner learns lessons and keeps ratings, as `crewbot start` does (off by default, so scripted replies stay in order). */
+export async function startSlackHarness(crewsDir: string, options: { statusEveryMs?: number; env?: Record<string, string>; learning?: boolean } = {}): Promise<SlackHarness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-slack-'));
   const storeUrl = `sqlite://${path.join(dir, 'crewbot.sqlite')}`;
   const fake = await startFakeSlackApi();
@@ -79,6 +81,7 @@ export async function startSlackHarness(crewsDir: string, options: { statusEvery
       leaseTtlMs: 2_000,
       answerPolicy: answerPolicyOf([access]),
       redactor: runtime.redactor,
+      ...(options.learning ? { learning: new Learning({ store, llm: runtime.llm }) } : {}),
     });
     const surface = await startSlack({ config, runtime, runner, access, statusEveryMs: options.statusEveryMs ?? 50, logLevel: LogLevel.ERROR });
     const slack = new SlackRequests(`http://127.0.0.1:${surface.port}/slack/events`, SIGNING_SECRET, fake.team.id);

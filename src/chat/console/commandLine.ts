@@ -7,13 +7,14 @@ export type ConsoleCommand =
   | { type: 'list' }
   | { type: 'runs' }
   | { type: 'status' }
+  | { type: 'again'; text: string }
   | { type: 'quit' }
   /** `resume <n|id>`: a run by its number in `runs`, its id or the start of its id. */
   | { type: 'resume'; target: string | undefined }
   | { type: 'kickoff'; kickoff: KickoffText };
 
 // A Map, so a crew typed as "constructor" is a crew name and not an Object.prototype member.
-const WORDS = new Map<string, Exclude<ConsoleCommand['type'], 'kickoff' | 'empty' | 'resume'>>([
+const WORDS = new Map<string, Exclude<ConsoleCommand['type'], 'kickoff' | 'empty' | 'resume' | 'again'>>([
   ['help', 'help'],
   ['?', 'help'],
   ['list', 'list'],
@@ -34,6 +35,9 @@ export function parseCommandLine(line: string, crews: readonly KickoffCrew[]): C
   if (text === '') return { type: 'empty' };
   const command = WORDS.get(text.toLowerCase());
   if (command) return { type: command };
+  // `again make it shorter`: a follow-up of the last run, as a reply in its thread would be.
+  const again = /^again(?:\s+([\s\S]*))?$/i.exec(text);
+  if (again) return { type: 'again', text: again[1]?.trim() ?? '' };
   const resume = /^resume(?:\s+(\S+))?$/i.exec(text);
   if (resume) return { type: 'resume', target: resume[1] };
   const numbered = /^(\d+)(?=\s|$)/.exec(text);

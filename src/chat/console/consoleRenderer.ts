@@ -12,6 +12,7 @@ export const HELP = `Commands:
   runs                     recent runs (numbered): status, crew, age, tokens, cost
   resume <number|id>       continue an unfinished run (its number in \`runs\`, or its id)
   status                   where the last run started here stands
+  again <text>             follow up the last result: the same crew again, with that result and your text
   ${KICKOFF_USAGE}
   <number> [...]           the crew with that number in \`list\`
   help                     this text

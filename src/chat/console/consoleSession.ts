@@ -149,6 +149,9 @@ class Session {
       case 'status':
         await this.#status();
         return;
+      case 'again':
+        await this.#again(command.text);
+        return;
       case 'kickoff':
         await this.#kickoff(command.kickoff);
         return;
@@ -177,6 +180,29 @@ class Session {
     this.#lastThread = run.thread;
     ctx.say(`Run ${run.id} started.`);
     // No await before followRun subscribes: the first events of the run are not missed.
+    await followRun(ctx, run, loaded, initialProgress(loaded.spec.name, loaded.spec.tasks.map((task) => task.id), Date.now()));
+  }
+
+  /** `again <text>`: a follow-up run of the last completed run, with its result and the text offered to it. */
+  async #again(text: string): Promise<void> {
+    const { ctx } = this;
+    const thread = this.#lastThread ?? (await lastRunOf(ctx))?.thread;
+    if (!thread) {
+      ctx.say('There is no run of yours to follow up yet; start a crew first.');
+      return;
+    }
+    const result = await ctx.inbound.handle(
+      { type: 'reply', delivery: `line:${randomUUID()}`, who: ctx.actor, thread, text, addressed: true, place: TERMINAL },
+      consoleReply(ctx),
+    );
+    if (result.run) await this.#follow(result.run);
+  }
+
+  async #follow(run: RunRecord): Promise<void> {
+    const { ctx } = this;
+    const loaded = await ctx.crews.loadCrew(run.crewDir ?? run.crew);
+    this.#lastThread = run.thread;
+    ctx.say(`Run ${run.id} started.`);
     await followRun(ctx, run, loaded, initialProgress(loaded.spec.name, loaded.spec.tasks.map((task) => task.id), Date.now()));
   }
 

@@ -60,13 +60,15 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
     client = await connect(config, false);
   }
 
-  const port = new DiscordThreadPort({ rest: client.rest });
+  const statusEveryMs = options.statusEveryMs ?? 1_500;
+  // Edits in a channel go out no closer than status edits do: Discord limits edits per channel.
+  const port = new DiscordThreadPort({ rest: client.rest, editEveryMs: Math.min(statusEveryMs, 1_000) });
   const loadCrewForRun = (run: RunRecord) => runtime.loadCrew(run.crewDir ?? run.crew);
   const reporter = new ThreadReporter({
     runner,
     port,
     loadCrew: loadCrewForRun,
-    statusEveryMs: options.statusEveryMs ?? 1_500,
+    statusEveryMs,
     onError: report,
   });
   const stopReporter = reporter.start();

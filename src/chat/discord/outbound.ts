@@ -5,5 +5,5 @@ import { DiscordThreadPort } from './threadPort.ts';
 
 /** Discord's outgoing half for a fleet worker: posts into Discord threads over REST with the bot token only — no gateway. */
 export function startDiscordOutbound(runtime: Runtime, runner: Runner, warn: (text: string) => void): () => Promise<void> {
-  return startThreadOutbound(runtime, runner, DiscordThreadPort.fromConfig(runtime.config), { statusEveryMs: 1_500, warn });
+  return startThreadOutbound(runtime, runner, DiscordThreadPort.fromConfig(runtime.config, { editEveryMs: 1_000 }), { statusEveryMs: 1_500, warn });
 }

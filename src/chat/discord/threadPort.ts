@@ -2,12 +2,15 @@ import { MessageFlags, REST, Routes, type RawFile } from 'discord.js';
 import type { Config } from '../../config.ts';
 import type { HumanRequest } from '../../engine/humanRequest.ts';
 import type { RunRecord, ThreadRef } from '../../runs/runRecord.ts';
-import type { AnsweredRequest, MessageRef, OutputMessage, StatusContext, ThreadPort } from '../threadPort.ts';
-import { answeredComponents, answeredContent, requestCard, statusEmbed, clip } from './cards.ts';
+import type { AnsweredRequest, LiveThread, LiveThreadHooks, MessageRef, OutputMessage, PlanTask, PostedLesson, StatusContext, ThreadPort } from '../threadPort.ts';
+import { answeredComponents, answeredContent, lessonCard, ratingComponents, requestCard, statusEmbed, clip } from './cards.ts';
 import { channelOfThread, discordThread } from './thread.ts';
 import { DiscordConfigError } from './errors.ts';
+import { EditPace } from './editPace.ts';
+import { DiscordGrowingMessages, STOPPED_MARK, WRITING_MARK } from './growingMessages.ts';
 import { escapeMarkdown, MESSAGE_LIMIT, NO_MENTIONS, splitMarkdown, toDiscordMarkdown } from './markdown.ts';
 import { ChannelGuildSchema, CreatedChannelSchema, PostedMessageSchema } from './types.ts';
+import { z } from 'zod';
 
 /** Past this many messages an output is attached as a Markdown file instead. */
 const MAX_MESSAGES_PER_OUTPUT = 4;
@@ -18,7 +21,12 @@ const THREAD_NAME = 100;
 export interface DiscordThreadPortOptions {
   rest: REST;
   now?: (() => number) | undefined;
+  /** Least time between two edits in one channel (Discord limits edits per channel). Default 1 s. */
+  editEveryMs?: number | undefined;
 }
+
+const DEFAULT_EDIT_EVERY_MS = 1_000;
+const MessageContentSchema = z.object({ content: z.string() });
 
 /**
  * Posts into a run's Discord thread over the REST API only (no gateway), so any process running
@@ -27,18 +35,22 @@ export interface DiscordThreadPortOptions {
  */
 export class DiscordThreadPort implements ThreadPort {
   readonly platform = 'discord' as const;
+  /** Discord has nothing to stream a plan into: the status message shows it, beside the growing messages. */
+  readonly statusShowsPlan = true;
   readonly rest: REST;
   readonly #now: () => number;
   readonly #typingAt = new Map<string, number>();
+  readonly #pace: EditPace;
 
   constructor(options: DiscordThreadPortOptions) {
     this.rest = options.rest;
     this.#now = options.now ?? Date.now;
+    this.#pace = new EditPace(options.editEveryMs ?? DEFAULT_EDIT_EVERY_MS, this.#now);
   }
 
   /** A port with its own REST client, for a process that posts without the gateway. */
-  static fromConfig(config: Config): DiscordThreadPort {
-    return new DiscordThreadPort({ rest: discordRest(config) });
+  static fromConfig(config: Config, options: { editEveryMs?: number | undefined } = {}): DiscordThreadPort {
+    return new DiscordThreadPort({ rest: discordRest(config), editEveryMs: options.editEveryMs });
   }
 
   async postStatus(thread: ThreadRef, status: StatusContext): Promise<MessageRef> {
@@ -46,9 +58,28 @@ export class DiscordThreadPort implements ThreadPort {
   }
 
   async updateStatus(thread: ThreadRef, message: MessageRef, status: StatusContext): Promise<void> {
-    await this.rest.patch(Routes.channelMessage(channelOfThread(thread), message.id), {
-      body: { embeds: [statusEmbed(status, this.#now())], allowed_mentions: NO_MENTIONS },
-    });
+    await this.#edit(channelOfThread(thread), message, { embeds: [statusEmbed(status, this.#now())] });
+  }
+
+  /** The agents' text grows in a message per task while they write; each becomes the task's output. */
+  async openLive(thread: ThreadRef, _run: RunRecord, tasks: PlanTask[], hooks: LiveThreadHooks): Promise<LiveThread> {
+    return new DiscordGrowingMessages({ target: this, thread, tasks, hooks, now: this.#now() });
+  }
+
+  /** A message left growing by a process that stopped says so, instead of "writing…" for ever. */
+  async finishLeftOpen(thread: ThreadRef, message: MessageRef): Promise<void> {
+    const channel = channelOfThread(thread);
+    const found = MessageContentSchema.safeParse(await this.rest.get(Routes.channelMessage(channel, message.id)).catch(() => undefined));
+    if (!found.success || !found.data.content.includes(WRITING_MARK)) return;
+    await this.#edit(channel, message, { content: found.data.content.replace(WRITING_MARK, STOPPED_MARK) });
+  }
+
+  async postContent(thread: ThreadRef, content: string): Promise<MessageRef> {
+    return this.#post(channelOfThread(thread), { content, flags: MessageFlags.SuppressEmbeds });
+  }
+
+  async editContent(thread: ThreadRef, message: MessageRef, content: string): Promise<void> {
+    await this.#edit(channelOfThread(thread), message, { content });
   }
 
   /** Split at 2,000 characters on paragraph or fence boundaries; attached as .md when that would be too many messages. */
@@ -77,13 +108,20 @@ export class DiscordThreadPort implements ThreadPort {
   }
 
   async closeRequest(thread: ThreadRef, message: MessageRef, answered: AnsweredRequest): Promise<void> {
-    await this.rest.patch(Routes.channelMessage(channelOfThread(thread), message.id), {
-      body: { content: answeredContent(answered), components: answeredComponents(answered), allowed_mentions: NO_MENTIONS },
-    });
+    await this.#edit(channelOfThread(thread), message, { content: answeredContent(answered), components: answeredComponents(answered) });
   }
 
   async postNotice(thread: ThreadRef, text: string): Promise<void> {
     await this.postText(channelOfThread(thread), text);
+  }
+
+  async postRating(thread: ThreadRef, runId: string): Promise<void> {
+    await this.#post(channelOfThread(thread), { content: 'How was this result?', components: ratingComponents(runId) });
+  }
+
+  async postLesson(thread: ThreadRef, lesson: PostedLesson): Promise<void> {
+    const card = lessonCard(lesson);
+    await this.#post(channelOfThread(thread), { content: card.content, components: card.components });
   }
 
   async setActivity(thread: ThreadRef, activity: string | undefined): Promise<void> {
@@ -124,6 +162,12 @@ export class DiscordThreadPort implements ThreadPort {
     if (!channel.guild_id) throw new Error(`channel ${channelId} is not in a server; post_to needs a server text channel`);
     const root = await this.postText(channelId, escapeMarkdown(text));
     return discordThread(channel.guild_id, await this.startThread(channelId, root.id, text));
+  }
+
+  /** Every edit waits its channel's turn. */
+  async #edit(channelId: string, message: MessageRef, body: Record<string, unknown>): Promise<void> {
+    await this.#pace.turn(channelId);
+    await this.rest.patch(Routes.channelMessage(channelId, message.id), { body: { ...body, allowed_mentions: NO_MENTIONS } });
   }
 
   async #post(channelId: string, body: Record<string, unknown>, files: RawFile[] = [], mentions: unknown = NO_MENTIONS): Promise<MessageRef> {

@@ -9,8 +9,10 @@ import { ThreadStateSchema } from '../threadReporter.ts';
 import type { AccessPolicy } from './accessPolicy.ts';
 import { InboundEventSchema, type InboundEvent, type InboundPerson, type KickoffEvent } from './inboundEvent.ts';
 import type { InboundReply, KickoffReply, Notice } from './inboundReply.ts';
+import { followUp } from './followUp.ts';
 import { kickOff, type CrewSource } from './kickoff.ts';
 import { fitsRequest, readReply } from './replyVocabulary.ts';
+import { forgetLesson, rateResult } from './resultFeedback.ts';
 
 /**
  * handled: acted on; duplicate: delivered before (a retry, a replay, another process took it);
@@ -71,6 +73,12 @@ export class InboundHandler {
         return this.#cancel(event, reply);
       case 'status':
         return this.#status(event, reply);
+      case 'rate':
+        if (!(await this.#claim(event))) return { outcome: 'duplicate' };
+        return rateResult(this.#options.runner, this.#options.access, event, reply);
+      case 'forget_lesson':
+        if (!(await this.#claim(event))) return { outcome: 'duplicate' };
+        return forgetLesson(this.#options.runner, event, reply);
       default: {
         const never: never = event;
         throw new Error(`Unknown inbound event ${JSON.stringify(never)}`);
@@ -120,6 +128,7 @@ export class InboundHandler {
     // Without the platform's message text (Discord's intent not granted), an unaddressed reply says nothing.
     if (!event.addressed && event.text.trim() === '') return { outcome: 'ignored', detail: 'no text' };
     const pending = await this.#options.runner.waitingRequests(run);
+    if (pending.length === 0 && run.status === 'completed') return this.#followUp(event, run, reply);
     if (pending.length === 0) {
       if (!event.addressed) return { outcome: 'ignored', detail: 'nothing is waiting' };
       if (!(await this.#claim(event))) return { outcome: 'duplicate' };
@@ -131,6 +140,14 @@ export class InboundHandler {
     if ('hint' in reading) return event.addressed ? this.#claimThenRefuse(event, reply, reading.hint) : { outcome: 'ignored', detail: reading.hint };
     if (!(await this.#claim(event))) return { outcome: 'duplicate' };
     return this.#give(run, chosen.request, reading.answer, event.who, reply, event.addressed);
+  }
+
+  async #followUp(event: Extract<InboundEvent, { type: 'reply' }>, run: RunRecord, reply: InboundReply): Promise<InboundResult> {
+    const outcome = await followUp({ ...this.#options, claim: () => this.#claim(event) }, event, run);
+    if ('started' in outcome) return { outcome: 'handled', detail: `followed up ${run.id} with ${outcome.started.id}`, run: outcome.started };
+    if ('quiet' in outcome) return { outcome: 'ignored', detail: outcome.quiet };
+    if ('duplicate' in outcome) return { outcome: 'duplicate' };
+    return refuse(reply, outcome.notice);
   }
 
   async #cancel(event: Extract<InboundEvent, { type: 'cancel' }>, reply: InboundReply): Promise<InboundResult> {

@@ -1,5 +1,5 @@
 import type { CrewListing } from '../../crews/listCrews.ts';
-import { describeCrewInputs, KickoffTextError, needsValue, parseKickoffText } from '../kickoffText.ts';
+import { describeCrewInputs, KickoffTextError, needsValue, noSuchInput, parseKickoffText } from '../kickoffText.ts';
 import type { KickoffEvent } from './inboundEvent.ts';
 
 /** A crew by name from the listing, the inputs given so far, and the required ones nobody gave. */
@@ -36,7 +36,7 @@ export function planKickoff(what: KickoffEvent['what'], crews: readonly CrewList
   const inputs: Record<string, string> = {};
   for (const [key, value] of Object.entries(what.inputs)) {
     const input = Object.keys(crew.inputs).find((candidate) => candidate.toLowerCase() === key.toLowerCase());
-    if (!input) return { problem: `${crew.name} has no input "${key}".\n${describeCrewInputs(crew)}` };
+    if (!input) return { problem: `${noSuchInput(crew, key)}\n${describeCrewInputs(crew)}` };
     if (value.trim()) inputs[input] = value;
   }
   const text = what.text?.trim();

@@ -41,6 +41,8 @@ export class SlackPlan {
   #speaker: string | undefined;
   /** Tasks whose text was streamed as it was written. */
   readonly #spoke = new Set<string>();
+  /** The heading of the text streaming now, to head it again in a new message. */
+  #heading = '';
   /** A model call ended: the same agent's next call starts a new paragraph. */
   #callEnded = false;
 
@@ -48,7 +50,8 @@ export class SlackPlan {
     for (const task of tasks) this.#set(task.id, { title: taskTitle(task.id, task.agent), status: 'pending' });
   }
 
-  apply(event: CrewEvent): void {
+  /** `past`: replayed from the run's log to rebuild the plan; outputs already shown are not streamed again. */
+  apply(event: CrewEvent, past = false): void {
     switch (event.type) {
       case 'task_started':
         this.#set(event.taskId, { status: 'in_progress' });
@@ -69,7 +72,7 @@ export class SlackPlan {
       case 'task_completed':
         this.#set(event.taskId, { title: taskTitle(event.taskId, event.output.agent), status: 'complete', output: firstLines(event.output.raw) });
         // A model that does not stream still shows its work: the whole output, once it is in.
-        if (!this.#spoke.has(event.taskId)) this.appendText(event.output.raw, event.taskId, event.output.agent);
+        if (!past && !this.#spoke.has(event.taskId)) this.appendText(event.output.raw, event.taskId, event.output.agent);
         break;
       case 'task_skipped':
         this.#set(event.taskId, { status: 'complete', details: clip(`skipped: ${event.reason}`) });
@@ -109,6 +112,7 @@ export class SlackPlan {
     const speaker = `${taskId ?? ''}\u0000${agent ?? ''}`;
     if (speaker !== this.#speaker) {
       const heading = [agent, taskId].filter(Boolean).join(' · ');
+      this.#heading = heading;
       this.#text += `${this.#text.length > 0 || this.#speaker !== undefined ? '\n\n' : ''}${heading ? `**${heading}**\n\n` : ''}`;
       this.#speaker = speaker;
     } else if (this.#callEnded) {
@@ -118,8 +122,14 @@ export class SlackPlan {
     this.#text += text;
   }
 
-  get pending(): boolean {
+  /** Anything at all is waiting, the last words included. */
+  get untaken(): boolean {
     return this.#changed.size > 0 || this.#text.length > 0;
+  }
+
+  /** Something can go out now (text that could still become a mention waits for what follows it). */
+  get pending(): boolean {
+    return this.#changed.size > 0 || this.#text.length > unsettledTail(this.#text);
   }
 
   /**
@@ -133,6 +143,12 @@ export class SlackPlan {
     const markdown = defangMarkdown(this.#text.slice(0, this.#text.length - keep));
     this.#text = this.#text.slice(this.#text.length - keep);
     return { cards: ids.map((id) => ({ ...this.#cards.get(id)! })), markdown };
+  }
+
+  /** Text taken but not delivered (its message had ended) goes out first in the next message, under its heading. */
+  putBackText(markdown: string): void {
+    if (markdown.length === 0 && this.#text.length === 0) return this.restartText();
+    this.#text = `${this.#heading ? `**${this.#heading}**\n\n` : ''}${markdown}${this.#text}`;
   }
 
   /** A new message starts: the next text gets its speaker's heading again. */

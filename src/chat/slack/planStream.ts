@@ -2,11 +2,15 @@ import type { types, webApi } from '@slack/bolt';
 import type { CrewEvent } from '../../engine/events.ts';
 import type { LiveThread, LiveThreadHooks, PlanTask } from '../threadPort.ts';
 import { SlackPlan, type PlanChanges } from './plan.ts';
+import { slackErrorCode } from './types.ts';
 
 /** Slack's limit on one markdown_text. */
 export const MARKDOWN_CHUNK_LIMIT = 12_000;
 /** A streamed message this long is finished and the next one carries on, the whole plan again on top. */
 const MESSAGE_TEXT_LIMIT = 30_000;
+
+/** Errors that mean the message is no longer streaming (Slack ends idle streams itself). */
+export const STREAM_ENDED = new Set(['message_not_in_streaming_state', 'message_not_found']);
 
 export interface StreamTarget {
   channel: string;
@@ -39,8 +43,8 @@ export class SlackPlanStream implements LiveThread {
     this.#refusal = options.refusal;
   }
 
-  push(event: CrewEvent): void {
-    this.#plan.apply(event);
+  push(event: CrewEvent, past = false): void {
+    this.#plan.apply(event, past);
   }
 
   /** Text the model is writing, as it arrives. */
@@ -55,16 +59,21 @@ export class SlackPlanStream implements LiveThread {
   async flush(): Promise<boolean> {
     if (!this.#plan.pending) return true;
     const starting = this.#streamer === undefined;
-    const chunks = toChunks(this.#plan.take({ all: starting }));
+    const changes = this.#plan.take({ all: starting });
+    const chunks = toChunks(changes);
     if (chunks.length === 0) return true;
     const streamer = this.#streamer ?? this.#start();
     try {
       await streamer.append({ chunks });
     } catch (error) {
-      if (!starting) throw error;
       this.#streamer = undefined;
-      if (this.#refusal(error)) return false;
-      throw error;
+      if (starting && this.#refusal(error)) return false;
+      if (starting || !STREAM_ENDED.has(slackErrorCode(error) ?? '')) throw error;
+      // Slack ended the message (a long quiet spell): the next one carries the whole plan and this text.
+      await this.#hooks.streaming(undefined);
+      this.#textSent = 0;
+      this.#plan.putBackText(changes.markdown);
+      return this.flush();
     }
     if (starting && streamer.ts) await this.#hooks.streaming({ id: streamer.ts });
     this.#textSent += textLength(chunks);
@@ -73,18 +82,23 @@ export class SlackPlanStream implements LiveThread {
   }
 
   async close(): Promise<void> {
-    if (!this.#streamer) {
-      // Nothing open: what is pending starts a message that is finished at once.
-      if (!this.#plan.pending || !(await this.flush()) || !this.#streamer) return;
-    }
-    const streamer = this.#streamer;
+    const starting = this.#streamer === undefined;
+    // Nothing open: what is waiting starts a message that is finished at once.
+    if (starting && !this.#plan.untaken) return;
+    const streamer = this.#streamer ?? this.#start();
     this.#streamer = undefined;
     this.#textSent = 0;
+    const chunks = toChunks(this.#plan.take({ all: starting, last: true }));
     this.#plan.restartText();
     try {
-      await streamer.stop({ chunks: toChunks(this.#plan.take({ last: true })) });
+      // A new message starts with its content (Slack wants some), then is finished at once.
+      if (starting) await streamer.append({ chunks });
+      await streamer.stop(starting ? undefined : { chunks });
+    } catch (error) {
+      // Refused at the very end: the reporter's final status message tells the outcome all the same.
+      if (!(starting && this.#refusal(error))) throw error;
     } finally {
-      await this.#hooks.streaming(undefined);
+      if (!starting) await this.#hooks.streaming(undefined);
     }
   }
 

@@ -2,13 +2,13 @@ import type { webApi } from '@slack/bolt';
 import type { HumanRequest } from '../../engine/humanRequest.ts';
 import type { RunRecord, ThreadRef } from '../../runs/runRecord.ts';
 import { describeRequest, type PromptBlock } from '../requestPrompt.ts';
-import type { AnsweredRequest, LiveThread, LiveThreadHooks, MessageRef, OutputMessage, PlanTask, StatusContext, ThreadPort } from '../threadPort.ts';
-import { answeredMessage, clip, noticeMessage, requestPromptMessage, SECTION_LIMIT, statusMessage, textMessage, type SlackMessage } from './cards.ts';
+import type { AnsweredRequest, LiveThread, LiveThreadHooks, MessageRef, OutputMessage, PlanTask, PostedLesson, StatusContext, ThreadPort } from '../threadPort.ts';
+import { answeredMessage, clip, lessonMessage, noticeMessage, ratingMessage, requestPromptMessage, SECTION_LIMIT, statusMessage, textMessage, type SlackMessage } from './cards.ts';
 import { escapeMrkdwn, markdownToMrkdwn, splitMrkdwn } from './markdown.ts';
 import { slackThreadParts } from './thread.ts';
 import { threadRef } from '../threadRef.ts';
 import { SlackFeatures } from './features.ts';
-import { SlackPlanStream } from './planStream.ts';
+import { SlackPlanStream, STREAM_ENDED } from './planStream.ts';
 import { AuthTestSchema, slackErrorCode } from './types.ts';
 
 export interface SlackThreadPortOptions {
@@ -73,6 +73,14 @@ export class SlackThreadPort implements ThreadPort {
     await this.#post(thread, noticeMessage(text));
   }
 
+  async postRating(thread: ThreadRef, runId: string): Promise<void> {
+    await this.#post(thread, ratingMessage(runId));
+  }
+
+  async postLesson(thread: ThreadRef, lesson: PostedLesson): Promise<void> {
+    await this.#post(thread, lessonMessage(lesson));
+  }
+
   /** A new thread in a channel, headed by `text` (a trigger's run reports there). */
   async openThread(channel: string, text: string): Promise<ThreadRef> {
     const posted = await this.#client.chat.postMessage({ channel, text: escapeMrkdwn(text), unfurl_links: false, unfurl_media: false });
@@ -104,7 +112,7 @@ export class SlackThreadPort implements ThreadPort {
     } catch (error) {
       const code = slackErrorCode(error);
       // Already finished (Slack ends idle streams itself) or gone: nothing is left typing.
-      if (code === 'message_not_in_streaming_state' || code === 'message_not_found') return;
+      if (code && STREAM_ENDED.has(code)) return;
       throw error;
     }
   }

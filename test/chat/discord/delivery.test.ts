@@ -109,7 +109,9 @@ describe('Discord delivery: exactly once, rate limits and long output', () => {
     await d.traced(mention.id, 'handled');
     await d.surface.idle();
 
-    const parts = fake.messagesIn(mention.id).filter((message) => message.embeds.length === 0).map((message) => message.content);
+    // The task's own message (the agent's text as it grew) comes first; the crew's result follows it, then the rating buttons.
+    const posted = fake.messagesIn(mention.id).filter((message) => message.embeds.length === 0 && message.content !== 'How was this result?').map((message) => message.content);
+    const parts = posted.slice(posted.findIndex((content) => content.startsWith('**long\\_crew** — result')));
     expect(parts.length).toBeGreaterThanOrEqual(3);
     for (const part of parts) {
       expect(part.length).toBeLessThanOrEqual(2_000);
@@ -127,7 +129,7 @@ describe('Discord delivery: exactly once, rate limits and long output', () => {
     await d.traced(mention.id, 'handled');
     await d.surface.idle();
 
-    const result = fake.messagesIn(mention.id).filter((message) => message.embeds.length === 0);
+    const result = fake.messagesIn(mention.id).filter((message) => message.embeds.length === 0 && message.content.includes('— result'));
     expect(result).toHaveLength(1);
     expect(result[0]?.content).toMatch(/^\*\*long\\_crew\*\* — result\n\nThe full text \([\d,]+ characters\) is attached as long_crew\.md\.$/);
     expect(result[0]?.files).toEqual([{ name: 'long_crew.md', contentType: 'text/markdown', text: report }]);

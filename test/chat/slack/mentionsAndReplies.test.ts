@@ -109,21 +109,50 @@ describe('mentions, DMs and replies in a run’s thread', () => {
     for (const spelling of [token, secret, Buffer.from(`x:${token}`).toString('base64').slice(4)]) expect(posted).not.toContain(spelling);
   });
 
-  it('sends a mention in a thread that has a run to that run, never to a second kickoff', async () => {
-    h.openai.enqueue({ content: 'Findings' }, { content: 'Briefing' });
+  it('takes a reply in a finished run’s thread as a follow-up: one run of the same crew there, offered the earlier result and the reply, even when delivered twice', async () => {
+    h.openai.enqueue({ content: 'Findings' }, { content: 'Briefing: Rust is memory safe.' });
     const ts = h.slack.nextTs();
     await h.slack.appMention({ channel: GENERAL, user: 'U0ADA', text: `${BOT} briefing Rust audience=devs`, ts });
-    const runId = await h.runIn(GENERAL, ts);
-    await waitFor('the run to complete', async () => (await h.store.getRun(runId))?.status === 'completed');
-
-    await h.slack.appMention({ channel: GENERAL, user: 'U0ADA', text: `${BOT} briefing Go audience=devs`, threadTs: ts });
-    const [told] = await waitFor('the reply', () => h.ephemerals('U0ADA').length > 0 && h.ephemerals('U0ADA'));
-    expect(told).toContain('run is completed; nothing is waiting for an answer');
-    expect(await h.store.listRuns()).toHaveLength(1);
-    // A plain reply with nothing waiting is conversation: no answer at all.
-    await h.slack.message({ channel: GENERAL, user: 'U0BOB', text: 'nice!', threadTs: ts });
+    const first = await h.runIn(GENERAL, ts);
+    await waitFor('the run to complete', async () => (await h.store.getRun(first))?.status === 'completed');
     await h.settle();
-    expect(h.ephemerals('U0BOB')).toEqual([]);
+
+    h.openai.enqueue({ content: 'Shorter findings' }, { content: 'Rust: safe.' });
+    const reply = { channel: GENERAL, user: 'U0ADA', text: 'make it shorter tone=terse', threadTs: ts, ts: h.slack.nextTs() };
+    const { eventId } = await h.slack.message(reply);
+    await h.slack.message(reply, { eventId, retryNum: 1 });
+    const followUp = await waitFor('the follow-up run', async () => (await h.store.listRuns()).find((run) => run.id !== first));
+    await waitFor('the follow-up to complete', async () => (await h.store.getRun(followUp.id))?.status === 'completed');
+    await h.settle();
+
+    expect(await h.store.listRuns()).toHaveLength(2);
+    expect(followUp).toMatchObject({ crew: 'briefing', followUpOf: first, thread: { id: `slack:${GENERAL}:${ts}` }, inputs: { topic: 'Rust', audience: 'devs', tone: 'terse' } });
+    const prompt = h.openai.requests[2]!.lastUser;
+    expect(prompt).toContain('Research Rust for devs.');
+    expect(prompt).toContain('Briefing: Rust is memory safe.');
+    expect(prompt).toContain('make it shorter');
+    // Its status and result post in the same thread, under the first run's.
+    const replies = h.replies(GENERAL, ts);
+    expect(replies.filter((m) => shownText(m).includes('*briefing* · done'))).toHaveLength(2);
+    expect(replies.some((m) => shownText(m).includes('Rust: safe.'))).toBe(true);
+  });
+
+  it('keeps a thread whose run is still working as it is: a mention there goes to that run, never to a second one', async () => {
+    h.openai.enqueue({ content: 'Notes v1' });
+    h.fake.setUserGroup('S0WRITERS', []);
+    h.fake.setUserGroup('S0REVIEWERS', []);
+    await h.slack.slashCommand({ text: 'release_notes 4.0', userId: 'U0ADA', channelId: RELEASES });
+    const root = await waitFor('the root message', () => h.fake.messages.find((m) => m.channel === RELEASES && !m.threadTs));
+    const runId = await h.runIn(RELEASES, root.ts);
+    await waitFor('the review to wait', async () => (await h.store.getRun(runId))?.status === 'awaiting_input');
+    await h.settle();
+
+    await h.slack.appMention({ channel: RELEASES, user: 'U0ADA', text: `${BOT} release_notes 5.0`, threadTs: root.ts });
+    await h.settle();
+    expect(await h.store.listRuns()).toHaveLength(1);
+    // Read as what the review should change, as any reply to a waiting review is.
+    const answers = (await h.store.getEvents(runId)).filter((event) => (event as { type: string }).type === 'human_input_received');
+    expect(answers).toEqual([expect.objectContaining({ answer: 'asked for changes: release_notes 5.0' })]);
   });
 
   it('ignores its own messages, other bots’ and message edits, and channel talk not addressed to it', async () => {

@@ -127,6 +127,29 @@ describe('a run streamed into its Slack thread as a plan', () => {
     expect(shownText(h.fake.message(RELEASES, prompt.ts))).toContain('ada approved');
   });
 
+  it('carries on in a new message when Slack has ended the stream, losing no text', async () => {
+    h.openai.enqueue({ content: 'Five findings, written slowly.', chunkChars: 5, chunkDelayMs: 60 }, { content: 'The brief' });
+    const ts = h.slack.nextTs();
+    await h.slack.appMention({ channel: GENERAL, user: 'U0ADA', text: `${BOT} briefing Rust audience=devs`, ts });
+    const runId = await h.runIn(GENERAL, ts);
+    await waitFor('the answer to be streaming', () => h.fake.streamsIn(GENERAL, ts).some((s) => streamView(s).text.includes('Five')));
+    h.fake.expireStreams();
+    await waitFor('the run to complete', async () => (await h.store.getRun(runId))?.status === 'completed');
+    await h.settle();
+
+    const [first, second, ...more] = h.fake.streamsIn(GENERAL, ts);
+    expect(more).toEqual([]);
+    // The second message heads the same agent's text again and carries on where the first ended.
+    const heading = '**Researcher · research_task**\n\n';
+    expect(streamView(second!).text.startsWith(heading)).toBe(true);
+    expect((streamView(first!).text + streamView(second!).text).replaceAll(heading, '')).toContain('Five findings, written slowly.');
+    expect(streamView(second!).tasks.map((task) => [task.id, task.status])).toEqual([
+      ['research_task', 'complete'],
+      ['write_task', 'complete'],
+    ]);
+    expect(h.fake.callsTo('chat.appendStream').filter((call) => call.error === 'message_not_in_streaming_state')).toHaveLength(1);
+  });
+
   it('falls back to today’s status message in a workspace that refuses streaming, asking only once', async () => {
     h.fake.refuseStreaming('not_allowed_token_type');
     serper.respondWith(SEARCH_RESULTS);
@@ -151,14 +174,19 @@ describe('a run streamed into its Slack thread as a plan', () => {
     expect(shownText(result)).toContain('Brief one');
   });
 
-  it('finishes a stream an earlier process left open, then streams the resumed run afresh', async () => {
+  it('finishes a stream an earlier process left open mid-answer, then streams the resumed run afresh', async () => {
     serper.respondWith(SEARCH_RESULTS);
-    // The researcher's answer is slow: the process stops while the plan is streaming, and the resumed run asks again.
-    h.openai.enqueue({ toolCalls: [{ name: 'web_search', arguments: { query: 'Rust' } }] }, { content: 'Findings', delayMs: 1_000 }, { content: 'Findings' }, { content: 'Brief' });
+    // The researcher writes slowly: the process stops while its answer is streaming, and the resumed run asks again.
+    h.openai.enqueue(
+      { toolCalls: [{ name: 'web_search', arguments: { query: 'Rust' } }] },
+      { content: 'Findings: Rust is growing fast, say the sources.', chunkChars: 4, chunkDelayMs: 80 },
+      { content: 'Findings again' },
+      { content: 'Brief' },
+    );
     const ts = h.slack.nextTs();
     await h.slack.appMention({ channel: GENERAL, user: 'U0ADA', text: `${BOT} web_brief Rust`, ts });
     const runId = await h.runIn(GENERAL, ts);
-    const open = await waitFor('the plan to stream the search', () => h.fake.streamsIn(GENERAL, ts).find((s) => s.state === 'streaming' && streamView(s).tasks.some((t) => t.id === 'tool-1' && t.status === 'complete')));
+    const open = await waitFor('the answer to be streaming', () => h.fake.streamsIn(GENERAL, ts).find((s) => s.state === 'streaming' && streamView(s).text.includes('Findings')));
 
     await h.restart();
     expect(open.state).toBe('streaming');
@@ -169,6 +197,9 @@ describe('a run streamed into its Slack thread as a plan', () => {
 
     expect(open.state).toBe('stopped');
     expect(streamView(open).text).toContain('interrupted by a restart');
+    expect(streamView(open).text).not.toContain('say the sources');
+    // Only the interrupted call was made again: the search, the cut answer, its repeat, the brief.
+    expect(h.openai.requests).toHaveLength(4);
     const streams = h.fake.streamsIn(GENERAL, ts);
     expect(streams.every((s) => s.state === 'stopped')).toBe(true);
     expect(streamView(streams.at(-1)!).tasks.filter((t) => !t.id.startsWith('tool-')).map((t) => t.status)).toEqual(['complete', 'complete']);
