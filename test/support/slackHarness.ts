@@ -6,7 +6,7 @@ import { answerPolicyOf } from '../../src/chat/inbound/accessPolicy.ts';
 import { createSlackAccess, startSlack, type SlackAccess, type SlackSurface } from '../../src/chat/slack/index.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openRunStore } from '../../src/runs/openRunStore.ts';
-import { Runner } from '../../src/runs/runner.ts';
+import { Runner, type RunnerOptions } from '../../src/runs/runner.ts';
 import type { RunStore } from '../../src/runs/runStore.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { startFakeSlackApi, type FakeMessage, type FakeSlackApi } from './fakeSlackApi.ts';
@@ -46,7 +46,10 @@ export interface SlackHarness {
  * The Slack surface as it runs in production — Bolt's HTTP receiver on an ephemeral port, a real
  * Runner on a SQLite file — with the Web API, the LLM and Slack itself played by loopback fakes.
  */
-export async function startSlackHarness(crewsDir: string, options: { statusEveryMs?: number; env?: Record<string, string> } = {}): Promise<SlackHarness> {
+export async function startSlackHarness(
+  crewsDir: string,
+  options: { statusEveryMs?: number; env?: Record<string, string>; runner?: Partial<RunnerOptions> } = {},
+): Promise<SlackHarness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-slack-'));
   const storeUrl = `sqlite://${path.join(dir, 'crewbot.sqlite')}`;
   const fake = await startFakeSlackApi();
@@ -79,6 +82,7 @@ export async function startSlackHarness(crewsDir: string, options: { statusEvery
       leaseTtlMs: 2_000,
       answerPolicy: answerPolicyOf([access]),
       redactor: runtime.redactor,
+      ...options.runner,
     });
     const surface = await startSlack({ config, runtime, runner, access, statusEveryMs: options.statusEveryMs ?? 50, logLevel: LogLevel.ERROR });
     const slack = new SlackRequests(`http://127.0.0.1:${surface.port}/slack/events`, SIGNING_SECRET, fake.team.id);
