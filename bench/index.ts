@@ -15,6 +15,13 @@ for (const line of formatStartup(await startup())) console.log(line);
 
 const overhead = await engineOverhead();
 console.log(`engine overhead per LLM step: ${overhead.msPerStep.toFixed(3)} ms over ${overhead.steps} steps (target < 1 ms)`);
+// 400 characters written per step, unstreamed and then streamed in 4-character pieces (about a token each).
+const unstreamed = await engineOverhead(20, 10, 5, { textChars: 400 });
+const streamed = await engineOverhead(20, 10, 5, { textChars: 400, streamChunkChars: 4 });
+console.log(
+  `engine overhead per LLM step with 400 characters of text: ${streamed.msPerStep.toFixed(3)} ms streamed (${streamed.chunks} chunk events), ` +
+    `${unstreamed.msPerStep.toFixed(3)} ms unstreamed; CPU time ${streamed.cpuMsPerStep.toFixed(3)} vs ${unstreamed.cpuMsPerStep.toFixed(3)} ms (target: difference < 0.1 ms)`,
+);
 
 const window = await contextWindowCheck();
 console.log(

@@ -34,6 +34,32 @@ export class Redactor {
     return pattern ? text.replace(pattern, REDACTED) : text;
   }
 
+  /**
+   * Text that arrives in pieces (a model's streamed answer): a secret split across two pieces is
+   * still caught, because an ending that could be the start of one (raw or base64) is held back
+   * until the next piece or the end shows what it is. Ordinary text goes out at once.
+   */
+  streamed(): StreamedRedaction {
+    const pattern = this.#compiled();
+    const starts = [...this.#secrets].flatMap((secret) => [secret, ...base64Fragments(Buffer.from(secret, 'utf8'))]);
+    let held = '';
+    return {
+      push: (text) => {
+        if (!pattern) return text;
+        held += text;
+        const keep = secretStartAtEnd(held, starts);
+        const out = held.slice(0, held.length - keep);
+        held = held.slice(held.length - keep);
+        return this.redact(out);
+      },
+      end: () => {
+        const out = this.redact(held);
+        held = '';
+        return out;
+      },
+    };
+  }
+
   /** Every string inside a JSON-like value (events, run records, checkpoints), keys included; a new value is returned. */
   redactValue<T>(value: T): T {
     if (!this.#compiled()) return value;
@@ -57,6 +83,13 @@ export class Redactor {
     }
     return this.#pattern;
   }
+}
+
+export interface StreamedRedaction {
+  /** The piece's text that is safe to show now, redacted; may be empty while a possible secret is held. */
+  push(text: string): string;
+  /** What is still held, redacted, once no more text will come. */
+  end(): string;
 }
 
 /** Regular-expression sources matching a secret in each spelling a server is likely to echo. */
@@ -95,6 +128,21 @@ function base64Fragments(bytes: Buffer): string[] {
     }
   }
   return [...fragments];
+}
+
+/** The length of the longest ending of `text` that is the beginning (not the whole) of one of `secrets`. */
+function secretStartAtEnd(text: string, secrets: string[]): number {
+  const last = text.at(-1);
+  let keep = 0;
+  for (const secret of secrets) {
+    for (let length = Math.min(secret.length - 1, text.length); length > keep; length -= 1) {
+      if (secret[length - 1] === last && text.endsWith(secret.slice(0, length))) {
+        keep = length;
+        break;
+      }
+    }
+  }
+  return keep;
 }
 
 function escapeRegExp(text: string): string {

@@ -93,7 +93,7 @@ export function createRuntime(config: Config, overrides: { llm?: LlmClient; cwd?
         ? async (runId: string, requestId: string, delayMs: number) =>
             (await queueForTimeouts()).enqueue({ runId, expire: requestId }, `timeout-${requestId}`, { delayMs })
         : undefined;
-      const learning = new Learning({ store });
+      const learning = new Learning({ store, llm });
       const runner = new Runner({ store, llm, loadCrew: load, learning, maxConcurrentRuns: config.CREWBOT_MAX_RUNS, leaseTtlMs: config.CREWBOT_LEASE_TTL_MS, outputDir, redactor, inputLimits, prices, tracing, ...(schedule ? { schedule } : {}), ...(scheduleTimeout ? { scheduleTimeout } : {}), ...options });
       return {
         store,

@@ -36,3 +36,31 @@ describe('Redactor: a key echoed back in any spelling is never shown', () => {
     expect(event.error).toContain(KEY);
   });
 });
+
+describe('Redactor: a key written in pieces, as a model streams it', () => {
+  const redactor = new Redactor([KEY]);
+  const inPieces = (text: string, size: number) => {
+    const stream = redactor.streamed();
+    const shown: string[] = [];
+    for (let at = 0; at < text.length; at += size) shown.push(stream.push(text.slice(at, at + size)));
+    shown.push(stream.end());
+    return shown;
+  };
+
+  it.each([1, 2, 3, 7])('never shows a key split into pieces of %i characters, raw or in base64', (size) => {
+    const encoded = Buffer.from(`api:${KEY}`).toString('base64');
+    const shown = inPieces(`Use ${KEY} here, or ${encoded} there.`, size);
+    expect(shown.join('')).not.toContain(KEY);
+    expect(shown.join('')).not.toContain(encoded.slice(8, 24));
+    expect(shown.join('')).toMatch(/^Use \[redacted\] here, or .*\[redacted\].* there\.$/);
+  });
+
+  it('passes ordinary text on at once, holding back only an ending that could start a key', () => {
+    const stream = redactor.streamed();
+    expect(stream.push('Tides rise ')).toBe('Tides rise ');
+    expect(stream.push('and fall. sk-pr')).toBe('and fall. ');
+    // The last "s" could still begin a key: it waits for what follows.
+    expect(stream.push('ogress')).toBe('sk-progres');
+    expect(stream.end()).toBe('s');
+  });
+});

@@ -33,6 +33,13 @@ export interface AnsweredRequest {
   answer: string;
 }
 
+/** A lesson learned in a run, as its thread is told. */
+export interface PostedLesson {
+  runId: string;
+  lessonId: string;
+  text: string;
+}
+
 /** A crew task as a live plan first shows it, before it starts. */
 export interface PlanTask {
   id: string;
@@ -45,8 +52,11 @@ export interface PlanTask {
  * platform can stream one. Events go in as they come; the reporter paces the flushes.
  */
 export interface LiveThread {
-  /** Takes a run event (streamed text included) into the picture; nothing is sent until flush(). */
-  push(event: CrewEvent): void;
+  /**
+   * Takes a run event (streamed text included) into the picture; nothing is sent until flush().
+   * `past`: an event from the run's log, replayed to rebuild the picture, not news to show again.
+   */
+  push(event: CrewEvent, past?: boolean): void;
   /** Something changed since the last flush. */
   readonly pending: boolean;
   /** Sends what changed, starting a message when none is open. False: the platform refused to stream here. */
@@ -76,6 +86,10 @@ export interface ThreadPort {
   /** The request's actions are replaced by who answered and what. */
   closeRequest(thread: ThreadRef, message: MessageRef, answered: AnsweredRequest): Promise<void>;
   postNotice(thread: ThreadRef, text: string): Promise<void>;
+  /** Under a run's final result: 👍 / 👎 buttons (a 👎 asks why). */
+  postRating?(thread: ThreadRef, runId: string): Promise<void>;
+  /** "crewbot will remember: …" with a [Forget] button. */
+  postLesson?(thread: ThreadRef, lesson: PostedLesson): Promise<void>;
   /** A live picture of the run, where the platform can stream one; undefined: the status message shows progress. */
   openLive?(thread: ThreadRef, run: RunRecord, tasks: PlanTask[], hooks: LiveThreadHooks): Promise<LiveThread | undefined>;
   /** Finishes a message an earlier process left streaming (it stopped before it could). */

@@ -113,8 +113,14 @@ export class ThreadReporter {
         this.#sendStatusNow(tracked, { status: true });
         // The result says when tools failed on the way, not only the status above it.
         this.#enqueue(tracked, () => port.postOutput(thread, { title: withToolFailures(event.crew, tracked.view), markdown: event.output, final: true }));
+        this.#enqueue(tracked, () => port.postRating?.(thread, event.runId) ?? Promise.resolve());
         this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
         return;
+      case 'lesson_learned': {
+        const lesson = { runId: event.runId, lessonId: event.lessonId, text: event.lesson };
+        this.#enqueue(tracked, () => port.postLesson?.(thread, lesson) ?? port.postNotice(thread, `crewbot will remember: ${lesson.text}`));
+        return;
+      }
       case 'crew_kickoff_failed':
         this.#endLive(tracked);
         this.#sendStatusNow(tracked, { status: true });
@@ -206,7 +212,7 @@ export class ThreadReporter {
         await this.#save(tracked);
       },
     });
-    for (const event of events) tracked.live?.push(event as CrewEvent);
+    for (const event of events) tracked.live?.push(event as CrewEvent, true);
     return tracked;
   }
 

@@ -4,6 +4,7 @@ import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { runTable } from '../chat/runTable.ts';
 import { EXIT, type CliIo } from './io.ts';
+import { NO_RATINGS, RatingBook, ratingText } from '../learning/ratings.ts';
 import { commandName } from './commandName.ts';
 
 const USAGE = 'crewbot runs [--status STATUS]... [--limit N] [--json]';
@@ -29,15 +30,20 @@ export async function runsCommand(args: string[], runtime: Runtime, io: CliIo): 
     const runs = await store.listRuns({ limit, onDamaged, ...(statuses.length ? { status: statuses } : {}) });
     // People's text goes to stderr, so --json stays one parseable line.
     for (const message of damaged) io.err(`Skipped: ${message}`);
+    const ratingBook = new RatingBook(store);
+    const ratings = await ratingBook.byRun();
     if (values.json) {
-      io.out(JSON.stringify(runs));
+      io.out(JSON.stringify(runs.map((run) => ({ ...run, ratings: ratings.get(run.id) ?? NO_RATINGS }))));
       return EXIT.ok;
     }
     if (runs.length === 0) {
       io.out(`No runs yet. Start one with: ${commandName()} run <crew>`);
       return EXIT.ok;
     }
-    for (const line of runTable(runs, Date.now())) io.out(line);
+    for (const line of runTable(runs, Date.now(), { note: (run) => ratingText(ratings.get(run.id)) })) io.out(line);
+    const byCrew = await ratingBook.byCrew();
+    const rated = [...new Set(runs.map((run) => run.crew))].filter((crew) => ratingText(byCrew.get(crew)));
+    if (rated.length > 0) io.out(`\nRatings of results, all runs: ${rated.map((crew) => `${crew} ${ratingText(byCrew.get(crew))}`).join(', ')}`);
     return EXIT.ok;
   } finally {
     await store.close();

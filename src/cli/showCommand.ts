@@ -7,6 +7,7 @@ import { findRun } from '../runs/runLookup.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { EXIT, type CliIo } from './io.ts';
+import { NO_RATINGS, RatingBook, ratingText } from '../learning/ratings.ts';
 import { costText } from '../llm/costText.ts';
 import { parseRunState } from '../engine/runState.ts';
 import type { Usage } from '../engine/output.ts';
@@ -23,10 +24,11 @@ export async function showCommand(args: string[], runtime: Runtime, io: CliIo): 
   try {
     const run = await findRun(store, given);
     const runId = run.id;
-    const [outputs, events] = await Promise.all([store.getTaskOutputs(runId), readEventLog(store, runId)]);
+    const [outputs, events, ratingsByRun] = await Promise.all([store.getTaskOutputs(runId), readEventLog(store, runId), new RatingBook(store).byRun()]);
+    const ratings = ratingsByRun.get(runId) ?? NO_RATINGS;
     const toolErrors = toolErrorsOf(toolTalliesOf(events));
     if (values.json) {
-      io.out(JSON.stringify({ run, outputs, events, toolErrors }));
+      io.out(JSON.stringify({ run, outputs, events, toolErrors, ratings }));
       return EXIT.ok;
     }
     io.out(`Run ${run.id} — ${run.crew} — ${run.status}${run.error ? `: ${run.error}` : ''}`);
@@ -34,6 +36,7 @@ export async function showCommand(args: string[], runtime: Runtime, io: CliIo): 
     io.out(`Inputs: ${Object.entries(run.inputs).map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(' ') || '(none)'}`);
     const { llmCalls, promptTokens, completionTokens } = run.usage;
     io.out(`Usage: ${llmCalls} LLM calls, ${promptTokens} prompt + ${completionTokens} completion tokens, ${costText(run.usage)}`);
+    if (ratingText(ratings)) io.out(`Ratings: ${ratingText(ratings)}`);
     const byAgent = usageByAgent(await store.getCheckpoint(runId));
     for (const [agent, usage] of Object.entries(byAgent)) io.out(`  ${agent}: ${usage.llmCalls} calls, ${usage.promptTokens + usage.completionTokens} tokens, ${costText(usage)}`);
     if (toolErrors.length) {

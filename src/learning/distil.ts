@@ -1,4 +1,4 @@
-import type { LlmClient } from '../llm/types.ts';
+import type { LlmClient, TokenUsage } from '../llm/types.ts';
 import { MAX_LESSON_CHARS } from './lesson.ts';
 
 export class DistilError extends Error {
@@ -24,7 +24,7 @@ const WORK_EXCERPT_CHARS = 1_500;
  * One LLM call that turns a person's feedback into a lesson. The feedback and the work are data
  * for the model, fenced off as such; its answer is untrusted too and kept to one short line.
  */
-export async function distilLesson(llm: LlmClient, input: FeedbackToDistil): Promise<string> {
+export async function distilLesson(llm: LlmClient, input: FeedbackToDistil): Promise<{ text: string; usage: TokenUsage }> {
   const response = await llm.chat({
     messages: [
       { role: 'system', content: DISTIL_INSTRUCTIONS },
@@ -38,7 +38,7 @@ export async function distilLesson(llm: LlmClient, input: FeedbackToDistil): Pro
   });
   const lesson = oneLine(response.content ?? '');
   if (!lesson) throw new DistilError('the model gave no lesson for the feedback');
-  return lesson;
+  return { text: lesson, usage: response.usage };
 }
 
 function oneLine(text: string): string {

@@ -11,7 +11,7 @@ import { allowedAnswers, answerFits, type HumanAnswer, type HumanRequest, type R
 import { parseRunState, type RunState } from '../engine/runState.ts';
 import { replayFrom } from '../engine/workingMemory.ts';
 import type { LlmClient } from '../llm/types.ts';
-import type { Redactor } from '../redactor.ts';
+import type { Redactor, StreamedRedaction } from '../redactor.ts';
 import { RunTracing } from '../telemetry/runTracing.ts';
 import type { TraceCarrier } from '../telemetry/traceCarrier.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
@@ -28,7 +28,7 @@ import { LeaseKeeper } from './leaseKeeper.ts';
 import { NotAllowedError, RunBusyError, RunStateConflictError } from './runErrors.ts';
 import { FINISHED_STATUSES, type Requester, type RunPatch, type RunRecord, type ThreadRef } from './runRecord.ts';
 import { RunNotFoundError, type RunStore } from './runStore.ts';
-import type { RunLearning } from './runLearning.ts';
+import type { LearnedLesson, ResultRating, RunLearning } from './runLearning.ts';
 import type { TaskFeedback } from '../engine/feedback.ts';
 
 export interface KickoffRequest {
@@ -305,6 +305,35 @@ export class Runner {
     return true;
   }
 
+  /**
+   * A 👍 or 👎 on a completed run's result, by someone who may answer the run. A 👎's reason may
+   * become a lesson, which the run's thread is told about.
+   */
+  async rateResult(runId: string, input: { rating: ResultRating['rating']; reason?: string | undefined; actor: Actor }): Promise<LearnedLesson | undefined> {
+    const run = await this.#getRun(runId);
+    await this.#authorize(run, input.actor, 'rate its result');
+    if (run.status !== 'completed') throw new RunStateConflictError(`Run ${runId} is ${run.status.replace('_', ' ')}; only a completed run's result can be rated.`);
+    const learning = this.#options.learning;
+    if (!learning) return undefined;
+    const lesson = await learning.rateResult(await this.#loadFor(run), run, { rating: input.rating, reason: input.reason, by: input.actor, at: Date.now() });
+    if (lesson) await this.#tellLesson(run, lesson);
+    return lesson;
+  }
+
+  /** Forgets a lesson learned in this run, for someone who may answer the run. False when there is no such lesson. */
+  async forgetLesson(runId: string, lessonId: string, actor: Actor): Promise<boolean> {
+    const run = await this.#getRun(runId);
+    await this.#authorize(run, actor, 'forget what it learned');
+    const learning = this.#options.learning;
+    return learning ? learning.forgetLesson(await this.#loadFor(run), lessonId, actor) : false;
+  }
+
+  async #tellLesson(run: RunRecord, lesson: LearnedLesson): Promise<void> {
+    const event: CrewEvent = { type: 'lesson_learned', runId: run.id, at: Date.now(), taskId: lesson.taskId, lessonId: lesson.id, lesson: lesson.text };
+    await this.store.appendEvent(run.id, event);
+    this.#notify(run, event);
+  }
+
   /** Stops a run at its next step; an LLM call in flight here is aborted. */
   async cancel(runId: string, actor: Actor): Promise<RunRecord> {
     const run = await this.#getRun(runId);
@@ -544,7 +573,27 @@ export class Runner {
 
   #notify(run: RunRecord, event: CrewEvent): void {
     if (this.#listeners.size === 0) return;
-    const shown = this.#options.redactor?.redactValue(event) ?? event;
+    const redactor = this.#options.redactor;
+    if (redactor && (event.type === 'llm_stream_chunk' || event.type === 'llm_call_completed' || event.type === 'llm_call_failed')) {
+      // Streamed text is redacted as a stream: a secret the model writes across two pieces is caught too.
+      const key = `${run.id}\u0000${event.taskId ?? ''}\u0000${event.agent ?? ''}`;
+      if (event.type === 'llm_stream_chunk') {
+        const stream = this.#streamRedactions.get(key) ?? redactor.streamed();
+        this.#streamRedactions.set(key, stream);
+        const chunk = stream.push(event.chunk);
+        if (chunk !== '') this.#tell(run, { ...event, chunk });
+        return;
+      }
+      const rest = this.#streamRedactions.get(key)?.end();
+      this.#streamRedactions.delete(key);
+      if (rest && event.taskId !== undefined && event.agent !== undefined) {
+        this.#tell(run, { type: 'llm_stream_chunk', runId: event.runId, at: event.at, taskId: event.taskId, agent: event.agent, chunk: rest });
+      }
+    }
+    this.#tell(run, redactor?.redactValue(event) ?? event);
+  }
+
+  #tell(run: RunRecord, shown: CrewEvent): void {
     for (const listener of this.#listeners) {
       try {
         listener(run, shown);
@@ -553,6 +602,9 @@ export class Runner {
       }
     }
   }
+
+  /** Streamed answers being redacted, per run, task and agent, until their call completes. */
+  readonly #streamRedactions = new Map<string, StreamedRedaction>();
 
   #warn(text: string): void {
     process.emitWarning(this.#options.redactor?.redact(text) ?? text);

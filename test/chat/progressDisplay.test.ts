@@ -1,8 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ConsoleInput } from '../../src/chat/console/consoleInput.ts';
 import { ProgressDisplay } from '../../src/chat/console/progressDisplay.ts';
 import { initialProgress } from '../../src/chat/progressView.ts';
 import type { CrewEvent } from '../../src/engine/events.ts';
+import { TerminalScreen } from '../support/terminalScreen.ts';
 
 const usage = { llmCalls: 1, promptTokens: 10, completionTokens: 5 };
 const at = () => Date.now();
@@ -118,5 +120,46 @@ describe('live progress in a pipe or a log', () => {
     shown.finish();
     expect(text()).toContain('  │ Tides rise and fall.\n  │ Twice a day.\n');
     expect(text().match(/Tides rise/g)).toHaveLength(1);
+  });
+});
+
+describe('typing while the progress redraws in a terminal', () => {
+  /** The live block over a real ConsoleInput reading keystrokes as a terminal sends them. */
+  function typedSession() {
+    const keys = new PassThrough();
+    const output = new PassThrough();
+    const screen = new TerminalScreen();
+    output.on('data', (chunk: Buffer) => screen.write(chunk.toString()));
+    const input = new ConsoleInput({ input: keys, output, isTTY: true });
+    const shown = new ProgressDisplay({ output, isTTY: true, verbose: false, frameMs: 0, typing: input, view: initialProgress('research', ['research_task', 'write_task'], Date.now()) });
+    return { keys, input, shown, screen };
+  }
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+  it('keeps what is typed visible under the block, and after Enter leaves no stale status line', async () => {
+    const { keys, input, shown, screen } = typedSession();
+    shown.start();
+    keys.write('shor');
+    await settle();
+    shown.onEvent(toolCall('web_search'));
+    await settle();
+    expect(screen.lines().at(-1)).toBe('shor');
+
+    keys.write('ter\r');
+    await settle();
+    shown.onEvent(toolCall('fetch_url'));
+    await settle();
+    const lines = screen.lines();
+    // One status line, the checklist, the step, and the line typed ahead under them.
+    expect(lines.filter((line) => line.startsWith('research: '))).toHaveLength(1);
+    expect(lines.at(-2)).toContain('→ Senior Researcher is calling fetch_url');
+    expect(lines.at(-1)).toBe('shorter');
+
+    shown.finish();
+    const answer = input.ask('crewbot> ');
+    await expect(answer).resolves.toBe('shorter');
+    expect(screen.lines().filter((line) => line.startsWith('research: '))).toHaveLength(1);
+    expect(screen.lines().at(-1)).toBe('crewbot> shorter');
+    input.close();
   });
 });

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Crew } from '../../src/engine/crew.ts';
 import type { CrewEvent } from '../../src/engine/events.ts';
+import { Redactor } from '../../src/redactor.ts';
 import { readEventLog } from '../../src/runs/eventLog.ts';
 import { ScriptedLlm } from '../../src/testing/scriptedLlm.ts';
 import { defineTool } from '../../src/tools/defineTool.ts';
@@ -91,6 +92,25 @@ describe('streamed agent text', () => {
     const chunks: string[] = [];
     await new Crew(crew({ agents: [agent('a')], tasks: [task('t', { agent: 'a' })] })).kickoff({}, { llm, onEvent: (event) => event.type === 'llm_stream_chunk' && chunks.push(event.chunk) });
     expect(chunks).toEqual(['abc', 'def', 'gh']);
+  });
+
+  it('never shows a listener a secret the model streams, even split across pieces, and loses none of the other text', async () => {
+    const secret = 'sk-live-0123456789abcdef';
+    const h = await startRunnerHarness(path.resolve('test/fixtures/fault-crews'), { redactor: new Redactor([secret]) });
+    try {
+      h.server.setDefault({ content: `The key is ${secret}, keep it safe. Then the tides.`, chunkChars: 3 });
+      const streamed = new Map<string, string>();
+      h.runner.subscribe((_run, event) => {
+        if (event.type === 'llm_stream_chunk') streamed.set(event.taskId, (streamed.get(event.taskId) ?? '') + event.chunk);
+      });
+      const run = await h.runner.kickoff({ crew: 'three_steps', inputs: { topic: 'tides' }, requester: { platform: 'cli', userId: 'me' } });
+      await h.runner.idle();
+
+      expect((await h.store.getRun(run!.id))?.status).toBe('completed');
+      expect([...streamed.values()]).toEqual(Array(3).fill('The key is [redacted], keep it safe. Then the tides.'));
+    } finally {
+      await h.close();
+    }
   });
 
   it('passes streamed text to listeners of a run but keeps none of it in the run’s stored log', async () => {

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResultJson } from '../../src/cli/runOutcome.ts';
 import { DISTIL_INSTRUCTIONS } from '../../src/learning/distil.ts';
 import type { Lesson } from '../../src/learning/lesson.ts';
+import { RatingBook } from '../../src/learning/ratings.ts';
+import { openRunStore } from '../../src/runs/openRunStore.ts';
 import { startCliEnvironment, type CliEnvironment } from '../support/cliEnvironment.ts';
 import { lastJsonLine, runCli } from '../support/runCli.ts';
 import { textOf, type RecordedRequest, type ScriptedOpenAI, type ScriptedReply } from '../support/scriptedOpenAI.ts';
@@ -121,6 +123,27 @@ describe('lessons from people’s feedback, on the command line', () => {
     distilled = { content: LESSON };
     expect(run.resumed).toMatch(/learning from feedback on reply_task failed; the run goes on: the model gave no lesson/);
     expect((await lessonsOf('support_desk')).filter((lesson) => lesson.runId === run.runId)).toEqual([]);
+  });
+
+  it('shows the ratings of results in runs and show', async () => {
+    const { runId } = await reviewedRun('support_desk', 'Is there a student discount?');
+    const store = await openRunStore(env.CREWBOT_STORE!);
+    try {
+      const ratings = new RatingBook(store);
+      const at = Date.now();
+      await ratings.record({ runId, crew: 'support_desk', rating: 'down', by: { platform: 'slack', userId: 'U1' }, at });
+      await ratings.record({ runId, crew: 'support_desk', rating: 'up', by: { platform: 'slack', userId: 'U1' }, at: at + 1 });
+      await ratings.record({ runId, crew: 'support_desk', rating: 'up', by: { platform: 'discord', userId: '42' }, at: at + 2 });
+    } finally {
+      await store.close();
+    }
+    const runs = await runCli(['runs'], env);
+    expect(runs.stdout).toMatch(new RegExp(`${runId}\\s+completed\\s+support_desk.*👍 2 👎 0`));
+    expect(runs.stdout).toContain('Ratings of results, all runs: support_desk 👍 2 👎 0');
+    const listed = lastJsonLine((await runCli(['runs', '--json'], env)).stdout) as Array<{ id: string; ratings: unknown }>;
+    expect(listed.find((run) => run.id === runId)?.ratings).toEqual({ up: 2, down: 0 });
+    expect((await runCli(['show', runId], env)).stdout).toContain('Ratings: 👍 2 👎 0');
+    expect((lastJsonLine((await runCli(['show', runId, '--json'], env)).stdout) as { ratings: unknown }).ratings).toEqual({ up: 2, down: 0 });
   });
 
   it('learns nothing from a crew with learning: false', async () => {

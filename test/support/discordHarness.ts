@@ -34,7 +34,7 @@ export interface DiscordHarness {
 
 export async function startDiscordHarness(
   crewsDir: string,
-  options: { fake?: FakeDiscordOptions; statusEveryMs?: number; messageContent?: boolean; runner?: Partial<RunnerOptions> } = {},
+  options: { fake?: FakeDiscordOptions; statusEveryMs?: number; messageContent?: boolean; learning?: boolean; runner?: Partial<Omit<RunnerOptions, 'learning'>> } = {},
 ): Promise<DiscordHarness> {
   const fake = await startFakeDiscord(options.fake);
   const config = loadConfig(
@@ -52,7 +52,7 @@ export async function startDiscordHarness(
   // One policy per process, as `crewbot start` has: the surface and the runner ask the same one.
   const access = new DiscordAccess({ config, loadCrew });
   const answerPolicy = answerPolicyOf([access]);
-  const runnerHarness = await startRunnerHarness(crewsDir, { answerPolicy, ...options.runner });
+  const runnerHarness = await startRunnerHarness(crewsDir, { answerPolicy, learning: options.learning, ...options.runner });
   runtime = createRuntime(config, { llm: llmFor(runnerHarness.server) });
   const traces: DiscordTrace[] = [];
   const errors: unknown[] = [];

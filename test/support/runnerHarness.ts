@@ -8,6 +8,7 @@ import type { RunStore } from '../../src/runs/runStore.ts';
 import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from '../../src/tools/builtinTools.ts';
 import { startScriptedOpenAI, type ScriptedOpenAI } from './scriptedOpenAI.ts';
 import { llmFor } from './testLlm.ts';
+import { Learning } from '../../src/learning/learning.ts';
 
 export interface RunnerHarness {
   server: ScriptedOpenAI;
@@ -20,8 +21,12 @@ export interface RunnerHarness {
   close(): Promise<void>;
 }
 
-/** A Runner on a real SQLite file, the real loader and the real OpenAI client against the scripted server. */
-export async function startRunnerHarness(crewsDir: string, options: Partial<RunnerOptions> = {}): Promise<RunnerHarness> {
+/**
+ * A Runner on a real SQLite file, the real loader and the real OpenAI client against the scripted
+ * server. `learning`: it learns lessons and keeps ratings in the same store, as `crewbot start` does.
+ */
+export async function startRunnerHarness(crewsDir: string, harnessOptions: Partial<Omit<RunnerOptions, 'learning'>> & { learning?: boolean } = {}): Promise<RunnerHarness> {
+  const { learning, ...options } = harnessOptions;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-runner-'));
   const storeUrl = `sqlite://${path.join(dir, 'crewbot.sqlite')}`;
   const server = await startScriptedOpenAI();
@@ -33,6 +38,7 @@ export async function startRunnerHarness(crewsDir: string, options: Partial<Runn
       llm: llmFor(server),
       loadCrew: (name) => loadCrew(name, { crewsDir, builtinTools, builtinAliases: BUILTIN_TOOL_ALIASES }),
       leaseTtlMs: 2_000,
+      ...(learning ? { learning: new Learning({ store, llm: llmFor(server) }) } : {}),
       ...options,
       ...extra,
     });

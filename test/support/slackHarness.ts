@@ -9,6 +9,7 @@ import { openRunStore } from '../../src/runs/openRunStore.ts';
 import { Runner, type RunnerOptions } from '../../src/runs/runner.ts';
 import type { RunStore } from '../../src/runs/runStore.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
+import { Learning } from '../../src/learning/learning.ts';
 import { startFakeSlackApi, type FakeMessage, type FakeSlackApi } from './fakeSlackApi.ts';
 import { startScriptedOpenAI, type ScriptedOpenAI } from './scriptedOpenAI.ts';
 import { SlackRequests } from './slackRequests.ts';
@@ -46,9 +47,10 @@ export interface SlackHarness {
  * The Slack surface as it runs in production — Bolt's HTTP receiver on an ephemeral port, a real
  * Runner on a SQLite file — with the Web API, the LLM and Slack itself played by loopback fakes.
  */
+/** `learning`: the runner learns lessons and keeps ratings, as `crewbot start` does (off by default, so scripted replies stay in order). */
 export async function startSlackHarness(
   crewsDir: string,
-  options: { statusEveryMs?: number; env?: Record<string, string>; runner?: Partial<RunnerOptions> } = {},
+  options: { statusEveryMs?: number; env?: Record<string, string>; learning?: boolean; runner?: Partial<RunnerOptions> } = {},
 ): Promise<SlackHarness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-slack-'));
   const storeUrl = `sqlite://${path.join(dir, 'crewbot.sqlite')}`;
@@ -82,6 +84,7 @@ export async function startSlackHarness(
       leaseTtlMs: 2_000,
       answerPolicy: answerPolicyOf([access]),
       redactor: runtime.redactor,
+      ...(options.learning ? { learning: new Learning({ store, llm: runtime.llm }) } : {}),
       ...options.runner,
     });
     const surface = await startSlack({ config, runtime, runner, access, statusEveryMs: options.statusEveryMs ?? 50, logLevel: LogLevel.ERROR });

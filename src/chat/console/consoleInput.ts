@@ -19,11 +19,15 @@ export class ConsoleInput {
   readonly #echo: boolean;
   readonly #lines: string[] = [];
   readonly #interrupt = new AbortController();
+  readonly #tty: boolean;
+  /** Enter pressed with no prompt open: each moved the cursor a line down under the live progress. */
+  #linesMoved = 0;
   #ended = false;
   #waiter: { resolve: (line: string) => void; reject: (error: ConsoleClosed) => void } | undefined;
 
   constructor(options: { input: Readable; output: Writable; isTTY: boolean; interrupt?: AbortSignal | undefined }) {
     this.#output = options.output;
+    this.#tty = options.isTTY;
     // A piped input is not echoed by any terminal; echoing it keeps the transcript readable.
     this.#echo = !options.isTTY;
     // From a pipe readline only splits lines; prompts and echoes are written here, even after the pipe closed.
@@ -31,8 +35,14 @@ export class ConsoleInput {
       ? readline.createInterface({ input: options.input, output: options.output, terminal: true })
       : readline.createInterface({ input: options.input, terminal: false });
     this.#rl.on('line', (line) => {
-      if (this.#waiter) this.#settle().resolve(this.#echoed(line));
-      else this.#lines.push(line);
+      if (this.#waiter) {
+        // Between prompts readline redraws what is typed on its own line, with no prompt before it.
+        if (this.#tty) this.#rl.setPrompt('');
+        this.#settle().resolve(this.#echoed(line));
+      } else {
+        this.#lines.push(line);
+        if (this.#tty) this.#linesMoved += 1;
+      }
     });
     this.#rl.on('close', () => {
       this.#ended = true;
@@ -64,6 +74,9 @@ export class ConsoleInput {
     if (queued === undefined && this.#ended) return Promise.reject(new ConsoleClosed('end'));
     if (this.#echo || this.#ended) {
       this.#output.write(prompt);
+    } else if (queued !== undefined) {
+      // Typed ahead while a run was drawing: shown with its prompt, as if typed there.
+      this.#output.write(`${prompt}${queued}\n`);
     } else {
       this.#rl.setPrompt(prompt);
       this.#rl.prompt();
@@ -90,6 +103,23 @@ export class ConsoleInput {
     } finally {
       if (stop) signal.removeEventListener('abort', stop);
     }
+  }
+
+  /**
+   * In a terminal, what was typed while no prompt was open: lines entered (waiting for the next
+   * prompt) and the line being typed. The live progress draws them under itself, so a redraw
+   * does not wipe them.
+   */
+  typedAhead(): { entered: readonly string[]; typing: string } {
+    if (!this.#tty || this.#waiter || this.#ended) return { entered: [], typing: '' };
+    return { entered: this.#lines, typing: this.#rl.line };
+  }
+
+  /** How many lines Enter moved the cursor down since the last call (the live progress backs up that much more). */
+  takeLinesMoved(): number {
+    const moved = this.#linesMoved;
+    this.#linesMoved = 0;
+    return moved;
   }
 
   close(): void {

@@ -30,7 +30,7 @@ const ANSWER_PROMPT: Record<HumanRequest['kind'], string> = {
  */
 export async function followRun(ctx: ConsoleContext, start: RunRecord, loaded: LoadedCrew, view: ProgressView): Promise<RunRecord> {
   ctx.activeRun = start;
-  const display = new ProgressDisplay({ output: ctx.output, isTTY: ctx.isTTY, view, verbose: loaded.spec.verbose ?? false });
+  const display = new ProgressDisplay({ output: ctx.output, isTTY: ctx.isTTY, view, verbose: loaded.spec.verbose ?? false, typing: ctx.input });
   const unsubscribe = ctx.runner.subscribe((subject, event) => {
     if (subject.id === start.id) display.onEvent(event);
   });

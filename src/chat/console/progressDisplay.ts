@@ -13,7 +13,15 @@ export interface ProgressDisplayOptions {
   verbose: boolean;
   /** Least time between two redraws in a terminal. */
   frameMs?: number | undefined;
+  /** What the person types meanwhile, drawn under the block so a redraw does not wipe it. */
+  typing?: TypedAhead | undefined;
   now?: (() => number) | undefined;
+}
+
+/** Text typed at the terminal while no prompt is open (ConsoleInput). */
+export interface TypedAhead {
+  typedAhead(): { entered: readonly string[]; typing: string };
+  takeLinesMoved(): number;
 }
 
 const UP_AND_CLEAR = (lines: number) => `\u001b[${lines}A\r\u001b[J`;
@@ -32,6 +40,7 @@ export class ProgressDisplay {
   readonly #verbose: boolean;
   readonly #frameMs: number;
   readonly #now: () => number;
+  readonly #typing: TypedAhead | undefined;
   #view: ProgressView;
   #drawnLines = 0;
   #lastDraw = Number.NEGATIVE_INFINITY;
@@ -53,6 +62,7 @@ export class ProgressDisplay {
     this.#verbose = options.verbose;
     this.#frameMs = options.frameMs ?? 100;
     this.#now = options.now ?? Date.now;
+    this.#typing = options.typing;
     this.#view = options.view;
   }
 
@@ -118,7 +128,7 @@ export class ProgressDisplay {
   /** Text above the live block (a task's output, a notice); the block is drawn again below it. */
   print(text: string): void {
     const redraw = this.#tty && this.#active;
-    if (redraw && this.#drawnLines > 0) this.#out.write(UP_AND_CLEAR(this.#drawnLines));
+    if (redraw) this.#out.write(this.#clear());
     this.#drawnLines = 0;
     this.#out.write(`${text}\n`);
     if (redraw) this.#draw();
@@ -131,7 +141,8 @@ export class ProgressDisplay {
     clearInterval(this.#ticker);
     this.#pending = undefined;
     this.#ticker = undefined;
-    if (this.#tty) this.#draw();
+    // The last picture leaves typed text to the next prompt, which shows it after itself.
+    if (this.#tty) this.#draw(true);
     else if (this.#picture() !== this.#printed) this.#printChecklist();
     this.#active = false;
     // What is printed next (a prompt, the result) stays; the next start draws a new block below it.
@@ -147,7 +158,7 @@ export class ProgressDisplay {
     }, wait);
   }
 
-  #draw(): void {
+  #draw(last = false): void {
     const columns = 'columns' in this.#out && typeof this.#out.columns === 'number' ? this.#out.columns : 0;
     const width = columns > 1 ? columns - 1 : undefined;
     // A wrapped line would throw the count of lines to move back up off.
@@ -155,11 +166,19 @@ export class ProgressDisplay {
     const lines = terminalText([renderProgressText(this.#view, this.#now()), ...streamed].join('\n'))
       .split('\n')
       .map((line) => (width !== undefined && line.length > width ? `${line.slice(0, Math.max(0, width - 1))}…` : line));
-    const clear = this.#drawnLines > 0 ? UP_AND_CLEAR(this.#drawnLines) : '';
-    this.#out.write(`${clear}${lines.join('\n')}\n`);
-    this.#drawnLines = lines.length;
+    const { entered, typing } = last || !this.#typing ? { entered: [], typing: '' } : this.#typing.typedAhead();
+    const typed = entered.map((line) => `${terminalText(line)}\n`).join('');
+    this.#out.write(`${this.#clear()}${lines.join('\n')}\n${typed}${terminalText(typing)}`);
+    this.#drawnLines = lines.length + entered.length;
     this.#lastDraw = this.#now();
     this.draws += 1;
+  }
+
+  /** Back to the top of the block, clearing it and whatever was typed under it (Enter moved the cursor further down). */
+  #clear(): string {
+    const moved = this.#typing?.takeLinesMoved() ?? 0;
+    const lines = this.#drawnLines + (this.#drawnLines > 0 ? moved : 0);
+    return lines > 0 ? UP_AND_CLEAR(lines) : '';
   }
 
   /** The run's status and its tasks' marks, agents and time left out: a plain log reprints only when this changed. */

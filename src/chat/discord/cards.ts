@@ -11,8 +11,8 @@ import type { RunRecord, RunStatus } from '../../runs/runRecord.ts';
 import { describeInput } from '../kickoffText.ts';
 import { planLine, taskCost, type TaskMark, toolFailureLines, withToolFailures } from '../progressView.ts';
 import { describeRequest, type PromptBlock, type RequestAction } from '../requestPrompt.ts';
-import type { AnsweredRequest, StatusContext } from '../threadPort.ts';
-import { answeredCustomId, requestCustomId } from './customIds.ts';
+import type { AnsweredRequest, PostedLesson, StatusContext } from '../threadPort.ts';
+import { answeredCustomId, forgetCustomId, rateCustomId, requestCustomId } from './customIds.ts';
 import { escapeMarkdown } from './markdown.ts';
 import { costText } from '../../llm/costText.ts';
 
@@ -179,4 +179,21 @@ function formatElapsed(ms: number): string {
   const minutes = Math.floor(seconds / 60);
   if (minutes < 60) return `${minutes}m ${seconds % 60}s`;
   return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+}
+
+/** 👍 / 👎 under a final result; a 👎 asks what was wrong in a form. */
+export function ratingComponents(runId: string): Row[] {
+  const button = (rating: 'up' | 'down', label: string): APIButtonComponentWithCustomId => ({
+    type: ComponentType.Button,
+    style: ButtonStyle.Secondary,
+    label,
+    custom_id: rateCustomId(rating, runId),
+  });
+  return [{ type: ComponentType.ActionRow, components: [button('up', '👍 Good'), button('down', '👎 Not right')] }];
+}
+
+/** "crewbot will remember: …" and its [Forget] button. */
+export function lessonCard(lesson: PostedLesson): { content: string; components: Row[] } {
+  const forget: APIButtonComponentWithCustomId = { type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'Forget', custom_id: forgetCustomId(lesson.runId, lesson.lessonId) };
+  return { content: clip(`🧠 crewbot will remember: ${escapeMarkdown(lesson.text)}`, 2_000), components: [{ type: ComponentType.ActionRow, components: [forget] }] };
 }

@@ -3,7 +3,7 @@ import type { InboundReply } from '../inbound/inboundReply.ts';
 import { clip, statusEmbed } from './cards.ts';
 import type { DiscordContext } from './context.ts';
 import { NO_MENTIONS } from './markdown.ts';
-import { answerModal } from './modals.ts';
+import { answerModal, reasonModal } from './modals.ts';
 
 /** Only the person who acted sees it; nothing changes for anyone else. */
 export async function replyPrivately(interaction: RepliableInteraction, text: string): Promise<void> {
@@ -19,6 +19,10 @@ export function interactionReply(interaction: RepliableInteraction): InboundRepl
     askForText: async ({ prompt, action }) => {
       if (!interaction.isButton()) throw new Error('Only a button can open the form for an answer.');
       await interaction.showModal(answerModal(action, interaction.customId, prompt.title));
+    },
+    askForReason: async ({ run }) => {
+      if (!interaction.isButton()) throw new Error('Only a button can open the form for a reason.');
+      await interaction.showModal(reasonModal(run.id));
     },
     showStatus: async (status) => {
       await interaction.reply({ embeds: [statusEmbed(status, Date.now())], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });

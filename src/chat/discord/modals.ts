@@ -2,7 +2,7 @@ import { ComponentType, TextInputStyle, type APIModalInteractionResponseCallback
 import type { InputSpec } from '../../engine/spec.ts';
 import type { RequestAction } from '../requestPrompt.ts';
 import { clip } from './cards.ts';
-import { ANSWER_FIELD, kickoffCustomId } from './customIds.ts';
+import { ANSWER_FIELD, kickoffCustomId, reasonCustomId } from './customIds.ts';
 
 /** Discord's limits on modals. */
 export const MODAL_FIELDS = 5;
@@ -29,6 +29,22 @@ export function answerModal(action: RequestAction, customId: string, title: stri
             max_length: 4_000,
             ...(text.placeholder ? { placeholder: clip(text.placeholder, PLACEHOLDER) } : {}),
           },
+        ],
+      },
+    ],
+  };
+}
+
+/** The form behind 👎: what was wrong, which becomes a lesson. */
+export function reasonModal(runId: string): APIModalInteractionResponseCallbackData {
+  return {
+    custom_id: reasonCustomId(runId),
+    title: 'What was wrong?',
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          { type: ComponentType.TextInput, custom_id: ANSWER_FIELD, label: 'What should it do differently?', style: TextInputStyle.Paragraph, required: true, max_length: 4_000 },
         ],
       },
     ],

@@ -2,8 +2,8 @@ import { MessageFlags, REST, Routes, type RawFile } from 'discord.js';
 import type { Config } from '../../config.ts';
 import type { HumanRequest } from '../../engine/humanRequest.ts';
 import type { RunRecord, ThreadRef } from '../../runs/runRecord.ts';
-import type { AnsweredRequest, LiveThread, LiveThreadHooks, MessageRef, OutputMessage, PlanTask, StatusContext, ThreadPort } from '../threadPort.ts';
-import { answeredComponents, answeredContent, requestCard, statusEmbed, clip } from './cards.ts';
+import type { AnsweredRequest, LiveThread, LiveThreadHooks, MessageRef, OutputMessage, PlanTask, PostedLesson, StatusContext, ThreadPort } from '../threadPort.ts';
+import { answeredComponents, answeredContent, lessonCard, ratingComponents, requestCard, statusEmbed, clip } from './cards.ts';
 import { channelOfThread, discordThread } from './thread.ts';
 import { DiscordConfigError } from './errors.ts';
 import { EditPace } from './editPace.ts';
@@ -113,6 +113,15 @@ export class DiscordThreadPort implements ThreadPort {
 
   async postNotice(thread: ThreadRef, text: string): Promise<void> {
     await this.postText(channelOfThread(thread), text);
+  }
+
+  async postRating(thread: ThreadRef, runId: string): Promise<void> {
+    await this.#post(channelOfThread(thread), { content: 'How was this result?', components: ratingComponents(runId) });
+  }
+
+  async postLesson(thread: ThreadRef, lesson: PostedLesson): Promise<void> {
+    const card = lessonCard(lesson);
+    await this.#post(channelOfThread(thread), { content: card.content, components: card.components });
   }
 
   async setActivity(thread: ThreadRef, activity: string | undefined): Promise<void> {

@@ -94,6 +94,23 @@ export const InboundEventSchema = z.discriminatedUnion('type', [
     who: InboundPersonSchema,
     thread: ThreadRefSchema,
   }),
+  /** 👍 or 👎 on a run's final result; a 👎 is asked for a reason first, which becomes a lesson. */
+  z.object({
+    type: z.literal('rate'),
+    delivery: DeliverySchema,
+    who: InboundPersonSchema,
+    run: z.string().min(1),
+    rating: z.enum(['up', 'down']),
+    reason: z.string().optional(),
+  }),
+  /** [Forget] on "crewbot will remember: …" in the thread of the run it was learned in. */
+  z.object({
+    type: z.literal('forget_lesson'),
+    delivery: DeliverySchema,
+    who: InboundPersonSchema,
+    run: z.string().min(1),
+    lesson: z.string().min(1),
+  }),
 ]);
 export type InboundEvent = z.infer<typeof InboundEventSchema>;
 export type KickoffEvent = Extract<InboundEvent, { type: 'kickoff' }>;

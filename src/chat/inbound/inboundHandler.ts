@@ -12,6 +12,7 @@ import type { InboundReply, KickoffReply, Notice } from './inboundReply.ts';
 import { followUp } from './followUp.ts';
 import { kickOff, type CrewSource } from './kickoff.ts';
 import { fitsRequest, readReply } from './replyVocabulary.ts';
+import { forgetLesson, rateResult } from './resultFeedback.ts';
 
 /**
  * handled: acted on; duplicate: delivered before (a retry, a replay, another process took it);
@@ -72,6 +73,12 @@ export class InboundHandler {
         return this.#cancel(event, reply);
       case 'status':
         return this.#status(event, reply);
+      case 'rate':
+        if (!(await this.#claim(event))) return { outcome: 'duplicate' };
+        return rateResult(this.#options.runner, this.#options.access, event, reply);
+      case 'forget_lesson':
+        if (!(await this.#claim(event))) return { outcome: 'duplicate' };
+        return forgetLesson(this.#options.runner, event, reply);
       default: {
         const never: never = event;
         throw new Error(`Unknown inbound event ${JSON.stringify(never)}`);

@@ -9,7 +9,8 @@ import type { StatusContext } from '../threadPort.ts';
  * refused: not allowed; unclear: nothing fitted or nothing is waiting; failed: something broke.
  */
 export interface Notice {
-  tone: 'refused' | 'unclear' | 'failed';
+  /** done: what the person asked for happened (a rating kept, a lesson forgotten). */
+  tone: 'refused' | 'unclear' | 'failed' | 'done';
   text: string;
   /** The text is in the platform's markup already (an access policy's reason, with its mentions): shown as it is. */
   markup?: boolean | undefined;
@@ -25,6 +26,8 @@ export interface InboundReply {
   tell(notice: Notice): Promise<void>;
   /** A button whose answer needs text was pressed: ask for it (a modal, a form). */
   askForText(form: { run: RunRecord; request: HumanRequest; prompt: RequestPrompt; action: RequestAction }): Promise<void>;
+  /** 👎 pressed on a run's result: ask why (a modal, a form, a prompt); the answer comes back as a `rate` event with its reason. */
+  askForReason?(form: { run: RunRecord }): Promise<void>;
   /** `status` asked: show where the run stands to that person. */
   showStatus(status: StatusContext): Promise<void>;
 }

@@ -4,9 +4,9 @@ import type { Requester, RunRecord } from '../../runs/runRecord.ts';
 import { describeInput, needsValue, KICKOFF_USAGE, type KickoffCrew } from '../kickoffText.ts';
 import { planLine, taskCost, toolFailureLines, withToolFailures, type ProgressView, type TaskMark } from '../progressView.ts';
 import type { RequestAction, RequestPrompt } from '../requestPrompt.ts';
-import type { AnsweredRequest, StatusContext } from '../threadPort.ts';
+import type { AnsweredRequest, PostedLesson, StatusContext } from '../threadPort.ts';
 import { escapeMrkdwn } from './markdown.ts';
-import type { AnswerModalMetadata, InputsModalMetadata } from './types.ts';
+import type { AnswerModalMetadata, InputsModalMetadata, ReasonModalMetadata } from './types.ts';
 import { costText } from '../../llm/costText.ts';
 
 /** Block Kit for everything crewbot shows in Slack. Untrusted text is escaped on the way in. */
@@ -25,6 +25,10 @@ export const INPUTS_VIEW = 'crew_inputs';
 export const ANSWER_VIEW = 'crew_answer';
 export const ANSWER_BLOCK = 'answer';
 export const ANSWER_ELEMENT = 'text';
+/** 👍 / 👎 under a final result (`crew_rate:up`, `crew_rate:down`), and [Forget] on a lesson. */
+export const RATE_ACTION_PREFIX = 'crew_rate:';
+export const FORGET_LESSON_ACTION = 'crew_forget_lesson';
+export const REASON_VIEW = 'crew_rate_reason';
 export const INPUT_BLOCK_PREFIX = 'input:';
 export const INPUT_ELEMENT = 'value';
 
@@ -287,4 +291,44 @@ export function helpText(crews: CrewListing[]): string {
   }
   lines.push('', 'Or mention me: `@crewbot <crew> …`; reply in a run’s thread to answer its questions.');
   return lines.join('\n');
+}
+
+/**
+ * Under a final result. Ordinary buttons: Slack's native feedback buttons belong to AI-app
+ * messages (assistant threads), which a crew's thread in a channel is not.
+ */
+export function ratingMessage(runId: string): SlackMessage {
+  const value = JSON.stringify({ run: runId });
+  const button = (rating: 'up' | 'down', label: string): types.Button => ({ type: 'button', action_id: `${RATE_ACTION_PREFIX}${rating}`, text: plain(label, 75), value });
+  return {
+    text: 'How was this result?',
+    blocks: [{ type: 'actions', elements: [button('up', ':+1: Good'), button('down', ':-1: Not right')] }, context('Rate the result; a :-1: asks what was wrong, and crewbot remembers it for the next runs.')],
+  };
+}
+
+/** "crewbot will remember: …" with a button to forget it. */
+export function lessonMessage(lesson: PostedLesson): SlackMessage {
+  const text = `:brain: crewbot will remember: ${escapeMrkdwn(clip(lesson.text, 2_500))}`;
+  const forget: types.Button = { type: 'button', action_id: FORGET_LESSON_ACTION, text: plain('Forget', 75), value: JSON.stringify({ run: lesson.runId, lesson: lesson.lessonId }) };
+  return { text, blocks: [section(text), { type: 'actions', elements: [forget] }] };
+}
+
+/** The modal behind :-1:: what was wrong. */
+export function reasonModal(metadata: ReasonModalMetadata): ModalView {
+  return {
+    type: 'modal',
+    callback_id: REASON_VIEW,
+    title: plain('What was wrong?', 24),
+    submit: plain('Send', 24),
+    close: plain('Back', 24),
+    private_metadata: JSON.stringify(metadata),
+    blocks: [
+      {
+        type: 'input',
+        block_id: ANSWER_BLOCK,
+        label: plain('What should the crew do differently next time?', 2000),
+        element: { type: 'plain_text_input', action_id: ANSWER_ELEMENT, multiline: true },
+      },
+    ],
+  };
 }

@@ -1,11 +1,11 @@
 import type { InboundReply, Notice } from '../inbound/inboundReply.ts';
-import { answerModal, statusMessage } from './cards.ts';
+import { answerModal, reasonModal, statusMessage } from './cards.ts';
 import type { SlackContext } from './context.ts';
 import type { EphemeralTarget } from './ephemeral.ts';
 import { escapeMrkdwn } from './markdown.ts';
-import { AnswerModalMetadataSchema } from './types.ts';
+import { AnswerModalMetadataSchema, ReasonModalMetadataSchema } from './types.ts';
 
-const TONE: Record<Notice['tone'], string> = { refused: ':no_entry:', unclear: ':grey_question:', failed: ':warning:' };
+const TONE: Record<Notice['tone'], string> = { refused: ':no_entry:', unclear: ':grey_question:', failed: ':warning:', done: ':white_check_mark:' };
 
 /** The notice as one person sees it in Slack. */
 export function noticeText(notice: Notice): string {
@@ -29,6 +29,11 @@ export function slackReply(ctx: SlackContext, where: EphemeralTarget, triggerId?
         ...(where.threadTs ? { threadTs: where.threadTs } : {}),
       });
       await ctx.client.views.open({ trigger_id: triggerId, view: answerModal(prompt, action, metadata) });
+    },
+    askForReason: async ({ run }) => {
+      if (!triggerId) throw new Error('Slack gave no trigger_id to open the reason modal with.');
+      const metadata = ReasonModalMetadataSchema.parse({ run: run.id, channel: where.channel, ...(where.threadTs ? { threadTs: where.threadTs } : {}) });
+      await ctx.client.views.open({ trigger_id: triggerId, view: reasonModal(metadata) });
     },
     showStatus: async (status) => {
       const message = statusMessage(status, Date.now());

@@ -50,7 +50,8 @@ export class SlackPlan {
     for (const task of tasks) this.#set(task.id, { title: taskTitle(task.id, task.agent), status: 'pending' });
   }
 
-  apply(event: CrewEvent): void {
+  /** `past`: replayed from the run's log to rebuild the plan; outputs already shown are not streamed again. */
+  apply(event: CrewEvent, past = false): void {
     switch (event.type) {
       case 'task_started':
         this.#set(event.taskId, { status: 'in_progress' });
@@ -71,7 +72,7 @@ export class SlackPlan {
       case 'task_completed':
         this.#set(event.taskId, { title: taskTitle(event.taskId, event.output.agent), status: 'complete', output: firstLines(event.output.raw) });
         // A model that does not stream still shows its work: the whole output, once it is in.
-        if (!this.#spoke.has(event.taskId)) this.appendText(event.output.raw, event.taskId, event.output.agent);
+        if (!past && !this.#spoke.has(event.taskId)) this.appendText(event.output.raw, event.taskId, event.output.agent);
         break;
       case 'task_skipped':
         this.#set(event.taskId, { status: 'complete', details: clip(`skipped: ${event.reason}`) });
@@ -121,8 +122,14 @@ export class SlackPlan {
     this.#text += text;
   }
 
-  get pending(): boolean {
+  /** Anything at all is waiting, the last words included. */
+  get untaken(): boolean {
     return this.#changed.size > 0 || this.#text.length > 0;
+  }
+
+  /** Something can go out now (text that could still become a mention waits for what follows it). */
+  get pending(): boolean {
+    return this.#changed.size > 0 || this.#text.length > unsettledTail(this.#text);
   }
 
   /**

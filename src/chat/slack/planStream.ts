@@ -43,8 +43,8 @@ export class SlackPlanStream implements LiveThread {
     this.#refusal = options.refusal;
   }
 
-  push(event: CrewEvent): void {
-    this.#plan.apply(event);
+  push(event: CrewEvent, past = false): void {
+    this.#plan.apply(event, past);
   }
 
   /** Text the model is writing, as it arrives. */
@@ -82,18 +82,23 @@ export class SlackPlanStream implements LiveThread {
   }
 
   async close(): Promise<void> {
-    if (!this.#streamer) {
-      // Nothing open: what is pending starts a message that is finished at once.
-      if (!this.#plan.pending || !(await this.flush()) || !this.#streamer) return;
-    }
-    const streamer = this.#streamer;
+    const starting = this.#streamer === undefined;
+    // Nothing open: what is waiting starts a message that is finished at once.
+    if (starting && !this.#plan.untaken) return;
+    const streamer = this.#streamer ?? this.#start();
     this.#streamer = undefined;
     this.#textSent = 0;
+    const chunks = toChunks(this.#plan.take({ all: starting, last: true }));
     this.#plan.restartText();
     try {
-      await streamer.stop({ chunks: toChunks(this.#plan.take({ last: true })) });
+      // A new message starts with its content (Slack wants some), then is finished at once.
+      if (starting) await streamer.append({ chunks });
+      await streamer.stop(starting ? undefined : { chunks });
+    } catch (error) {
+      // Refused at the very end: the reporter's final status message tells the outcome all the same.
+      if (!(starting && this.#refusal(error))) throw error;
     } finally {
-      await this.#hooks.streaming(undefined);
+      if (!starting) await this.#hooks.streaming(undefined);
     }
   }
 

@@ -2,8 +2,8 @@ import type { webApi } from '@slack/bolt';
 import type { HumanRequest } from '../../engine/humanRequest.ts';
 import type { RunRecord, ThreadRef } from '../../runs/runRecord.ts';
 import { describeRequest, type PromptBlock } from '../requestPrompt.ts';
-import type { AnsweredRequest, LiveThread, LiveThreadHooks, MessageRef, OutputMessage, PlanTask, StatusContext, ThreadPort } from '../threadPort.ts';
-import { answeredMessage, clip, noticeMessage, requestPromptMessage, SECTION_LIMIT, statusMessage, textMessage, type SlackMessage } from './cards.ts';
+import type { AnsweredRequest, LiveThread, LiveThreadHooks, MessageRef, OutputMessage, PlanTask, PostedLesson, StatusContext, ThreadPort } from '../threadPort.ts';
+import { answeredMessage, clip, lessonMessage, noticeMessage, ratingMessage, requestPromptMessage, SECTION_LIMIT, statusMessage, textMessage, type SlackMessage } from './cards.ts';
 import { escapeMrkdwn, markdownToMrkdwn, splitMrkdwn } from './markdown.ts';
 import { slackThreadParts } from './thread.ts';
 import { threadRef } from '../threadRef.ts';
@@ -71,6 +71,14 @@ export class SlackThreadPort implements ThreadPort {
 
   async postNotice(thread: ThreadRef, text: string): Promise<void> {
     await this.#post(thread, noticeMessage(text));
+  }
+
+  async postRating(thread: ThreadRef, runId: string): Promise<void> {
+    await this.#post(thread, ratingMessage(runId));
+  }
+
+  async postLesson(thread: ThreadRef, lesson: PostedLesson): Promise<void> {
+    await this.#post(thread, lessonMessage(lesson));
   }
 
   /** A new thread in a channel, headed by `text` (a trigger's run reports there). */

@@ -93,6 +93,13 @@ export const AnswerModalMetadataSchema = z.object({
 });
 export type AnswerModalMetadata = z.infer<typeof AnswerModalMetadataSchema>;
 
+/** [Forget] on a lesson learned in a run. */
+export const ForgetLessonValueSchema = z.object({ run: z.string().min(1), lesson: z.string().min(1) });
+
+/** The :-1: reason modal. */
+export const ReasonModalMetadataSchema = z.object({ run: z.string().min(1), channel: SlackId, threadTs: z.string().optional() });
+export type ReasonModalMetadata = z.infer<typeof ReasonModalMetadataSchema>;
+
 /** auth.test: who the bot is, to ignore its own messages and strip its mention. */
 export const AuthTestSchema = z.looseObject({ user_id: z.string().optional(), bot_id: z.string().optional(), team_id: z.string().optional() });
 

@@ -109,8 +109,8 @@ describe('Discord delivery: exactly once, rate limits and long output', () => {
     await d.traced(mention.id, 'handled');
     await d.surface.idle();
 
-    // The task's own message (the agent's text as it grew) comes first; the crew's result follows it.
-    const posted = fake.messagesIn(mention.id).filter((message) => message.embeds.length === 0).map((message) => message.content);
+    // The task's own message (the agent's text as it grew) comes first; the crew's result follows it, then the rating buttons.
+    const posted = fake.messagesIn(mention.id).filter((message) => message.embeds.length === 0 && message.content !== 'How was this result?').map((message) => message.content);
     const parts = posted.slice(posted.findIndex((content) => content.startsWith('**long\\_crew** — result')));
     expect(parts.length).toBeGreaterThanOrEqual(3);
     for (const part of parts) {

@@ -64,9 +64,9 @@ describe('people steering a crew in its Discord thread', () => {
     expect((await runOf(thread)).status).toBe('completed');
 
     const posted = fake.messagesIn(thread).map((message) => message.content);
-    // A verbose crew shows each task's output; the final result closes the thread.
+    // A verbose crew shows each task's output; the final result closes the thread, with its rating buttons.
     expect(posted).toContain('**publish\\_task — Writer**\n\nTweet: 2.0 is out');
-    expect(posted.at(-1)).toBe('**review\\_crew** — result\n\nTweet: 2.0 is out');
+    expect(posted.slice(-2)).toEqual(['**review\\_crew** — result\n\nTweet: 2.0 is out', 'How was this result?']);
     const statuses = statusesIn(thread);
     expect(statuses).toHaveLength(1);
     expect(embedTitle(statuses[0]!)).toBe('review_crew · done');
@@ -163,7 +163,7 @@ describe('people steering a crew in its Discord thread', () => {
     await d.surface.idle();
     expect(d.runnerHarness.server.requests[1]?.messages.at(-1)).toMatchObject({ role: 'tool', content: '5k EUR' });
     expect(buttonsOf(fake.messages.get(question.id)!)).toEqual([{ label: 'Ada answered: 5k EUR', disabled: true }]);
-    expect(fake.messagesIn(mention.id).at(-1)?.content).toBe('**ask\\_crew** — result\n\nPlan within 5k');
+    expect(fake.messagesIn(mention.id).at(-2)?.content).toBe('**ask\\_crew** — result\n\nPlan within 5k');
   });
 
   it('keeps waiting across a restart: a new Client and Runner on the same store take the answer and edit the same messages', async () => {
@@ -183,7 +183,7 @@ describe('people steering a crew in its Discord thread', () => {
     expect(buttonsOf(fake.messages.get(request!.id)!)).toEqual([{ label: 'Ada approved', disabled: true }]);
     expect(statusesIn(thread).map((message) => message.id)).toEqual([status!.id]);
     expect(embedTitle(fake.messages.get(status!.id)!)).toBe('review_crew · done');
-    expect(fake.messagesIn(thread).at(-1)?.content).toBe('**review\\_crew** — result\n\nTweet: out now');
+    expect(fake.messagesIn(thread).at(-2)?.content).toBe('**review\\_crew** — result\n\nTweet: out now');
   });
 
   it('shows a run’s status to whoever asks in its thread, and lets only its requester or approvers cancel it', async () => {

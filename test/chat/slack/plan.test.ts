@@ -38,4 +38,17 @@ describe('the Slack plan drawn from a run’s events', () => {
     expect(byId['tool-2']).toMatchObject({ status: 'error' });
     for (const card of cards) for (const field of [card.title, card.details, card.output]) expect((field ?? '').length).toBeLessThanOrEqual(256);
   });
+
+  it('shows an output whole once it is in when nothing was streamed, but not again when rebuilt from the log', () => {
+    const completed: CrewEvent = { type: 'task_completed', runId, at, taskId: 'write_task', agent: 'Writer', output: { raw: 'The brief', agent: 'Writer', taskId: 'write_task', description: 'd', usage: { llmCalls: 1, promptTokens: 1, completionTokens: 1 } } };
+    const live = new SlackPlan([{ id: 'write_task', agent: 'Writer' }]);
+    live.apply(completed);
+    expect(live.take({ last: true }).markdown).toBe('**Writer · write_task**\n\nThe brief');
+
+    const rebuilt = new SlackPlan([{ id: 'write_task', agent: 'Writer' }]);
+    rebuilt.apply(completed, true);
+    const changes = rebuilt.take({ all: true, last: true });
+    expect(changes.markdown).toBe('');
+    expect(changes.cards).toEqual([{ type: 'task_update', id: 'write_task', title: 'write_task — Writer', status: 'complete', output: 'The brief' }]);
+  });
 });

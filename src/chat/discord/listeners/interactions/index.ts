@@ -6,8 +6,10 @@ import { crewCommand } from './crewCommand.ts';
 import { modalSubmit } from './modalSubmits.ts';
 import { replyPrivately } from '../../inboundReply.ts';
 import { requestButton } from './requestButtons.ts';
+import { resultFeedbackButton } from './resultFeedbackButtons.ts';
+import { parseCustomId } from '../../customIds.ts';
 
-/** Interactions: /crew and its autocomplete, request buttons, and forms. Each is handled once. */
+/** Interactions: /crew and its autocomplete, request buttons, 👍 / 👎 and [Forget], and forms. Each is handled once. */
 export function register(client: Client, ctx: DiscordContext): void {
   client.on(Events.InteractionCreate, (interaction) => ctx.handle('interaction', interaction.id, () => route(interaction, ctx)));
 }
@@ -16,7 +18,10 @@ async function route(interaction: Interaction, ctx: DiscordContext): Promise<Han
   try {
     if (interaction.isAutocomplete()) return interaction.commandName === COMMAND_NAME ? await crewAutocomplete(interaction, ctx) : 'ignored';
     if (interaction.isChatInputCommand()) return interaction.commandName === COMMAND_NAME ? await crewCommand(interaction, ctx) : 'ignored';
-    if (interaction.isButton()) return await requestButton(interaction, ctx);
+    if (interaction.isButton()) {
+      const id = parseCustomId(interaction.customId);
+      return id?.type === 'rate' || id?.type === 'forget' ? await resultFeedbackButton(interaction, ctx) : await requestButton(interaction, ctx);
+    }
     if (interaction.isModalSubmit()) return await modalSubmit(interaction, ctx);
     return 'ignored';
   } catch (error) {

@@ -4,12 +4,15 @@ import type { DiscordContext, Handled } from '../../context.ts';
 import { interactionReply } from '../../inboundReply.ts';
 import { interactionKickoffReply, placeOf, threadOfInteraction } from '../../kickoff.ts';
 import { personOf } from '../../people.ts';
+import { reasonSubmit } from './resultFeedbackButtons.ts';
 
-/** Forms: the inputs /crew run asked for, or the text of an answer (feedback, an answer, a reason to deny). */
+/** Forms: the inputs /crew run asked for, the text of an answer (feedback, an answer, a reason to deny), or why a result got a 👎. */
 export async function modalSubmit(interaction: ModalSubmitInteraction, ctx: DiscordContext): Promise<Handled> {
   const id = parseCustomId(interaction.customId);
   if (!id) return { outcome: 'ignored' };
   if (id.type === 'kickoff') return kickoffForm(interaction, ctx, id.crew);
+  if (id.type === 'reason') return reasonSubmit(interaction, ctx, id.runId);
+  if (id.type !== 'request') return { outcome: 'ignored' };
   const result = await ctx.inbound.handle(
     {
       type: 'answer',
