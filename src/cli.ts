@@ -14,7 +14,6 @@ import { RunStateConflictError } from './runs/runErrors.ts';
 import { processMcpConnections } from './tools/mcp/mcpConnections.ts';
 import { PriceFileError } from './llm/prices.ts';
 import { LlmNotConfiguredError } from './llm/errors.ts';
-import { AmbiguousRunIdError } from './runs/runLookup.ts';
 
 const HELP = `crewbot — run crews of LLM agents
 
@@ -125,7 +124,11 @@ function withInputFlags(error: MissingInputError): string {
 
 async function isUsageProblem(error: unknown): Promise<boolean> {
   // Imported only when something went wrong: the store's modules are not loaded by commands that never open it.
-  const [{ RunStoreUrlError }, { RunNotFoundError }] = await Promise.all([import('./runs/openRunStore.ts'), import('./runs/runStore.ts')]);
+  const [{ RunStoreUrlError }, { RunNotFoundError }, { AmbiguousRunIdError }] = await Promise.all([
+    import('./runs/openRunStore.ts'),
+    import('./runs/runStore.ts'),
+    import('./runs/runLookup.ts'),
+  ]);
   return (
     error instanceof UsageError ||
     error instanceof ConfigError ||

@@ -122,7 +122,7 @@ export function needsValue(input: InputSpec): boolean {
 
 function findCrew(name: string, crews: readonly KickoffCrew[]): KickoffCrew {
   const found = crews.find((crew) => crew.name === name) ?? crews.find((crew) => crew.name.toLowerCase() === name.toLowerCase());
-  if (!found) throw new KickoffTextError(`No crew "${name}". ${crewChoices(crews)}`);
+  if (!found) throw new KickoffTextError(`No crew "${name}"${didYouMean(name, crews.map((crew) => crew.name))}. ${crewChoices(crews)}`);
   return found;
 }
 

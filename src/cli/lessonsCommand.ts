@@ -7,6 +7,7 @@ import { parseCommandArgs, UsageError } from './cliArgs.ts';
 import { age } from './duration.ts';
 import { EXIT, type CliIo } from './io.ts';
 import { localActor } from './localActor.ts';
+import { commandName } from './commandName.ts';
 
 const USAGE = 'crewbot lessons <crew> [--json] | crewbot lessons forget <id> | crewbot lessons add <crew> <task> "text"';
 
@@ -37,7 +38,7 @@ async function list(book: LessonBook, crew: string, json: boolean, io: CliIo): P
     return EXIT.ok;
   }
   if (lessons.length === 0) {
-    io.out(`Crew ${crew} has no lessons yet. They come from reviews that ask for changes and from 👎 with a reason, or: crewbot lessons add ${crew} <task> "text"`);
+    io.out(`Crew ${crew} has no lessons yet. They come from reviews that ask for changes and from 👎 with a reason, or: ${commandName()} lessons add ${crew} <task> "text"`);
     return EXIT.ok;
   }
   const now = Date.now();
@@ -55,7 +56,7 @@ async function forget(book: LessonBook, rest: string[], io: CliIo): Promise<numb
   const actor = localActor();
   const lesson = await book.forget(id, { platform: actor.platform, userId: actor.userId, name: actor.name });
   if (!lesson) {
-    io.err(`There is no lesson "${id}". List a crew's lessons with: crewbot lessons <crew>`);
+    io.err(`There is no lesson "${id}". List a crew's lessons with: ${commandName()} lessons <crew>`);
     return EXIT.failed;
   }
   io.out(`Forgot lesson ${id} of ${lesson.crew}/${lesson.taskId}: ${lesson.text}`);

@@ -2,6 +2,7 @@ import { applyEvent, renderProgressText, type ProgressView } from '../chat/progr
 import type { CrewEvent } from '../engine/events.ts';
 import { StreamedText } from '../chat/streamedText.ts';
 import type { CliIo } from './io.ts';
+import { commandName } from './commandName.ts';
 
 /**
  * Live progress on stderr: the task checklist whenever a task changes state, one line per step in
@@ -39,7 +40,7 @@ export function progressPrinter(io: CliIo, start: ProgressView, verbose = false)
         io.err(`  ! ${event.tool}: ${event.error}`);
         break;
       case 'lesson_learned':
-        io.err(`  crewbot will remember: ${event.lesson} (to forget it: crewbot lessons forget ${event.lessonId})`);
+        io.err(`  crewbot will remember: ${event.lesson} (to forget it: ${commandName()} lessons forget ${event.lessonId})`);
         break;
       default:
         if (view.step && view.step !== lastStep) io.err(`  → ${view.step}`);

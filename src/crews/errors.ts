@@ -1,5 +1,7 @@
 /** Errors a crew author can meet when a crew is loaded; each says what to do. */
 
+import { didYouMean } from '../engine/nearestName.ts';
+
 /** One thing wrong in a crew directory: which file, which key, and what is wrong with it. */
 export interface CrewProblem {
   /** File name inside the crew directory, e.g. 'tasks.yaml'. */
@@ -39,7 +41,7 @@ export class CrewNotFoundError extends Error {
     readonly available: string[],
     requestedAsPath = false,
   ) {
-    const missing = requestedAsPath ? `No crew directory at ${requested}` : `No crew "${requested}" in ${crewsDir}`;
+    const missing = requestedAsPath ? `No crew directory at ${requested}` : `No crew "${requested}" in ${crewsDir}${didYouMean(requested, available)}`;
     const choices =
       available.length > 0
         ? `the crews in ${crewsDir} are ${available.join(', ')}`

@@ -65,6 +65,7 @@ describe('kickoff text: "<crew> free text | key=value ..."', () => {
 
   it('refuses an unknown crew naming the crews, and text that names none', () => {
     expect(errorOf('nope topic=x')).toBe('No crew "nope". Crews: research_writer, ask_crew.');
+    expect(errorOf('reserch_writer topic=x')).toBe('No crew "reserch_writer" (did you mean research_writer?). Crews: research_writer, ask_crew.');
     expect(errorOf('topic=x')).toMatch(/^Name a crew first\. Usage:/);
     expect(errorOf('   ')).toMatch(/^Name a crew first/);
   });

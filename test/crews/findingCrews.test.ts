@@ -27,7 +27,7 @@ describe('finding a crew', () => {
 
     expect(error).toBeInstanceOf(CrewNotFoundError);
     expect(error instanceof Error && error.message).toBe(
-      'No crew "reserch_writer" in crews/: the crews in crews/ are customer_support, issue_triage, market_scan, product_development, release_notes, research_writer, ticket_router. ' +
+      'No crew "reserch_writer" in crews/ (did you mean research_writer?): the crews in crews/ are customer_support, issue_triage, market_scan, product_development, release_notes, research_writer, ticket_router. ' +
         'Pass one of their names or the path of a crew directory.',
     );
     await expect(loadCrew('./no/such/dir', options)).rejects.toThrow('No crew directory at ./no/such/dir: the crews in crews/ are customer_support');
