@@ -42,7 +42,7 @@ export class DiscordGrowingMessages implements LiveThread {
   readonly #hooks: LiveThreadHooks;
   readonly #agents: Map<string, string | undefined>;
   readonly #entries = new Map<string, Growing>();
-  /** Events from before this process took the thread (replayed from the log) were shown by whoever saw them. */
+  /** Completions from before this process took the thread (replayed from the log) were shown by whoever saw them. */
   readonly #openedAt: number;
   #flushes = 0;
 
@@ -55,7 +55,6 @@ export class DiscordGrowingMessages implements LiveThread {
   }
 
   push(event: CrewEvent): void {
-    if (event.at < this.#openedAt) return;
     switch (event.type) {
       case 'llm_call_started': {
         const entry = event.taskId === undefined ? undefined : this.#entries.get(event.taskId);
@@ -72,6 +71,8 @@ export class DiscordGrowingMessages implements LiveThread {
         return;
       }
       case 'task_completed': {
+        // A task done before this process took the thread (replayed from the log, never streamed here) was shown already.
+        if (event.at < this.#openedAt && !this.#entries.has(event.taskId)) return;
         const entry = this.#entry(event.taskId, event.output.agent);
         entry.final = event.output.raw;
         entry.dirty = true;
