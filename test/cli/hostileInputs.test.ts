@@ -83,7 +83,7 @@ describe('the crewbot command against hostile inputs and output', { timeout: 180
       expect(runs.stdout).toContain(sound);
       const refused = await runCli(['remove', sound], cli.env);
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain(`cancel it first (crewbot cancel ${sound})`);
+      expect(refused.stderr).toContain(`cancel it first (npx crewbot cancel ${sound})`);
     });
   });
 
