@@ -44,6 +44,7 @@ Usage:
                                                          --check asks each MCP server for its tools now
   crewbot lessons <crew> [--json]                        what people's feedback taught a crew
   crewbot lessons forget <id> | add <crew> <task> "text" forget a lesson, or add one by hand
+  crewbot memory <crew> [--clear]                        the earlier runs a crew with memory: true recalls
   crewbot mcp                                            serve the crews to MCP clients over stdio, one tool per crew
 
 Exit codes: 0 completed, 1 failed or cancelled, 2 bad usage or invalid crew,
@@ -99,6 +100,8 @@ export async function main(argv: string[], processOutput: CliIo = processIo, sig
         return await (await import('./cli/triggerCommand.ts')).triggerCommand(args, runtime, io, signal);
       case 'tools':
         return await (await import('./cli/toolsCommand.ts')).toolsCommand(args, runtime, io);
+      case 'memory':
+        return await (await import('./cli/memoryCommand.ts')).memoryCommand(args, runtime, io);
       case 'lessons':
         return await (await import('./cli/lessonsCommand.ts')).lessonsCommand(args, runtime, io);
       case 'mcp':

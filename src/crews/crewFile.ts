@@ -76,6 +76,8 @@ export const CrewFileSchema = z.object({
     .optional(),
   /** Lessons from people's feedback: learned from reviews and ratings, offered to later runs' tasks. */
   learning: z.boolean().default(true),
+  /** CrewAI's crew memory: earlier completed runs' outputs offered to later runs' tasks. */
+  memory: z.boolean().default(false),
   /** Schedules, webhooks and other crews' results that start this crew. */
   triggers: z.array(TriggerSchema).default([]),
   /** Chat surface settings, read by the surfaces themselves. */
@@ -87,7 +89,6 @@ export type CrewFileEntry = z.infer<typeof CrewFileSchema>;
 /** CrewAI crew settings a CrewAI project may carry: accepted with a warning each. */
 export const UNSUPPORTED_CREW_KEYS = [
   'name',
-  'memory',
   'embedder',
   'function_calling_llm',
   'step_callback',

@@ -142,7 +142,7 @@ async function loadCrewDir(dir: string, shownDir: string, options: LoadCrewOptio
     cache: crew.cache,
     outputLogFile: crew.output_log_file,
   };
-  const learning = { lessons: crew.learning, memory: false };
+  const learning = { lessons: crew.learning, memory: crew.memory };
   const setupWarnings = [...unreadyTools(found), ...(found.setup ?? [])].map((warning) => `${shownDir}/${warning}`);
   return { spec, dir, warnings, setupWarnings, inputs, surfaces: surfacesOf(crew), triggers: crew.triggers, learning };
 }

@@ -13,6 +13,7 @@ import { distilLesson } from './distil.ts';
 import type { Lesson, LessonAuthor } from './lesson.ts';
 import { LessonBook } from './lessonBook.ts';
 import { RatingBook } from './ratings.ts';
+import { CrewMemory, pastResultsText, recallFor } from './recall.ts';
 
 export interface LearningOptions {
   store: RunStore;
@@ -34,22 +35,28 @@ export function learnsLessons(crew: LoadedCrew): boolean {
 export class Learning implements RunLearning {
   readonly lessons: LessonBook;
   readonly ratings: RatingBook;
+  readonly memory: CrewMemory;
   readonly #options: LearningOptions;
 
   constructor(options: LearningOptions) {
     this.#options = options;
     this.lessons = new LessonBook(options.store, options.now);
     this.ratings = new RatingBook(options.store);
+    this.memory = new CrewMemory(options.store, options.now);
   }
 
+  /** Each task's lessons (unless `learning: false`) and, with `memory: true`, its past results. */
   async offerFor(crew: LoadedCrew, inputs: Record<string, string>): Promise<Record<string, string>> {
-    if (!learnsLessons(crew)) return {};
-    const kept = await this.lessons.ofCrew(crew.spec.name);
+    const kept = learnsLessons(crew) ? await this.lessons.ofCrew(crew.spec.name) : [];
+    const past = crew.learning?.memory ? await this.memory.pastResults(crew.spec.name) : [];
     const offered: Record<string, string> = {};
     for (const task of crew.spec.tasks) {
       const query = [interpolate(task.description, inputs), ...Object.values(inputs)].join('\n');
-      const text = lessonsText(chooseLessons(kept.filter((lesson) => lesson.taskId === task.id), query, this.#options.lessonBudget));
-      if (text) offered[task.id] = text;
+      const parts = [
+        lessonsText(chooseLessons(kept.filter((lesson) => lesson.taskId === task.id), query, this.#options.lessonBudget)),
+        pastResultsText(recallFor(past, task.id, query)),
+      ].filter((part): part is string => part !== undefined);
+      if (parts.length > 0) offered[task.id] = parts.join('\n\n');
     }
     return offered;
   }
