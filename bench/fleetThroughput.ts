@@ -12,6 +12,7 @@ import { openRunStore } from '../src/runs/openRunStore.ts';
 import type { RunStore } from '../src/runs/runStore.ts';
 import { createRuntime } from '../src/runtime.ts';
 import { startScriptedOpenAI, type ScriptedOpenAI } from '../test/support/scriptedOpenAI.ts';
+import { lastOneFinished, runsHeldBy } from './takeovers.ts';
 
 /**
  * Runs of a two-task crew at a fixed model latency, advanced by the in-process queue or by 1, 2, 4
@@ -33,6 +34,9 @@ export interface FleetResult {
   llmCalls: number;
   /** Kill mode: from the kill to the last run finishing. */
   killToLastMs?: number;
+  /** Kill mode: runs the killed worker held, and from the kill until the last of them finished. */
+  takenOver?: number;
+  killToLastTakenOverMs?: number;
 }
 
 async function crewsDir(): Promise<string> {
@@ -92,16 +96,21 @@ async function measure(server: ScriptedOpenAI, crews: string, runs: number, work
     await frontEnd.runner.kickoff({ crew: 'two_steps', inputs: { topic: `t${i}` }, requester: { platform: 'cli', userId: 'bench' } });
   }
   let killedAt: number | undefined;
+  let orphans: string[] = [];
+  let takenOver: Promise<number> | undefined;
   for (;;) {
     const done = await completed(store, runs);
     if (kill && killedAt === undefined && done >= runs / 2) {
       children[0]?.kill('SIGKILL');
       killedAt = Date.now();
+      orphans = await runsHeldBy(store, children[0]!.pid!);
+      takenOver = lastOneFinished(store, orphans);
     }
     if (done >= runs) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const finished = Date.now();
+  const lastTakenOver = takenOver ? await takenOver : undefined;
   if (workers === 0) await frontEnd.runner.idle();
   await frontEnd.close();
   for (const child of children) child.kill('SIGTERM');
@@ -123,7 +132,8 @@ async function measure(server: ScriptedOpenAI, crews: string, runs: number, work
     seconds,
     runsPerSecond: runs / seconds,
     llmCalls: server.requests.length - callsBefore,
-    ...(killedAt !== undefined ? { killToLastMs: finished - killedAt } : {}),
+    ...(killedAt !== undefined ? { killToLastMs: finished - killedAt, takenOver: orphans.length } : {}),
+    ...(killedAt !== undefined && lastTakenOver !== undefined ? { killToLastTakenOverMs: lastTakenOver - killedAt } : {}),
   };
 }
 
@@ -156,7 +166,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.a
   for (const r of results) {
     console.log(
       `${r.mode}: ${r.runs} runs in ${r.seconds.toFixed(1)} s = ${r.runsPerSecond.toFixed(2)} runs/s; LLM calls ${r.llmCalls} (clean: ${r.runs * 2})` +
-        (r.killToLastMs !== undefined ? `; kill → last run finished ${(r.killToLastMs / 1000).toFixed(1)} s` : ''),
+        (r.killToLastMs !== undefined
+          ? `; kill → last of the ${r.takenOver ?? 0} taken-over runs finished ${((r.killToLastTakenOverMs ?? NaN) / 1000).toFixed(1)} s, last run of all ${(r.killToLastMs / 1000).toFixed(1)} s`
+          : ''),
     );
   }
   process.exit(0);

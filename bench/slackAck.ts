@@ -29,8 +29,18 @@ const SECRET = 'bench-signing-secret';
 const BENCH_FILE = 'bench/slackAck.ts';
 type Role = 'sender' | 'services';
 
-type ToRemote = { fire: { url: string; count: number; text: string } } | { count: true } | { close: true };
-type FromRemote = { ready: { slackApiUrl: string; openaiUrl: string } } | { fired: Array<{ status: number; ms: number }> } | { counted: Record<string, number> };
+type ToRemote = { fire: { url: string; count: number; text: string } } | { count: true } | { paid: true } | { close: true };
+type FromRemote =
+  | { ready: { slackApiUrl: string; openaiUrl: string } }
+  | { fired: Array<{ status: number; ms: number }> }
+  | { counted: Record<string, number> }
+  | { paid: PaidWork };
+
+/** What the remote services saw: each LLM call's prompt and times, and each message posted into a thread. */
+export interface PaidWork {
+  llmCalls: Array<{ prompt: string; startedAt: number; finishedAt?: number | undefined }>;
+  threadPosts: Array<{ channel: string; threadTs: string | undefined; text: string }>;
+}
 
 export interface Percentiles {
   p50: number;
@@ -114,14 +124,14 @@ export async function slackAck(commands = 200): Promise<SlackAckResult> {
   }
 }
 
-function percentiles(values: number[]): Percentiles {
+export function percentiles(values: number[]): Percentiles {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
   return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1)! };
 }
 
 /** A worker thread playing a remote party: Slack sending requests, or Slack's Web API and the LLM. */
-class Remote {
+export class Remote {
   readonly #worker: Worker;
   readonly ready: Promise<{ slackApiUrl: string; openaiUrl: string }>;
 
@@ -147,6 +157,13 @@ class Remote {
     return message.counted;
   }
 
+  async paid(): Promise<PaidWork> {
+    this.#send({ paid: true });
+    const message = await this.#next();
+    if (!('paid' in message)) throw new Error('unexpected answer from the bench worker');
+    return message.paid;
+  }
+
   async close(): Promise<void> {
     this.#send({ close: true });
     await new Promise((resolve) => this.#worker.once('exit', resolve));
@@ -168,16 +185,26 @@ async function serveRemote(role: Role): Promise<void> {
   const port = parentPort!;
   const slackApi = role === 'services' ? await startFakeSlackApi() : undefined;
   const openai = role === 'services' ? await startScriptedOpenAI() : undefined;
-  openai?.setDefault({ content: 'Done: five findings, then a short briefing.', delayMs: 300 });
+  // The reply names the request it answers, so each run's prompts differ and a prompt answered twice shows.
+  openai?.setDefault((request) => ({ content: `Done: five findings, then a short briefing (${request.lastUser.slice(0, 40)}).`, delayMs: 300 }));
   port.postMessage({ ready: { slackApiUrl: slackApi?.url ?? '', openaiUrl: openai?.url ?? '' } } satisfies FromRemote);
   port.on('message', (message: ToRemote) => {
     void (async () => {
       if ('fire' in message) {
         const slack = new SlackRequests(message.fire.url, SECRET);
         const fired = await Promise.all(
-          Array.from({ length: message.fire.count }, (_, i) => slack.slashCommand({ text: message.fire.text, userId: `U0USER${i}`, channelId: 'C0BENCH' })),
+          // `{i}` in the text makes each command's inputs (and so its prompts) its own.
+          Array.from({ length: message.fire.count }, (_, i) => slack.slashCommand({ text: message.fire.text.replaceAll('{i}', String(i)), userId: `U0USER${i}`, channelId: 'C0BENCH' })),
         );
         port.postMessage({ fired: fired.map(({ status, ms }) => ({ status, ms })) } satisfies FromRemote);
+      } else if ('paid' in message) {
+        const llmCalls = (openai?.requests ?? []).map((request) => ({
+          prompt: JSON.stringify(request.messages),
+          startedAt: request.startedAt,
+          finishedAt: request.finishedAt,
+        }));
+        const threadPosts = (slackApi?.messages ?? []).map((m) => ({ channel: m.channel, threadTs: m.threadTs, text: m.text }));
+        port.postMessage({ paid: { llmCalls, threadPosts } } satisfies FromRemote);
       } else if ('count' in message) {
         const counted: Record<string, number> = {};
         for (const call of slackApi?.calls ?? []) counted[call.method] = (counted[call.method] ?? 0) + 1;

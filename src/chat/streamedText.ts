@@ -24,6 +24,12 @@ export class StreamedText {
       this.taskId = chunk.taskId;
       this.agent = chunk.agent;
     }
+    if (chunk.restart) {
+      // The call is made again: its text starts over (lines a log printed stay printed).
+      this.#text = '';
+      this.#linesUpTo = 0;
+      return [];
+    }
     this.#text += chunk.chunk;
     const end = this.#text.lastIndexOf('\n');
     if (end < this.#linesUpTo) return [];

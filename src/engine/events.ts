@@ -36,7 +36,8 @@ export type CrewEvent = EventBase &
     | { type: 'agent_execution_completed'; taskId: string; agent: string; output: string }
     | { type: 'llm_call_started'; model: string | undefined }
     /** Text of the answer as the model writes it (live only: never kept in a run's log). */
-    | { type: 'llm_stream_chunk'; taskId: string; agent: string; chunk: string }
+    /** `restart`: the call's text so far is void, the call is being made again (`chunk` is then empty). */
+    | { type: 'llm_stream_chunk'; taskId: string; agent: string; chunk: string; restart?: true }
     | { type: 'llm_call_completed'; model: string; usage: Usage }
     | { type: 'llm_call_failed'; error: string }
     | { type: 'tool_usage_started'; tool: string; arguments: string }

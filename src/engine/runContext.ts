@@ -136,8 +136,9 @@ export class RunContext {
     try {
       // The step is recorded only once the whole response is in, so a crash mid-stream repeats just this call.
       const onTextDelta = (chunk: string) => this.emit({ type: 'llm_stream_chunk', taskId: site.taskId, agent: role, chunk });
+      const onTextRestart = () => this.emit({ type: 'llm_stream_chunk', taskId: site.taskId, agent: role, chunk: '', restart: true });
       response = await this.#llmSlots.run(() =>
-        this.env.llm.chat({ ...request, model, signal: signal ?? this.env.signal, onTextDelta }),
+        this.env.llm.chat({ ...request, model, signal: signal ?? this.env.signal, onTextDelta, onTextRestart }),
       );
     } catch (caught) {
       const error = withModelSource(caught, model ?? this.env.llm.defaultModel ?? '', () => modelSource(this.spec, site.agent));

@@ -67,9 +67,22 @@ export class OpenAiLlm implements LlmClient {
     const model = request.model || this.defaultModel;
     const signal = request.signal;
     const redact = (text: string) => this.#redactor.redact(text);
+    const onTextDelta = request.onTextDelta;
+    let textSent = false;
+    const onText = (text: string) => {
+      textSent = true;
+      onTextDelta?.(text);
+    };
+    const restartText = () => {
+      if (textSent) request.onTextRestart?.();
+      textSent = false;
+    };
     try {
       return await withRetry(
-        async () => (request.onTextDelta && this.#streams ? this.#streamedOrPlain(request, model, request.onTextDelta) : this.#plain(request, model)),
+        async () => {
+          restartText();
+          return onTextDelta && this.#streams ? this.#streamedOrPlain(request, model, onText, restartText) : this.#plain(request, model);
+        },
         {
           policy: this.#policy,
           signal,
@@ -102,12 +115,13 @@ export class OpenAiLlm implements LlmClient {
   }
 
   /** A server that will not stream costs one refused request, once; an error inside a stream, this call only. */
-  async #streamedOrPlain(request: LlmRequest, model: string, onText: (text: string) => void): Promise<LlmResponse> {
+  async #streamedOrPlain(request: LlmRequest, model: string, onText: (text: string) => void, restartText: () => void): Promise<LlmResponse> {
     try {
       return await this.#streamed(request, model, onText);
     } catch (error) {
       if (isStreamRefusal(error)) this.#streams = false;
       else if (!isInStreamError(error)) throw error;
+      restartText();
       return this.#plain(request, model);
     }
   }

@@ -55,6 +55,8 @@ export interface LlmRequest {
    * never calls it; either way `chat` resolves with the whole response.
    */
   onTextDelta?: ((text: string) => void) | undefined;
+  /** The text handed over so far is void: the call is made again (a retry, or unstreamed after a broken stream). */
+  onTextRestart?: (() => void) | undefined;
 }
 
 export interface LlmResponse {

@@ -6,6 +6,11 @@ import { TraceCarrierSchema } from '../telemetry/traceCarrier.ts';
 const QUEUE_NAME = 'runs';
 const DEFAULT_PREFIX = 'crewbot';
 const PREFIX = /^[A-Za-z0-9_.-]+$/;
+/**
+ * Work on a run that was already under way when its process died or drained goes to the front of
+ * the line rather than behind every new kickoff: its people have waited longest.
+ */
+const FRONT_OF_LINE = /^(takeover|handoff)-/;
 /** Finished jobs are kept this long so a repeated enqueue of the same work stays a no-op. */
 const KEEP_FINISHED_S = 24 * 3600;
 
@@ -83,6 +88,7 @@ export class BullRunQueue {
     await this.#queue.add('advance', RunJobSchema.parse(job), {
       jobId: jobId(job.runId, work),
       ...(options.delayMs ? { delay: options.delayMs } : {}),
+      ...(FRONT_OF_LINE.test(work) ? { lifo: true } : {}),
     });
   }
 

@@ -578,8 +578,13 @@ export class Runner {
       // Streamed text is redacted as a stream: a secret the model writes across two pieces is caught too.
       const key = `${run.id}\u0000${event.taskId ?? ''}\u0000${event.agent ?? ''}`;
       if (event.type === 'llm_stream_chunk') {
-        const stream = this.#streamRedactions.get(key) ?? redactor.streamed();
+        // A call made again starts its text afresh: what was held of the void text is dropped.
+        const stream = (!event.restart && this.#streamRedactions.get(key)) || redactor.streamed();
         this.#streamRedactions.set(key, stream);
+        if (event.restart) {
+          this.#tell(run, event);
+          return;
+        }
         const chunk = stream.push(event.chunk);
         if (chunk !== '') this.#tell(run, { ...event, chunk });
         return;

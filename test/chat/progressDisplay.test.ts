@@ -82,6 +82,18 @@ describe('live progress in a terminal', () => {
     expect(text().split('\u001b[J').at(-1)).not.toContain('│');
   });
 
+  it('starts the shown text over when the model’s call is made again', () => {
+    const { shown, text } = display(true);
+    shown.start();
+    shown.onEvent(writes('research_task', 'A first try that broke'));
+    shown.onEvent({ type: 'llm_stream_chunk', runId: 'r', at: at(), taskId: 'research_task', agent: 'Senior Researcher', chunk: '', restart: true });
+    shown.onEvent(writes('research_task', 'The answer'));
+    vi.advanceTimersByTime(100);
+    const block = text().split('\u001b[J').at(-1)!;
+    expect(block).toContain('  │ The answer\n');
+    expect(block).not.toContain('first try');
+  });
+
   it('prints a verbose crew’s task output above the block, with control sequences from the model removed', () => {
     const { shown, text } = display(true, true);
     shown.start();

@@ -87,6 +87,17 @@ describe('streamed agent text', () => {
     for (const call of calls) expect(call.split('llm_call_completed')[0]?.trim().split(' ').every((step) => step === 'llm_stream_chunk')).toBe(true);
   });
 
+  it('tells listeners when a call’s streamed text is void because the call is made again', async () => {
+    server.enqueue({ content: 'Half an ans', chunkChars: 4, streamError: 'upstream model crashed' }, { content: 'The whole answer.' });
+    const chunks: Array<Extract<CrewEvent, { type: 'llm_stream_chunk' }>> = [];
+    const output = await new Crew(crew({ agents: [agent('a', { role: 'Writer' })], tasks: [task('t', { agent: 'a' })] })).kickoff(
+      {},
+      { llm: llmFor(server), onEvent: (event) => event.type === 'llm_stream_chunk' && chunks.push(event) },
+    );
+    expect(output.tasks[0]?.raw).toBe('The whole answer.');
+    expect(chunks.map((chunk) => [chunk.chunk, chunk.restart ?? false])).toEqual([['Half', false], ['', true]]);
+  });
+
   it('streams from the scripted model in code too, when asked to', async () => {
     const llm = new ScriptedLlm(() => ({ content: 'abcdefgh' }), { streamChunkChars: 3 });
     const chunks: string[] = [];

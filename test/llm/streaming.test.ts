@@ -101,8 +101,12 @@ describe('OpenAiLlm streams the answer as the model writes it', () => {
     server.enqueue({ content: 'cut short', chunkChars: 3, streamError: 'upstream model crashed' }, { content: 'plain answer' }, { content: 'streamed again' });
     const client = llm();
     const pieces: string[] = [];
+    let restarts = 0;
 
-    expect((await client.chat(streamed('one', pieces))).content).toBe('plain answer');
+    // The piece shown before the error is void once the call is made again: the caller is told.
+    expect((await client.chat({ ...streamed('one', pieces), onTextRestart: () => (restarts += 1) })).content).toBe('plain answer');
+    expect(pieces).toEqual(['cut']);
+    expect(restarts).toBe(1);
     expect((await client.chat(streamed('two', pieces))).content).toBe('streamed again');
 
     expect(server.requests.map((request) => request.stream)).toEqual([true, false, true]);

@@ -64,7 +64,7 @@ export class DiscordGrowingMessages implements LiveThread {
       case 'llm_stream_chunk': {
         const entry = this.#entry(event.taskId, event.agent);
         if (entry.final !== undefined) return;
-        if (entry.fresh) entry.text = '';
+        if (entry.fresh || event.restart) entry.text = '';
         entry.fresh = false;
         entry.text += event.chunk;
         entry.dirty = true;
