@@ -8,7 +8,7 @@ export type TaskMark = 'waiting' | 'running' | 'needs_input' | 'done' | 'skipped
 export interface ProgressView {
   crew: string;
   status: 'running' | 'awaiting_input' | 'completed' | 'failed' | 'cancelled';
-  tasks: Array<{ id: string; mark: TaskMark; agent?: string | undefined; plan?: string | undefined }>;
+  tasks: Array<{ id: string; mark: TaskMark; agent?: string | undefined; plan?: string | undefined; usage?: Usage | undefined }>;
   /** What is happening right now, e.g. "Senior Researcher is calling web_search". */
   step?: string | undefined;
   startedAt: number;
@@ -97,6 +97,10 @@ export function applyEvent(view: ProgressView, event: CrewEvent): ProgressView {
       break;
     case 'llm_call_completed':
       next.usage = addUsage({ ...view.usage }, event.usage);
+      if (event.taskId) {
+        const add = (task: ProgressView['tasks'][number]) => addUsage({ ...(task.usage ?? { llmCalls: 0, promptTokens: 0, completionTokens: 0 }) }, event.usage);
+        next.tasks = next.tasks.map((task) => (task.id === event.taskId ? { ...task, usage: add(task) } : task));
+      }
       break;
     case 'tool_usage_started':
       next.step = `${event.agent ?? 'An agent'} is calling ${event.tool}`;
@@ -145,7 +149,7 @@ const MARKS: Record<TaskMark, string> = { waiting: '[ ]', running: '[~]', needs_
 /** Plain-text rendering (terminal and logs). */
 export function renderProgressText(view: ProgressView, now: number): string {
   const lines = view.tasks.flatMap((task) => [
-    `  ${MARKS[task.mark]} ${task.id}${task.agent ? ` — ${task.agent}` : ''}`,
+    `  ${MARKS[task.mark]} ${task.id}${task.agent ? ` — ${task.agent}` : ''}${taskCost(task)}`,
     ...(task.plan ? [`      plan: ${planLine(task.plan)}`] : []),
   ]);
   const elapsed = Math.round((now - view.startedAt) / 1000);
@@ -170,4 +174,10 @@ export function toolFailureLines(view: ProgressView): string[] {
 export function planLine(plan: string, max = 200): string {
   const flat = plan.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** " · $0.0060" after a task that has spent something at a known price; nothing where the price is unknown. */
+export function taskCost(task: ProgressView['tasks'][number]): string {
+  if (!task.usage || task.usage.llmCalls === 0 || task.usage.costUsd === undefined) return '';
+  return ` · ${costText(task.usage)}`;
 }

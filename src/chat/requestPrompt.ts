@@ -1,4 +1,4 @@
-import { dollars } from '../llm/costText.ts';
+import { exactDollars } from '../llm/costText.ts';
 import { HumanAnswerSchema, type HumanAnswer, type HumanRequest } from '../engine/humanRequest.ts';
 
 /** A piece of a request's body; each surface picks its own markup (Slack mrkdwn, Discord markdown, plain text). */
@@ -100,13 +100,13 @@ export function describeRequest(request: HumanRequest): RequestPrompt {
     case 'budget':
       return {
         ...base,
-        title: `The run reached its budget: ${dollars(request.spentUsd)} of ${dollars(request.limitUsd)}`,
+        title: `The run reached its budget: ${exactDollars(request.spentUsd)} of ${exactDollars(request.limitUsd)}`,
         body: [
-          { type: 'text', text: `The run has spent ${dollars(request.spentUsd)}; its limit is ${dollars(request.limitUsd)}. ${request.agent} needs more for ${request.taskId}.` },
-          { type: 'text', text: `Approve to allow another ${dollars(request.stepUsd)}, or stop the run.` },
+          { type: 'text', text: `The run has spent ${exactDollars(request.spentUsd)}; its limit is ${exactDollars(request.limitUsd)}. ${request.agent} needs more for ${request.taskId}.` },
+          { type: 'text', text: `Approve to allow another ${exactDollars(request.stepUsd)}, or stop the run.` },
         ],
         actions: [
-          { ...APPROVE, label: `Approve +${dollars(request.stepUsd)}` },
+          { ...APPROVE, label: `Approve +${exactDollars(request.stepUsd)}` },
           { id: 'deny', label: 'Stop', style: 'danger', answer: 'deny' },
         ],
       };

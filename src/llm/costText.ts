@@ -11,6 +11,15 @@ export function dollars(usd: number): string {
   return `$${usd > 0 && usd < 0.01 ? usd.toFixed(4) : usd.toFixed(2)}`;
 }
 
+/**
+ * An amount people weigh against a limit, to a hundredth of a cent: "$0.012", not "$0.01" (which
+ * would read as the limit itself). Trailing zeros go, down to cents.
+ */
+export function exactDollars(usd: number): string {
+  const text = usd.toFixed(4).replace(/0{1,2}$/, '');
+  return `$${text}`;
+}
+
 /** `usage.costUsd` of the JSON results: the known spend, or null when no call had a known price. */
 export function costUsdJson(usage: Usage): number | null {
   if (usage.costUsd !== undefined) return Number(usage.costUsd.toFixed(6));

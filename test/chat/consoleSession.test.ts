@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BUDGET_CREWS, BUDGET_PRICES, PRICED_CALL } from '../support/budgetPrices.ts';
 import { startRunnerHarness, type RunnerHarness } from '../support/runnerHarness.ts';
 import { outbox } from '../fixtures/hitl-crews/approval_crew/tools.ts';
 import { consoleRunner, runSession } from './consoleDriver.ts';
@@ -192,5 +193,39 @@ describe('the terminal session: people in the loop', () => {
     expect(third.output).toContain('Result:\nTweet: v4');
     expect(third.output).toContain(`Run ${waiting?.id} (review_crew) is completed; there is nothing to continue.`);
     expect((await h.store.getRun(waiting!.id))?.status).toBe('completed');
+  });
+});
+
+describe('the terminal session: a run that reaches its budget', () => {
+  const PRICES = BUDGET_PRICES;
+  const CALL = PRICED_CALL;
+  let h: RunnerHarness;
+  beforeEach(async () => {
+    h = await startRunnerHarness(BUDGET_CREWS, { prices: PRICES });
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('asks at the prompt; an unclear answer is asked again, "approve" extends the budget and the run completes with each task’s cost', async () => {
+    h.server.enqueue({ content: 'Part one', usage: CALL }, { content: 'Part two', usage: CALL }, { content: 'Part three', usage: CALL });
+    const { output } = await runSession(consoleRunner(h), BUDGET_CREWS, ['budgeted', 'more please', 'approve', 'status', 'quit']);
+    expect(output).toContain('The run reached its budget: $0.012 of $0.01');
+    expect(output).toContain('Reply "approve" to extend the budget by the same amount again, or "deny" to stop the run.');
+    expect(output).toContain('Result:\nPart three\n');
+    expect(h.server.requests).toHaveLength(3);
+    const [run] = await h.store.listRuns();
+    expect(run?.status).toBe('completed');
+    expect(output).toMatch(/crewbot> status\nbudgeted: completed · \d+s · 3 LLM calls · 4500 tokens · \$0\.02\n\s+\[x\] one — Writer · \$0\.0060/);
+  });
+
+  it('stops the run when the person says no, naming the budget', async () => {
+    h.server.enqueue({ content: 'Part one', usage: CALL }, { content: 'Part two', usage: CALL });
+    const { output } = await runSession(consoleRunner(h), BUDGET_CREWS, ['budgeted', 'no', 'quit']);
+    const [run] = await h.store.listRuns();
+    expect(run?.status).toBe('failed');
+    expect(run?.error).toMatch(/reached its budget, limits\.max_cost_usd \(\$0\.01, \$0\.0120 spent\)/);
+    expect(output).toContain('reached its budget');
+    expect(h.server.requests).toHaveLength(2);
   });
 });

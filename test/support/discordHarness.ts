@@ -4,7 +4,7 @@ import type { DiscordTrace } from '../../src/chat/discord/context.ts';
 import { DiscordAccess } from '../../src/chat/discord/policy.ts';
 import { answerPolicyOf } from '../../src/chat/inbound/accessPolicy.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import type { Runner } from '../../src/runs/runner.ts';
+import type { Runner, RunnerOptions } from '../../src/runs/runner.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions, type FakeMessage } from './fakeDiscord.ts';
 import { startRunnerHarness, type RunnerHarness } from './runnerHarness.ts';
@@ -34,7 +34,7 @@ export interface DiscordHarness {
 
 export async function startDiscordHarness(
   crewsDir: string,
-  options: { fake?: FakeDiscordOptions; statusEveryMs?: number; messageContent?: boolean; learning?: boolean } = {},
+  options: { fake?: FakeDiscordOptions; statusEveryMs?: number; messageContent?: boolean; learning?: boolean; runner?: Partial<Omit<RunnerOptions, 'learning'>> } = {},
 ): Promise<DiscordHarness> {
   const fake = await startFakeDiscord(options.fake);
   const config = loadConfig(
@@ -52,7 +52,7 @@ export async function startDiscordHarness(
   // One policy per process, as `crewbot start` has: the surface and the runner ask the same one.
   const access = new DiscordAccess({ config, loadCrew });
   const answerPolicy = answerPolicyOf([access]);
-  const runnerHarness = await startRunnerHarness(crewsDir, { answerPolicy, learning: options.learning });
+  const runnerHarness = await startRunnerHarness(crewsDir, { answerPolicy, learning: options.learning, ...options.runner });
   runtime = createRuntime(config, { llm: llmFor(runnerHarness.server) });
   const traces: DiscordTrace[] = [];
   const errors: unknown[] = [];

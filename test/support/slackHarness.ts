@@ -6,7 +6,7 @@ import { answerPolicyOf } from '../../src/chat/inbound/accessPolicy.ts';
 import { createSlackAccess, startSlack, type SlackAccess, type SlackSurface } from '../../src/chat/slack/index.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { openRunStore } from '../../src/runs/openRunStore.ts';
-import { Runner } from '../../src/runs/runner.ts';
+import { Runner, type RunnerOptions } from '../../src/runs/runner.ts';
 import type { RunStore } from '../../src/runs/runStore.ts';
 import { createRuntime, type Runtime } from '../../src/runtime.ts';
 import { Learning } from '../../src/learning/learning.ts';
@@ -48,7 +48,10 @@ export interface SlackHarness {
  * Runner on a SQLite file — with the Web API, the LLM and Slack itself played by loopback fakes.
  */
 /** `learning`: the runner learns lessons and keeps ratings, as `crewbot start` does (off by default, so scripted replies stay in order). */
-export async function startSlackHarness(crewsDir: string, options: { statusEveryMs?: number; env?: Record<string, string>; learning?: boolean } = {}): Promise<SlackHarness> {
+export async function startSlackHarness(
+  crewsDir: string,
+  options: { statusEveryMs?: number; env?: Record<string, string>; learning?: boolean; runner?: Partial<RunnerOptions> } = {},
+): Promise<SlackHarness> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-slack-'));
   const storeUrl = `sqlite://${path.join(dir, 'crewbot.sqlite')}`;
   const fake = await startFakeSlackApi();
@@ -82,6 +85,7 @@ export async function startSlackHarness(crewsDir: string, options: { statusEvery
       answerPolicy: answerPolicyOf([access]),
       redactor: runtime.redactor,
       ...(options.learning ? { learning: new Learning({ store, llm: runtime.llm }) } : {}),
+      ...options.runner,
     });
     const surface = await startSlack({ config, runtime, runner, access, statusEveryMs: options.statusEveryMs ?? 50, logLevel: LogLevel.ERROR });
     const slack = new SlackRequests(`http://127.0.0.1:${surface.port}/slack/events`, SIGNING_SECRET, fake.team.id);

@@ -9,7 +9,7 @@ import type { CrewListing } from '../../crews/listCrews.ts';
 import type { HumanRequest } from '../../engine/humanRequest.ts';
 import type { RunRecord, RunStatus } from '../../runs/runRecord.ts';
 import { describeInput } from '../kickoffText.ts';
-import { planLine, type TaskMark, toolFailureLines, withToolFailures } from '../progressView.ts';
+import { planLine, taskCost, type TaskMark, toolFailureLines, withToolFailures } from '../progressView.ts';
 import { describeRequest, type PromptBlock, type RequestAction } from '../requestPrompt.ts';
 import type { AnsweredRequest, PostedLesson, StatusContext } from '../threadPort.ts';
 import { answeredCustomId, forgetCustomId, rateCustomId, requestCustomId } from './customIds.ts';
@@ -49,7 +49,7 @@ export type Row = APIActionRowComponent<APIButtonComponentWithCustomId>;
 /** The status message: the plan, one line per task with its state, in one embed edited in place as the run moves. */
 export function statusEmbed({ run, view }: StatusContext, now: number): APIEmbed {
   const lines = view.tasks.flatMap((task) => [
-    `${MARKS[task.mark]} \`${task.id}\`${task.agent ? ` — ${escapeMarkdown(task.agent)}` : ''} · ${STATES[task.mark]}`,
+    `${MARKS[task.mark]} \`${task.id}\`${task.agent ? ` — ${escapeMarkdown(task.agent)}` : ''} · ${STATES[task.mark]}${taskCost(task)}`,
     ...(task.plan ? [`↳ *plan: ${escapeMarkdown(planLine(task.plan))}*`] : []),
   ]);
   const running = run.status === 'running' || run.status === 'queued';

@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { CrewListing } from '../../crews/listCrews.ts';
 import type { Requester, RunRecord } from '../../runs/runRecord.ts';
 import { describeInput, needsValue, KICKOFF_USAGE, type KickoffCrew } from '../kickoffText.ts';
-import { planLine, toolFailureLines, withToolFailures, type ProgressView, type TaskMark } from '../progressView.ts';
+import { planLine, taskCost, toolFailureLines, withToolFailures, type ProgressView, type TaskMark } from '../progressView.ts';
 import type { RequestAction, RequestPrompt } from '../requestPrompt.ts';
 import type { AnsweredRequest, PostedLesson, StatusContext } from '../threadPort.ts';
 import { escapeMrkdwn } from './markdown.ts';
@@ -119,7 +119,7 @@ export function statusMessage({ run, view, live }: StatusContext, now: number): 
   const label = escapeMrkdwn(withToolFailures(statusLabel(run, view), view));
   const header = `*${escapeMrkdwn(view.crew)}* · ${label} · ${took} · ${view.usage.llmCalls} LLM calls · ${tokens} tokens · ${costText(view.usage)}`;
   const checklist = view.tasks
-    .map((task) => `${MARKS[task.mark]} \`${escapeMrkdwn(task.id)}\`${task.agent ? ` — ${escapeMrkdwn(task.agent)}` : ''}${task.plan ? `\n↳ _plan: ${escapeMrkdwn(planLine(task.plan))}_` : ''}`)
+    .map((task) => `${MARKS[task.mark]} \`${escapeMrkdwn(task.id)}\`${task.agent ? ` — ${escapeMrkdwn(task.agent)}` : ''}${taskCost(task)}${task.plan ? `\n↳ _plan: ${escapeMrkdwn(planLine(task.plan))}_` : ''}`)
     .join('\n');
   const blocks: Block[] = [section(header), section(clip(checklist, SECTION_LIMIT))];
   const step = view.error ? `:warning: ${escapeMrkdwn(view.error)}` : view.step && !done ? `→ ${escapeMrkdwn(view.step)}` : undefined;
