@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import path from 'node:path';
+import { startWorker, workerReady } from './fleetWorkers.ts';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LogLevel } from '@slack/bolt';
 import { createClient } from '@keyv/redis';
@@ -11,7 +10,7 @@ import { createSlackAccess, startSlack } from '../src/chat/slack/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { BullRunQueue } from '../src/runs/bullRunQueue.ts';
 import { createRuntime } from '../src/runtime.ts';
-import { percentiles, Remote, type Percentiles } from './slackAck.ts';
+import { handlingTimes, percentiles, Remote, type Percentiles } from './slackAck.ts';
 import { lastOneFinished, runsHeldBy } from './takeovers.ts';
 
 /**
@@ -73,18 +72,14 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
     CREWBOT_LEASE_TTL_MS: String(LEASE_TTL_MS),
   };
   const workers = [startWorker(env), startWorker(env)];
-  await Promise.all(workers.map(ready));
+  await Promise.all(workers.map(workerReady));
   const config = loadConfig({ ...env, SLACK_SIGNING_SECRET: SECRET, PORT: '0' }, { dotenv: false });
   const runtime = createRuntime(config);
   const access = createSlackAccess(runtime);
   const { runner, store, close } = await runtime.openRunner({ answerPolicy: answerPolicyOf([access]) });
   const surface = await startSlack({ config, runtime, runner, access, statusEveryMs: 1_000, logLevel: LogLevel.ERROR });
   const url = `http://127.0.0.1:${surface.port}/slack/events`;
-  const inside: number[] = [];
-  surface.server?.on('request', (_request: IncomingMessage, response: ServerResponse) => {
-    const arrived = performance.now();
-    response.once('finish', () => inside.push(performance.now() - arrived));
-  });
+  const inside = handlingTimes(surface.server);
   try {
     await sender.fire(url, 1, 'help'); // the crews loaded once
     inside.length = 0;
@@ -158,24 +153,6 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
   }
 }
 
-function startWorker(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, 'bin', 'crewbot.js'), 'worker', '--concurrency', '8'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-}
-
-async function ready(child: ChildProcess): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    let text = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (text.includes('crewbot worker: advancing')) resolve();
-    });
-    child.once('exit', () => reject(new Error(`worker exited:\n${text}`)));
-  });
-}
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const kill = process.argv.includes('--kill');

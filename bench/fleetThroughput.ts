@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { startWorker, workerReady } from './fleetWorkers.ts';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createClient } from '@keyv/redis';
@@ -23,7 +23,6 @@ import { lastOneFinished, runsHeldBy } from './takeovers.ts';
  *   node bin/run-ts.js bench/fleetThroughput.ts [--runs 1000] [--latency-ms 200] [--workers 1,2,4] [--kill]
  */
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const REDIS = 'redis://127.0.0.1:6379';
 
 export interface FleetResult {
@@ -52,24 +51,6 @@ async function crewsDir(): Promise<string> {
   return dir;
 }
 
-function startWorker(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [path.join(ROOT, 'bin', 'crewbot.js'), 'worker', '--concurrency', '8'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-}
-
-async function ready(child: ChildProcess): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    let text = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      text += chunk.toString();
-      if (text.includes('crewbot worker: advancing')) resolve();
-    });
-    child.once('exit', () => reject(new Error(`worker exited:\n${text}`)));
-  });
-}
 
 async function completed(store: RunStore, runs: number): Promise<number> {
   return (await store.listRuns({ status: ['completed'], limit: runs + 10 })).length;
@@ -87,7 +68,7 @@ async function measure(server: ScriptedOpenAI, crews: string, runs: number, work
   };
   const callsBefore = server.requests.length;
   const children = Array.from({ length: workers }, () => startWorker(env));
-  await Promise.all(children.map(ready));
+  await Promise.all(children.map(workerReady));
   const runtime = createRuntime(loadConfig({ ...env }, { dotenv: false }));
   const frontEnd = await runtime.openRunner();
   const store = await openRunStore(env.CREWBOT_STORE!);

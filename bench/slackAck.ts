@@ -1,5 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -84,11 +84,7 @@ export async function slackAck(commands = 200): Promise<SlackAckResult> {
   const runner = new Runner({ store, llm, loadCrew: runtime.loadCrew, answerPolicy: answerPolicyOf([access]) });
   const surface = await startSlack({ config, runtime, runner, access, statusEveryMs: 1_000, logLevel: LogLevel.ERROR });
   const url = `http://127.0.0.1:${surface.port}/slack/events`;
-  const inside: number[] = [];
-  surface.server?.on('request', (_request: IncomingMessage, response: ServerResponse) => {
-    const arrived = performance.now();
-    response.once('finish', () => inside.push(performance.now() - arrived));
-  });
+  const inside = handlingTimes(surface.server);
 
   const burst = async (expectedRuns: number): Promise<number[]> => {
     const deliveries = await sender.fire(url, commands, 'briefing Rust audience=devs');
@@ -122,6 +118,16 @@ export async function slackAck(commands = 200): Promise<SlackAckResult> {
     await sender.close();
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Per request the front end's HTTP server handles: request read → response written (ms), as they finish. */
+export function handlingTimes(server: Server | undefined): number[] {
+  const times: number[] = [];
+  server?.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    const arrived = performance.now();
+    response.once('finish', () => times.push(performance.now() - arrived));
+  });
+  return times;
 }
 
 export function percentiles(values: number[]): Percentiles {
