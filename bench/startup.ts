@@ -1,4 +1,5 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +34,14 @@ const REPORT_RESOURCES =
 
 const ResourcesSchema = z.object({ maxRssKb: z.number(), cpuMs: z.number() });
 
+/**
+ * GNU time, when installed (Debian's `time` package): it reads the peak RSS the kernel kept for the
+ * whole process, including what happens after the last JavaScript ran (Node's teardown, compiler
+ * threads finishing). Without it the process's own figure at its 'exit' event is used.
+ */
+const GNU_TIME = '/usr/bin/time';
+const hasGnuTime = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%M', 'true']).status === 0;
+
 export interface Sample {
   wallMs: number;
   cpuMs: number;
@@ -41,6 +50,8 @@ export interface Sample {
 
 export interface StartupResult {
   node: string;
+  /** How peak RSS was read: over the whole process (GNU time) or at its 'exit' event. */
+  peakRss: 'whole process' | 'at exit';
   runs: number;
   list: Sample;
   run: Sample;
@@ -72,7 +83,15 @@ export async function startup(options: { runs?: number; node?: string; root?: st
     const run = await median(runs, () => timeCommand(root, node, ['run', 'research_writer', '--input', 'topic=WebAssembly', '--json'], env));
     const npmStartReadyMs = await medianOf(runs, () => timeReady(root, ['npm', 'start'], node, env));
     const startReadyMs = await medianOf(runs, () => timeReady(root, [node, path.join(root, 'bin', 'crewbot.js'), 'start'], node, env));
-    return { node: execFileSync(node, ['--version']).toString().trim(), runs, list, run, npmStartReadyMs, startReadyMs };
+    return {
+      node: execFileSync(node, ['--version']).toString().trim(),
+      peakRss: hasGnuTime ? 'whole process' : 'at exit',
+      runs,
+      list,
+      run,
+      npmStartReadyMs,
+      startReadyMs,
+    };
   } finally {
     await openai.close();
     await rm(dir, { recursive: true, force: true });
@@ -94,7 +113,9 @@ async function medianOf(runs: number, once: () => Promise<number>): Promise<numb
 
 async function timeCommand(root: string, node: string, args: string[], env: Record<string, string>): Promise<Sample> {
   const started = performance.now();
-  const child = spawn(node, ['--import', REPORT_RESOURCES, path.join(root, 'bin', 'crewbot.js'), ...args], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const command = [node, '--import', REPORT_RESOURCES, path.join(root, 'bin', 'crewbot.js'), ...args];
+  const [file = '', ...rest] = hasGnuTime ? [GNU_TIME, '-f', 'BENCH_PEAK_RSS_KB %M', ...command] : command;
+  const child = spawn(file, rest, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -102,7 +123,8 @@ async function timeCommand(root: string, node: string, args: string[], env: Reco
   if (code !== 0) throw new Error(`crewbot ${args.join(' ')} exited ${code}:\n${stderr}`);
   const line = stderr.split('\n').find((l) => l.startsWith('BENCH_RESOURCES '));
   const resources = ResourcesSchema.parse(JSON.parse(line?.slice('BENCH_RESOURCES '.length) ?? 'null'));
-  return { wallMs, cpuMs: resources.cpuMs, maxRssMb: resources.maxRssKb / 1024 };
+  const peak = /^BENCH_PEAK_RSS_KB (\d+)$/m.exec(stderr)?.[1];
+  return { wallMs, cpuMs: resources.cpuMs, maxRssMb: (peak === undefined ? resources.maxRssKb : Number(peak)) / 1024 };
 }
 
 /** Spawn → the ready line, with Slack (HTTP receiver) and Discord (gateway) pointed at the fakes. */
@@ -148,7 +170,7 @@ async function timeReady(root: string, command: string[], node: string, baseEnv:
 export function formatStartup(result: StartupResult): string[] {
   const sample = (s: Sample) => `${s.wallMs.toFixed(0)} ms wall, ${s.cpuMs.toFixed(0)} ms CPU, ${s.maxRssMb.toFixed(0)} MB peak RSS`;
   return [
-    `whole-process start-up on Node ${result.node} (median of ${result.runs}):`,
+    `whole-process start-up on Node ${result.node} (median of ${result.runs}; peak RSS ${result.peakRss}):`,
     `  crewbot list: ${sample(result.list)} (target <= 250 ms wall)`,
     `  crewbot run research_writer --json, 0 ms model: ${sample(result.run)} (target <= 500 ms wall, <= 90 MB)`,
     `  npm start, Slack + Discord ready: ${result.npmStartReadyMs.toFixed(0)} ms (target <= 1500 ms); node bin/crewbot.js start: ${result.startReadyMs.toFixed(0)} ms`,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCliEnvironment, type CliEnvironment } from '../support/cliEnvironment.ts';
+import { loadedModules } from '../support/loadedModules.ts';
 import { lastJsonLine, runCli } from '../support/runCli.ts';
 
 const CREWS = path.resolve('test/fixtures/typescript-crews');
@@ -54,12 +55,12 @@ describe('the compiled crewbot command and TypeScript', () => {
     });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/greeter — Greets a guest/);
-    const loaded = (await readFile(log, 'utf8')).split('\n');
-    expect(loaded.some((url) => url.includes('/dist/cli/listCommand.js'))).toBe(true);
+    const loaded = await loadedModules((await readFile(log, 'utf8')).split('\n'));
+    expect(loaded).toContain('dist/cli/listCommand.js');
     const clients = ['@slack/bolt', 'discord.js', 'keyv', '@keyv/redis', '@keyv/sqlite', 'openai', 'tsx', 'html-to-text'];
     const tracingSdk = ['@opentelemetry/api', '@opentelemetry/sdk-trace', '@opentelemetry/exporter-trace-otlp-proto', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/resources'];
     for (const heavy of [...clients, ...tracingSdk]) {
-      expect(loaded.filter((url) => url.includes(`/node_modules/${heavy}/`)), heavy).toEqual([]);
+      expect(loaded.filter((file) => file.startsWith(`node_modules/${heavy}/`)), heavy).toEqual([]);
     }
   });
 
@@ -70,9 +71,9 @@ describe('the compiled crewbot command and TypeScript', () => {
     expect(listed.stdout).toMatch(/^shelf/m);
     expect(listed.stdout).toContain('--input item=');
     expect(listed.stdout).not.toContain('invalid');
-    const loaded = (await readFile(log, 'utf8')).split('\n');
-    expect(loaded.filter((url) => url.endsWith('/shelf/tools.ts'))).toEqual([]);
-    expect(loaded.filter((url) => url.includes('/node_modules/tsx/'))).toEqual([]);
+    const loaded = await loadedModules((await readFile(log, 'utf8')).split('\n'));
+    expect(loaded.filter((file) => file.endsWith('/shelf/tools.ts'))).toEqual([]);
+    expect(loaded.filter((file) => file.startsWith('node_modules/tsx/'))).toEqual([]);
 
     // The listing takes tools.ts's names on trust; validate runs the file and names a tool it lacks.
     const dir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-shelf-'));

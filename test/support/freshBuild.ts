@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 /** Written by every build (tsconfig.build.json); its age is the build's age. */
 const BUILD_STAMP = path.join(ROOT, 'dist', '.tsbuildinfo');
+/** What the command runs: the compiled build bundled (scripts/bundleCli.js). */
+const BUNDLE = path.join(ROOT, 'dist', 'bundle', 'cli.js');
 
 /**
  * Vitest global setup: the suites spawn the real `crewbot` command, which runs the compiled
@@ -14,10 +16,12 @@ const BUILD_STAMP = path.join(ROOT, 'dist', '.tsbuildinfo');
  */
 export default async function freshBuild(): Promise<void> {
   const built = await stat(BUILD_STAMP).then((s) => s.mtimeMs, () => 0);
-  if (built > 0 && (await newestSource(path.join(ROOT, 'src'))) <= built) return;
+  const bundled = await stat(BUNDLE).then(() => true, () => false);
+  if (bundled && built > 0 && (await newestSource(path.join(ROOT, 'src'))) <= built) return;
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   try {
     await promisify(execFile)(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json')], { cwd: ROOT });
+    await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts', 'bundleCli.js')], { cwd: ROOT });
   } catch (error) {
     const output = error instanceof Error && 'stdout' in error ? String(error.stdout) : String(error);
     throw new Error(`npm run build failed, so the crewbot command cannot be tested:\n${output}`);
