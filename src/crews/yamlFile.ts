@@ -15,16 +15,29 @@ export type YamlFileResult =
   | { status: 'invalid'; problems: CrewProblem[]; entries: YamlEntries; ids: string[] }
   | { status: 'ok'; entries: YamlEntries };
 
+/**
+ * The last parse of each file, by path, with the text it was parsed from. A long-running process
+ * (the chat front end, a worker) loads crews on every kickoff and every status message; parsing
+ * YAML was most of that. Keyed by the file's whole text, so an edit is seen at the next read.
+ */
+const parsed = new Map<string, { source: string; result: YamlFileResult }>();
+
 /** Reads a crew file whose top level maps ids (or keys) to values. An empty file has no entries. */
 export async function readYamlFile(dir: string, file: string): Promise<YamlFileResult> {
+  const at = path.join(dir, file);
   let source: string;
   try {
-    source = await readFile(path.join(dir, file), 'utf8');
+    source = await readFile(at, 'utf8');
   } catch (error) {
     if (isMissingFile(error)) return { status: 'missing' };
     throw error;
   }
-  return parseYamlEntries(file, source);
+  const last = parsed.get(at);
+  // A copy: the entries are plain data, and no caller's change may reach the next load.
+  if (last?.source === source) return structuredClone(last.result);
+  const result = parseYamlEntries(file, source);
+  parsed.set(at, { source, result });
+  return structuredClone(result);
 }
 
 export function parseYamlEntries(file: string, source: string): YamlFileResult {
