@@ -6,6 +6,7 @@ import type { RunRecord } from '../../runs/runRecord.ts';
 import type { CrewCatalog } from './crewCatalog.ts';
 import { tellUser, type EphemeralTarget } from './ephemeral.ts';
 import { escapeMrkdwn } from './markdown.ts';
+import { WorkLimit } from './workLimit.ts';
 import type { InboundHandler } from '../inbound/inboundHandler.ts';
 import type { SlackAccess } from './policy.ts';
 import type { SlackThreadPort } from './threadPort.ts';
@@ -72,33 +73,4 @@ export function createSlackContext(parts: Omit<SlackContext, 'claim' | 'tell' | 
       while (working.size > 0) await Promise.allSettled([...working]);
     },
   };
-}
-
-/**
- * At most `size` pieces of work at once, the rest in arrival order. A burst of commands then starts
- * its crews in a steady stream, and the event loop stays free to acknowledge what keeps arriving.
- */
-class WorkLimit {
-  #running = 0;
-  readonly #waiting: Array<() => void> = [];
-
-  constructor(private readonly size: number) {}
-
-  async run(work: () => Promise<void>): Promise<void> {
-    if (this.#running >= this.size) {
-      // The slot of the work that finishes is handed straight to this one.
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    } else {
-      this.#running += 1;
-      // Let the requests that arrived with this one be read (and acknowledged) first.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    try {
-      await work();
-    } finally {
-      const next = this.#waiting.shift();
-      if (next) next();
-      else this.#running -= 1;
-    }
-  }
 }

@@ -97,7 +97,10 @@ describe('/crew', () => {
   it('answers bad input with usage and the crew’s inputs, and starts nothing', async () => {
     await h.slack.slashCommand({ text: 'briefing WebAssembly colour=blue', userId: 'U0ADA', channelId: GENERAL });
     await h.slack.slashCommand({ text: 'no_such_crew hello', userId: 'U0ADA', channelId: GENERAL });
-    const [badKey, noCrew] = await waitFor('two usage replies', () => h.ephemerals('U0ADA').length === 2 && h.ephemerals('U0ADA'));
+    const replies = await waitFor('two usage replies', () => h.ephemerals('U0ADA').length === 2 && h.ephemerals('U0ADA'));
+    // Each command is handled on its own: the replies may come in either order.
+    const badKey = replies.find((text) => text.includes('briefing has no input'));
+    const noCrew = replies.find((text) => text.includes('No crew'));
     expect(badKey).toContain('briefing has no input "colour"');
     expect(badKey).toContain('audience (required) — Who reads the briefing');
     expect(noCrew).toContain('No crew "no_such_crew"');
