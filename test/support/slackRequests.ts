@@ -82,6 +82,11 @@ export class SlackRequests {
   }
 
   slashCommand(input: SlashCommandInput, options: SendOptions = {}): Promise<SlackDelivery> {
+    return this.deliver(this.slashCommandRequest(input, options));
+  }
+
+  /** A slash command signed and ready to send, for a client of the caller's own (a benchmark's burst). */
+  slashCommandRequest(input: SlashCommandInput, options: SendOptions = {}): SignedRequest {
     const form = new URLSearchParams({
       token: 'deprecated-verification-token',
       team_id: this.teamId,
@@ -97,7 +102,7 @@ export class SlackRequests {
       response_url: input.responseUrl ?? `https://hooks.slack.com/commands/${this.teamId}/1/${randomUUID()}`,
       trigger_id: input.triggerId ?? `trigger-${randomUUID()}`,
     });
-    return this.send(form.toString(), 'application/x-www-form-urlencoded', options);
+    return this.sign(form.toString(), 'application/x-www-form-urlencoded', options);
   }
 
   /** An event_callback with the given inner event; returns the event_id used. */
@@ -178,7 +183,12 @@ export class SlackRequests {
   }
 
   /** Any body, signed (or not) as given. */
-  async send(body: string, contentType: string, options: SendOptions = {}): Promise<SlackDelivery> {
+  send(body: string, contentType: string, options: SendOptions = {}): Promise<SlackDelivery> {
+    return this.deliver(this.sign(body, contentType, options));
+  }
+
+  /** A body with the headers Slack sends with it, signed (or not) as given. */
+  sign(body: string, contentType: string, options: SendOptions = {}): SignedRequest {
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
     const headers: Record<string, string> = {
       'content-type': contentType,
@@ -189,11 +199,22 @@ export class SlackRequests {
       headers['x-slack-retry-num'] = String(options.retryNum);
       headers['x-slack-retry-reason'] = 'http_timeout';
     }
+    return { url: this.url, headers, body };
+  }
+
+  async deliver(request: SignedRequest): Promise<SlackDelivery> {
     const started = performance.now();
-    const response = await fetch(this.url, { method: 'POST', headers, body });
+    const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body });
     const text = await response.text();
     return { status: response.status, body: text, ms: performance.now() - started };
   }
+}
+
+/** A POST as Slack would send it to the app's /slack/events. */
+export interface SignedRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
 }
 
 /** Slack's v0 request signature. */
