@@ -36,7 +36,14 @@ export async function workerCommand(args: string[], runtime: Runtime, io: CliIo,
     ? (await import('../chat/discord/outbound.ts')).startDiscordOutbound(runtime, runner, io.err)
     : undefined;
   try {
-    const worker = await startFleetWorker({ runner, queue: queue!, concurrency: concurrency.data, takeoverEveryMs: runtime.config.CREWBOT_LEASE_TTL_MS / 2, warn: io.err });
+    const worker = await startFleetWorker({
+      runner,
+      queue: queue!,
+      concurrency: concurrency.data,
+      takeoverEveryMs: runtime.config.CREWBOT_LEASE_TTL_MS / 2,
+      jobLockMs: runtime.config.CREWBOT_LEASE_TTL_MS,
+      warn: io.err,
+    });
     io.err(`crewbot worker: advancing up to ${concurrency.data} run(s) at once from the queue. SIGTERM drains and leaves.`);
     if (signal && !signal.aborted) await once(signal, 'abort');
     io.err('crewbot worker: draining (current steps checkpoint, leases released, runs handed back to the queue).');

@@ -2,6 +2,9 @@ import { Queue, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { z } from 'zod';
 import { TraceCarrierSchema } from '../telemetry/traceCarrier.ts';
 
+/** The shortest lock on a taken job (see work()). */
+export const MIN_JOB_LOCK_MS = 5_000;
+
 /** One BullMQ queue carries every piece of run work; a job only says which run to advance. */
 const QUEUE_NAME = 'runs';
 const DEFAULT_PREFIX = 'crewbot';
@@ -97,8 +100,15 @@ export class BullRunQueue {
     return this.#queue.count();
   }
 
-  /** Takes jobs in this process, `concurrency` at a time. */
-  work(handle: (job: RunJob) => Promise<void>, concurrency: number): Worker {
+  /**
+   * Takes jobs in this process, `concurrency` at a time. A job taken by a worker that died (killed
+   * with -9) goes to another worker once its lock lapses: `lockMs` (default 30 s), which workers
+   * set to the run lease, so a run whose work had not yet started is not later than its takeover.
+   */
+  work(handle: (job: RunJob) => Promise<void>, concurrency: number, lockMs = 30_000): Worker {
+    // Never shorter than MIN_JOB_LOCK_MS: the lock is renewed by a timer, and a busy event loop must
+    // not make a live worker's job look abandoned.
+    const lockDuration = Math.max(lockMs, MIN_JOB_LOCK_MS);
     return new Worker(
       QUEUE_NAME,
       async (job: Job) => {
@@ -108,8 +118,10 @@ export class BullRunQueue {
         connection: this.#location.connection,
         prefix: this.#location.prefix,
         concurrency,
-        // A worker killed with -9 loses its jobs' locks quickly; the run's lease still guards the run.
-        lockDuration: 30_000,
+        // The lock is renewed while the worker lives; the check for lapsed locks runs as often. The
+        // run's lease still guards the run if a job is ever taken twice.
+        lockDuration,
+        stalledInterval: lockDuration,
       },
     );
   }

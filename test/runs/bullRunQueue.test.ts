@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BullRunQueue } from '../../src/runs/bullRunQueue.ts';
+import { BullRunQueue, MIN_JOB_LOCK_MS } from '../../src/runs/bullRunQueue.ts';
 
 const REDIS = 'redis://127.0.0.1:6379';
 
@@ -23,6 +23,40 @@ describe('run work on BullMQ (real Redis)', () => {
       expect(order.slice(1)).toEqual(['new-1', 'new-2', 'new-3']);
     } finally {
       await worker.close();
+    }
+  });
+});
+
+describe('a job taken by a worker that died', () => {
+  let queue: BullRunQueue;
+  afterEach(async () => {
+    await queue.obliterate();
+    await queue.close();
+  });
+
+  it('goes to another worker once its lock lapses (the run lease), not after BullMQ’s 30 s', async () => {
+    queue = new BullRunQueue(`${REDIS}?prefix=crewbot-queue-${randomBytes(5).toString('hex')}`);
+    const lockMs = MIN_JOB_LOCK_MS;
+    // The first worker takes the job and then stops renewing its lock, as a process killed with -9 does.
+    let taken!: () => void;
+    const takenByFirst = new Promise<void>((resolve) => (taken = resolve));
+    const first = queue.work(() => {
+      taken();
+      return new Promise<void>(() => undefined);
+    }, 1, lockMs);
+    await queue.enqueue({ runId: 'orphan' }, 'kickoff');
+    await takenByFirst;
+    await first.close(true);
+    const diedAt = Date.now();
+
+    const received: string[] = [];
+    const second = queue.work(async ({ runId }) => void received.push(runId), 1, lockMs);
+    try {
+      await vi.waitFor(() => expect(received).toEqual(['orphan']), { timeout: 25_000, interval: 100 });
+      // One lock period for the lock to lapse, one for the check that finds it.
+      expect(Date.now() - diedAt).toBeLessThan(3 * lockMs);
+    } finally {
+      await second.close();
     }
   });
 });
