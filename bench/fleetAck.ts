@@ -10,7 +10,7 @@ import { createSlackAccess, startSlack } from '../src/chat/slack/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { BullRunQueue } from '../src/runs/bullRunQueue.ts';
 import { createRuntime } from '../src/runtime.ts';
-import { handlingTimes, percentiles, Remote, type Percentiles } from './slackAck.ts';
+import { handlingTimes, percentiles, Remote, type PaidWork, type Percentiles } from './slackAck.ts';
 import { lastOneFinished, runsHeldBy } from './takeovers.ts';
 
 /**
@@ -104,8 +104,7 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const finishedAt = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 2_000)); // last status edits and results land
-    const paid = await services.paid();
+    const paid = await settled(services);
     const answers = new Map<string, number>();
     for (const call of paid.llmCalls) if (call.finishedAt !== undefined) answers.set(call.prompt, (answers.get(call.prompt) ?? 0) + 1);
     // Per thread: how many messages, and texts posted more than once (a step's message repeated).
@@ -153,6 +152,20 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
   }
 }
 
+/**
+ * What the services saw once the last status edits and results have landed: a run taken over near
+ * the end may post its last messages seconds after its record says completed.
+ */
+async function settled(services: Remote): Promise<PaidWork> {
+  let paid = await services.paid();
+  for (let quiet = 0, waited = 0; quiet < 2_000 && waited < 20_000; waited += 500) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = await services.paid();
+    quiet = now.threadPosts.length === paid.threadPosts.length ? quiet + 500 : 0;
+    paid = now;
+  }
+  return paid;
+}
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const kill = process.argv.includes('--kill');
