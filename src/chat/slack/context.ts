@@ -33,8 +33,11 @@ export interface SlackContext {
   /** Tells one person something only they see (mrkdwn). */
   tell(target: EphemeralTarget, mrkdwn: string): Promise<void>;
   report(error: unknown): void;
-  /** Runs a listener's work: a failure is reported and, when there is someone to tell, told to them. */
-  safely(work: () => Promise<void>, where?: EphemeralTarget): Promise<void>;
+  /**
+   * Runs a listener's work: a failure is reported and, when there is someone to tell, told to them.
+   * `whenQuiet` (a kickoff): the work waits until a burst of deliveries has been acknowledged.
+   */
+  safely(work: () => Promise<void>, where?: EphemeralTarget, options?: { whenQuiet?: boolean }): Promise<void>;
   /** Resolves once no listener's work is under way (acknowledged requests still being handled). */
   idle(): Promise<void>;
 }
@@ -58,9 +61,9 @@ export function createSlackContext(parts: Omit<SlackContext, 'claim' | 'tell' | 
     claim: (key) => parts.runner.store.claimIdempotencyKey(`slack:${key}`, DELIVERY_TTL_MS),
     tell,
     report,
-    safely: (work, where) => {
+    safely: (work, where, options) => {
       const done = limit
-        .run(work)
+        .run(work, options)
         .catch(async (error: unknown) => {
           report(error);
           if (where) await tell(where, `:warning: crewbot could not do that: ${escapeMrkdwn(errorMessage(error))}`).catch(report);

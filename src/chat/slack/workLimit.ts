@@ -6,9 +6,11 @@ const MAX_DEFER_MS = 2_000;
 /**
  * Listener work that runs after the acknowledgement: at most `size` pieces at once, the rest in
  * arrival order, and acknowledgements first. Slack gives an app 3 seconds to acknowledge and
- * retries what it does not; a run takes minutes. So while deliveries keep arriving, the work of
- * those already acknowledged (loading the crew, opening the thread, starting the run) waits until
- * the burst has been acknowledged, at most MAX_DEFER_MS.
+ * retries what it does not; a run takes minutes. So while deliveries keep arriving, a kickoff's
+ * work (loading the crew, opening the thread, starting the run: the heavy part) waits until the
+ * burst has been acknowledged, at most MAX_DEFER_MS. Answers, presses and replies are light and
+ * go in the order they came (the first of two answers to a request is the one that counts), so
+ * they do not wait for quiet.
  */
 export class WorkLimit {
   #running = 0;
@@ -17,7 +19,7 @@ export class WorkLimit {
 
   constructor(private readonly size: number) {}
 
-  async run(work: () => Promise<void>): Promise<void> {
+  async run(work: () => Promise<void>, options: { whenQuiet?: boolean } = {}): Promise<void> {
     const arrived = performance.now();
     this.#lastArrival = arrived;
     if (this.#running >= this.size) {
@@ -25,9 +27,11 @@ export class WorkLimit {
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     } else {
       this.#running += 1;
+      // Let the requests that arrived with this one be read (and acknowledged) first.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     try {
-      await this.#quietMoment(arrived);
+      if (options.whenQuiet) await this.#quietMoment(arrived);
       await work();
     } finally {
       const next = this.#waiting.shift();

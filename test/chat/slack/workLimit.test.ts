@@ -13,7 +13,7 @@ function recorder() {
   return { started, finish, work };
 }
 
-describe('listener work after the acknowledgement', () => {
+describe('kickoff work after the acknowledgement', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setImmediate', 'performance'] });
   });
@@ -28,7 +28,7 @@ describe('listener work after the acknowledgement', () => {
     // Ten deliveries, one every 5 ms: each is acknowledged at once, its work waits.
     const done: Array<Promise<void>> = [];
     for (let i = 0; i < 10; i += 1) {
-      done.push(limit.run(work(`command ${i}`)));
+      done.push(limit.run(work(`command ${i}`), { whenQuiet: true }));
       await vi.advanceTimersByTimeAsync(5);
     }
     expect(started).toEqual([]);
@@ -55,11 +55,11 @@ describe('listener work after the acknowledgement', () => {
     const limit = new WorkLimit(2);
     const { started, finish, work } = recorder();
     const begun = performance.now();
-    const first = limit.run(work('first'));
+    const first = limit.run(work('first'), { whenQuiet: true });
     // A delivery every 10 ms for 3 seconds: never a quiet moment.
     const others: Array<Promise<void>> = [];
     for (let i = 0; i < 300 && started.length === 0; i += 1) {
-      others.push(limit.run(async () => undefined));
+      others.push(limit.run(async () => undefined, { whenQuiet: true }));
       await vi.advanceTimersByTimeAsync(10);
     }
     expect(started.map((s) => s.name)).toEqual(['first']);
@@ -73,12 +73,25 @@ describe('listener work after the acknowledgement', () => {
   it('starts a lone delivery after a short pause', async () => {
     const limit = new WorkLimit(8);
     const { started, finish, work } = recorder();
-    const done = limit.run(work('alone'));
+    const done = limit.run(work('alone'), { whenQuiet: true });
     await vi.advanceTimersByTimeAsync(49);
     expect(started).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     expect(started.map((s) => s.name)).toEqual(['alone']);
     finish.get('alone')!();
     await done;
+  });
+
+  it('does not hold answers and presses for a quiet moment: they start at once, in the order they came', async () => {
+    const limit = new WorkLimit(8);
+    const { started, finish, work } = recorder();
+    const kickoff = limit.run(work('kickoff'), { whenQuiet: true });
+    const answers = [limit.run(work('answer 3k')), limit.run(work('answer 9k'))];
+    await vi.advanceTimersByTimeAsync(0);
+    expect(started.map((s) => s.name)).toEqual(['answer 3k', 'answer 9k']);
+    await vi.advanceTimersByTimeAsync(50);
+    expect(started.map((s) => s.name)).toEqual(['answer 3k', 'answer 9k', 'kickoff']);
+    for (const name of ['answer 3k', 'answer 9k', 'kickoff']) finish.get(name)!();
+    await Promise.all([kickoff, ...answers]);
   });
 });

@@ -30,6 +30,6 @@ export function register(app: App, ctx: SlackContext): void {
         },
         slackKickoffReply(ctx, where, { triggerId: command.trigger_id }),
       );
-    }, where);
+    }, where, { whenQuiet: true });
   });
 }
