@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config.ts';
 import { BullRunQueue } from '../src/runs/bullRunQueue.ts';
 import { createRuntime } from '../src/runtime.ts';
 import { handlingTimes, percentiles, Remote, type PaidWork, type Percentiles } from './slackAck.ts';
-import { lastOneFinished, runsHeldBy } from './takeovers.ts';
+import { untilAllCompleted } from './takeovers.ts';
 
 /**
  * A fleet under a burst: 200 `/crew` commands fired at once, on fresh connections, at a Slack front
@@ -88,22 +88,7 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
     const deliveries = await sender.fire(url, commands, 'briefing Rust-{i} audience=devs');
     loop.disable();
     if (deliveries.some((delivery) => delivery.status !== 200)) throw new Error('a command was not acknowledged with 200');
-    let killedAt: number | undefined;
-    let takenOver: Promise<number> | undefined;
-    let orphans: string[] = [];
-    let completed = 0;
-    for (;;) {
-      completed = (await store.listRuns({ status: ['completed'], limit: commands + 10 })).length;
-      if (options.kill && killedAt === undefined && completed >= commands / 2) {
-        workers[0]!.kill('SIGKILL');
-        killedAt = Date.now();
-        orphans = await runsHeldBy(store, workers[0]!.pid!);
-        takenOver = lastOneFinished(store, orphans);
-      }
-      if (completed >= commands) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const finishedAt = Date.now();
+    const { completed, finishedAt, killedAt, takenOver, lastTakenOverAt } = await untilAllCompleted(store, commands, options.kill ? workers[0] : undefined);
     const paid = await settled(services);
     const answers = new Map<string, number>();
     for (const call of paid.llmCalls) if (call.finishedAt !== undefined) answers.set(call.prompt, (answers.get(call.prompt) ?? 0) + 1);
@@ -131,8 +116,8 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
       threadsWithRepeats: repeated.filter((count) => count > 0).length,
       postsPerThread,
       killToLastMs: killedAt === undefined ? undefined : finishedAt - killedAt,
-      takenOver: orphans.length,
-      killToLastTakenOverMs: takenOver && killedAt !== undefined ? (await takenOver) - killedAt : undefined,
+      takenOver,
+      killToLastTakenOverMs: lastTakenOverAt !== undefined && killedAt !== undefined ? lastTakenOverAt - killedAt : undefined,
     };
   } finally {
     await surface.stop();

@@ -9,10 +9,9 @@ import { createClient } from '@keyv/redis';
 import { loadConfig } from '../src/config.ts';
 import { BullRunQueue } from '../src/runs/bullRunQueue.ts';
 import { openRunStore } from '../src/runs/openRunStore.ts';
-import type { RunStore } from '../src/runs/runStore.ts';
 import { createRuntime } from '../src/runtime.ts';
 import { startScriptedOpenAI, type ScriptedOpenAI } from '../test/support/scriptedOpenAI.ts';
-import { lastOneFinished, runsHeldBy } from './takeovers.ts';
+import { untilAllCompleted } from './takeovers.ts';
 
 /**
  * Runs of a two-task crew at a fixed model latency, advanced by the in-process queue or by 1, 2, 4
@@ -52,10 +51,6 @@ async function crewsDir(): Promise<string> {
 }
 
 
-async function completed(store: RunStore, runs: number): Promise<number> {
-  return (await store.listRuns({ status: ['completed'], limit: runs + 10 })).length;
-}
-
 async function measure(server: ScriptedOpenAI, crews: string, runs: number, workers: number, kill: boolean): Promise<FleetResult> {
   const space = `crewbot-bench-${randomBytes(4).toString('hex')}`;
   const env: Record<string, string> = {
@@ -76,22 +71,7 @@ async function measure(server: ScriptedOpenAI, crews: string, runs: number, work
   for (let i = 0; i < runs; i++) {
     await frontEnd.runner.kickoff({ crew: 'two_steps', inputs: { topic: `t${i}` }, requester: { platform: 'cli', userId: 'bench' } });
   }
-  let killedAt: number | undefined;
-  let orphans: string[] = [];
-  let takenOver: Promise<number> | undefined;
-  for (;;) {
-    const done = await completed(store, runs);
-    if (kill && killedAt === undefined && done >= runs / 2) {
-      children[0]?.kill('SIGKILL');
-      killedAt = Date.now();
-      orphans = await runsHeldBy(store, children[0]!.pid!);
-      takenOver = lastOneFinished(store, orphans);
-    }
-    if (done >= runs) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const finished = Date.now();
-  const lastTakenOver = takenOver ? await takenOver : undefined;
+  const { finishedAt: finished, killedAt, takenOver, lastTakenOverAt: lastTakenOver } = await untilAllCompleted(store, runs, kill ? children[0] : undefined);
   if (workers === 0) await frontEnd.runner.idle();
   await frontEnd.close();
   for (const child of children) child.kill('SIGTERM');
@@ -113,7 +93,7 @@ async function measure(server: ScriptedOpenAI, crews: string, runs: number, work
     seconds,
     runsPerSecond: runs / seconds,
     llmCalls: server.requests.length - callsBefore,
-    ...(killedAt !== undefined ? { killToLastMs: finished - killedAt, takenOver: orphans.length } : {}),
+    ...(killedAt !== undefined ? { killToLastMs: finished - killedAt, takenOver } : {}),
     ...(killedAt !== undefined && lastTakenOver !== undefined ? { killToLastTakenOverMs: lastTakenOver - killedAt } : {}),
   };
 }

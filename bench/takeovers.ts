@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import type { RunStore } from '../src/runs/runStore.ts';
 
 /** Runs a worker process held (by its lease) when it was killed: the runs another worker must take over. */
@@ -14,5 +15,39 @@ export async function lastOneFinished(store: RunStore, runIds: string[]): Promis
     for (const id of [...waiting]) if ((await store.getRun(id))?.finishedAt !== undefined) waiting.delete(id);
     if (waiting.size === 0) return Date.now();
     await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export interface AllCompleted {
+  /** Runs completed when the wait ended (at least the total). */
+  completed: number;
+  finishedAt: number;
+  /** With a kill: when the worker was killed, how many runs it held, and when the last of them finished. */
+  killedAt?: number | undefined;
+  takenOver: number;
+  lastTakenOverAt?: number | undefined;
+}
+
+/**
+ * Waits until `total` runs have completed. Given `killAtHalf`, that worker process is killed with -9
+ * once half have, and the runs it held are followed until the last of them finishes.
+ */
+export async function untilAllCompleted(store: RunStore, total: number, killAtHalf?: ChildProcess): Promise<AllCompleted> {
+  let killedAt: number | undefined;
+  let orphans: string[] = [];
+  let takenOver: Promise<number> | undefined;
+  for (;;) {
+    const completed = (await store.listRuns({ status: ['completed'], limit: total + 10 })).length;
+    if (killAtHalf && killedAt === undefined && completed >= total / 2) {
+      killAtHalf.kill('SIGKILL');
+      killedAt = Date.now();
+      orphans = await runsHeldBy(store, killAtHalf.pid!);
+      takenOver = lastOneFinished(store, orphans);
+    }
+    if (completed >= total) {
+      const finishedAt = Date.now();
+      return { completed, finishedAt, killedAt, takenOver: orphans.length, lastTakenOverAt: takenOver ? await takenOver : undefined };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const BUNDLE_DIR = path.join(ROOT, 'dist', 'bundle');
+const BUNDLE_DIR = path.join(ROOT, 'dist', 'bundle');
 
 /** The packages copied into the bundle; every other dependency stays an import of node_modules. */
 const BUNDLED = new Set(['zod', 'yaml', 'openai', '@opentelemetry/api', 'croner', 'dotenv', 'ipaddr.js', 'minisearch', 'ms']);

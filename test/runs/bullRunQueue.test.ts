@@ -1,18 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BullRunQueue, MIN_JOB_LOCK_MS } from '../../src/runs/bullRunQueue.ts';
 
 const REDIS = 'redis://127.0.0.1:6379';
 
 describe('run work on BullMQ (real Redis)', () => {
   let queue: BullRunQueue;
+  beforeEach(() => {
+    queue = new BullRunQueue(`${REDIS}?prefix=crewbot-queue-${randomBytes(5).toString('hex')}`);
+  });
   afterEach(async () => {
     await queue.obliterate();
     await queue.close();
   });
 
   it('puts the takeover of a run already under way ahead of new kickoffs waiting in line', async () => {
-    queue = new BullRunQueue(`${REDIS}?prefix=crewbot-queue-${randomBytes(5).toString('hex')}`);
     for (const runId of ['new-1', 'new-2', 'new-3']) await queue.enqueue({ runId }, 'kickoff');
     await queue.enqueue({ runId: 'orphan' }, 'takeover-7');
     const order: string[] = [];
@@ -25,17 +27,8 @@ describe('run work on BullMQ (real Redis)', () => {
       await worker.close();
     }
   });
-});
 
-describe('a job taken by a worker that died', () => {
-  let queue: BullRunQueue;
-  afterEach(async () => {
-    await queue.obliterate();
-    await queue.close();
-  });
-
-  it('goes to another worker once its lock lapses (the run lease), not after BullMQ’s 30 s', async () => {
-    queue = new BullRunQueue(`${REDIS}?prefix=crewbot-queue-${randomBytes(5).toString('hex')}`);
+  it('gives a job taken by a worker that died to another worker once its lock lapses (the run lease), not after BullMQ’s 30 s', async () => {
     const lockMs = MIN_JOB_LOCK_MS;
     // The first worker takes the job and then stops renewing its lock, as a process killed with -9 does.
     let taken!: () => void;
