@@ -48,6 +48,8 @@ export interface FleetAckResult {
   threadsWithRepeats: number;
   /** How many threads got how many messages (a takeover may post a fresh status message). */
   postsPerThread: Record<string, number>;
+  /** Threads of completed runs that never got their result or the rating question under it (lost messages). */
+  threadsEndedShort: number;
   killToLastMs?: number | undefined;
   /** Runs the killed worker held, and the time from the kill until the last of them finished. */
   takenOver: number;
@@ -100,6 +102,7 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
       perThread.set(thread, [...(perThread.get(thread) ?? []), post.text]);
     }
     const repeated = [...perThread.values()].map((texts) => texts.length - new Set(texts).size);
+    const endedShort = [...perThread.values()].filter((texts) => !texts.some((text) => text.includes('— result')) || !texts.includes('How was this result?'));
     const postsPerThread: Record<string, number> = {};
     for (const texts of perThread.values()) postsPerThread[texts.length] = (postsPerThread[texts.length] ?? 0) + 1;
     return {
@@ -115,6 +118,7 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
       repeatedPosts: repeated.reduce((sum, count) => sum + count, 0),
       threadsWithRepeats: repeated.filter((count) => count > 0).length,
       postsPerThread,
+      threadsEndedShort: endedShort.length + Math.max(0, commands - perThread.size),
       killToLastMs: killedAt === undefined ? undefined : finishedAt - killedAt,
       takenOver,
       killToLastTakenOverMs: lastTakenOverAt !== undefined && killedAt !== undefined ? lastTakenOverAt - killedAt : undefined,
@@ -163,6 +167,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   console.log(`  runs completed ${r.completed}/${r.commands}; LLM calls ${r.llmCalls} (clean ${2 * r.commands})`);
   console.log(`  prompts answered twice: ${r.answeredTwice} (calls in flight at the kill: ${r.inFlightAtKill})`);
   console.log(`  thread messages posted twice (same text, same thread): ${r.repeatedPosts} in ${r.threadsWithRepeats} thread(s); threads by message count: ${JSON.stringify(r.postsPerThread)}`);
+  console.log(`  threads without their result or rating question: ${r.threadsEndedShort}`);
   if (r.killToLastMs !== undefined) {
     console.log(
       `  kill → last taken-over run (${r.takenOver} held by the killed worker) finished: ${((r.killToLastTakenOverMs ?? NaN) / 1000).toFixed(1)} s; ` +

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readEventLog } from '../runs/eventLog.ts';
 import { z } from 'zod';
 import { errorMessage } from '../engine/errors.ts';
 import type { CrewEvent } from '../engine/events.ts';
+import type { Usage } from '../engine/output.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
 import type { Runner } from '../runs/runner.ts';
 import type { RunRecord, ThreadRef } from '../runs/runRecord.ts';
@@ -14,6 +16,12 @@ export const ThreadStateSchema = z.object({
   requests: z.record(z.string(), z.object({ id: z.string() })).default({}),
   /** A message being streamed, until it is finished: a process that stops before then leaves it to the next. */
   stream: z.object({ id: z.string() }).optional(),
+  /**
+   * Messages posted once each (task outputs, the result, its rating, a failure notice), by key, so
+   * the process that takes a run over posts what a dead one did not, and nothing it did. Absent in
+   * threads started before it was kept: those are not caught up.
+   */
+  told: z.array(z.string()).optional(),
 });
 type ThreadState = z.infer<typeof ThreadStateSchema>;
 
@@ -42,6 +50,11 @@ export interface ThreadReporterOptions {
   loadCrew(run: RunRecord): Promise<LoadedCrew>;
   /** At most one status edit per thread in this many ms (Slack and Discord both limit edits). */
   statusEveryMs?: number | undefined;
+  /**
+   * How long a process holds the right to post one of the messages posted once: no longer than the
+   * run lease (default 30 s), so the process that takes over a dead one's run finds it free.
+   */
+  claimTtlMs?: number | undefined;
   onError?: ((error: unknown) => void) | undefined;
 }
 
@@ -59,10 +72,25 @@ export class ThreadReporter {
   }
 
   start(): () => void {
-    return this.#options.runner.subscribe((run, event) => {
-      if (run.thread?.platform !== this.#options.port.platform) return;
-      void this.#handle(run, event);
-    });
+    return this.#options.runner.subscribe(
+      (run, event) => {
+        if (run.thread?.platform !== this.#options.port.platform) return;
+        void this.#handle(run, event);
+      },
+      // A run is recorded as ended only once its thread has been told: a process that dies first leaves it to a takeover.
+      { settled: (runId) => this.settled(runId) },
+    );
+  }
+
+  /** Resolves once everything queued for the run's thread has been sent (at once for a run not reported here). */
+  async settled(runId: string): Promise<void> {
+    const tracked = await this.#tracked.get(runId);
+    if (!tracked) return;
+    if (tracked.statusDirty) this.#sendStatusNow(tracked);
+    for (let chain = tracked.chain; ; chain = tracked.chain) {
+      await chain;
+      if (chain === tracked.chain) return;
+    }
   }
 
   /** Resolves once every post and edit queued so far has been sent. */
@@ -91,7 +119,7 @@ export class ThreadReporter {
         break;
       case 'task_completed':
         // A live plan shows each output's first lines and streamed it whole as it was written.
-        if (tracked.verbose && !tracked.live) this.#enqueue(tracked, () => port.postOutput(thread, { title: `${event.taskId} — ${event.output.agent}`, markdown: event.output.raw, final: false }));
+        if (tracked.verbose && !tracked.live) this.#postOutput(tracked, event);
         break;
       case 'human_input_requested':
         this.#endLive(tracked);
@@ -111,9 +139,13 @@ export class ThreadReporter {
       case 'crew_kickoff_completed':
         this.#endLive(tracked);
         this.#sendStatusNow(tracked, { status: true });
-        // The result says when tools failed on the way, not only the status above it.
-        this.#enqueue(tracked, () => port.postOutput(thread, { title: withToolFailures(event.crew, tracked.view), markdown: event.output, final: true }));
-        this.#enqueue(tracked, () => port.postRating?.(thread, event.runId) ?? Promise.resolve());
+        {
+          // Keyed by what the run ended with: a takeover that ends the run again says it once.
+          const ending = endingKey(event.output, event.usage);
+          // The result says when tools failed on the way, not only the status above it.
+          this.#once(tracked, `result:${ending}`, () => port.postOutput(thread, { title: withToolFailures(event.crew, tracked.view), markdown: event.output, final: true }));
+          if (port.postRating) this.#once(tracked, `rating:${ending}`, () => port.postRating!(thread, event.runId));
+        }
         this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
         return;
       case 'lesson_learned': {
@@ -125,7 +157,7 @@ export class ThreadReporter {
         this.#endLive(tracked);
         this.#sendStatusNow(tracked, { status: true });
         // A cancellation is told once, by whoever cancelled (crew_cancelled), not again by the process that stopped.
-        if (!event.cancelled) this.#enqueue(tracked, () => port.postNotice(thread, `The run stopped: ${event.error}`));
+        if (!event.cancelled) this.#once(tracked, `stopped:${endingKey(event.error, event.usage)}`, () => port.postNotice(thread, `The run stopped: ${event.error}`));
         this.#enqueue(tracked, () => port.setActivity?.(thread, undefined) ?? Promise.resolve());
         return;
       case 'crew_cancelled':
@@ -183,11 +215,14 @@ export class ThreadReporter {
     let view = initialProgress(loaded.spec.name, loaded.spec.tasks.map((task) => task.id), run.createdAt);
     for (const event of events) view = applyEvent(view, event as CrewEvent);
     const parsed = ThreadStateSchema.safeParse(saved ?? {});
+    const state: ThreadState = parsed.success ? parsed.data : { requests: {} };
+    // A thread from before messages were keyed: what its log holds so far counts as told.
+    state.told ??= saved === undefined ? [] : events.filter((event) => event.type === 'task_completed').map(outputKey);
     const tracked: Tracked = {
       run,
       thread: run.thread!,
       view,
-      state: parsed.success ? parsed.data : { requests: {} },
+      state,
       verbose: loaded.spec.verbose ?? false,
       title: threadTitle(run, Object.keys(loaded.spec.inputs ?? {})[0]),
       chain: Promise.resolve(),
@@ -213,7 +248,32 @@ export class ThreadReporter {
       },
     });
     for (const event of events) tracked.live?.push(event as CrewEvent, true);
+    // Outputs an earlier process logged but died before posting (a run taken over) go out first.
+    if (tracked.verbose && !tracked.live) {
+      for (const event of events) if (event.type === 'task_completed' && !state.told.includes(outputKey(event))) this.#postOutput(tracked, event);
+    }
     return tracked;
+  }
+
+  #postOutput(tracked: Tracked, event: Extract<CrewEvent, { type: 'task_completed' }>): void {
+    const output = { title: `${event.taskId} — ${event.output.agent}`, markdown: event.output.raw, final: false };
+    this.#once(tracked, outputKey(event), () => this.#options.port.postOutput(tracked.thread, output));
+  }
+
+  /**
+   * Posts a message at most once across processes (a claim in the store) and keeps its key with the
+   * thread once it is out, so a process that takes the run over posts it only if it never went out.
+   */
+  #once(tracked: Tracked, key: string, post: () => Promise<void>): void {
+    this.#enqueue(tracked, async () => {
+      const told = (tracked.state.told ??= []);
+      if (told.includes(key)) return;
+      const claimed = await this.#options.runner.store.claimIdempotencyKey(`thread-told:${tracked.run.id}:${key}`, this.#options.claimTtlMs ?? 30_000);
+      if (!claimed) return;
+      await post();
+      told.push(key);
+      await this.#save(tracked);
+    });
   }
 
   #scheduleStatus(tracked: Tracked): void {
@@ -288,6 +348,20 @@ export class ThreadReporter {
     if (this.#options.onError) this.#options.onError(error);
     else process.emitWarning(`thread reporter: ${errorMessage(error)}`);
   }
+}
+
+/** A task's output message: the task and when it completed, as its log has it. */
+function outputKey(event: Extract<CrewEvent, { type: 'task_completed' }>): string {
+  return `output:${event.taskId}:${event.at}`;
+}
+
+/**
+ * The same for a run that ends again with the same text and spend (a takeover ending what a dead
+ * process had finished); a replay spends more, so its ending is new.
+ */
+function endingKey(text: string, usage: Usage): string {
+  const what = JSON.stringify([text, usage.llmCalls, usage.promptTokens, usage.completionTokens]);
+  return createHash('sha256').update(what).digest('hex').slice(0, 16);
 }
 
 function planOf(tracked: Tracked): string {

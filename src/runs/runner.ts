@@ -83,6 +83,16 @@ export interface RunnerOptions {
 
 export type RunListener = (run: RunRecord, event: CrewEvent) => void;
 
+/**
+ * What a listener still has to do for a run that has just ended (its thread's last messages). The
+ * run is recorded as ended only once this settles, so a process that dies first leaves the run
+ * `running` for a takeover to finish, instead of an ended run whose thread was never told.
+ */
+export type RunSettler = (runId: string) => Promise<void>;
+
+/** A listener that cannot finish its work (a chat API that hangs) holds a run's end no longer than this. */
+const SETTLE_LIMIT_MS = 30_000;
+
 const CANCEL_POLL_MS = 2_000;
 const IDEMPOTENCY_TTL_MS = 7 * 24 * 3600_000;
 const ANSWER_CLAIM_TTL_MS = 90 * 24 * 3600_000;
@@ -98,6 +108,7 @@ export class Runner {
   readonly #active = new Map<string, AbortController>();
   readonly #advancing = new Map<string, Promise<RunRecord>>();
   readonly #listeners = new Set<RunListener>();
+  readonly #settlers = new Set<RunSettler>();
   readonly #shutdown = new AbortController();
   readonly #again = new Set<string>();
   readonly #queue: RunQueue;
@@ -117,9 +128,15 @@ export class Runner {
     });
   }
 
-  subscribe(listener: RunListener): () => void {
+  /** `settled`: see RunSettler; the run's owner awaits it before recording that the run ended. */
+  subscribe(listener: RunListener, options: { settled?: RunSettler } = {}): () => void {
+    const { settled } = options;
     this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    if (settled) this.#settlers.add(settled);
+    return () => {
+      this.#listeners.delete(listener);
+      if (settled) this.#settlers.delete(settled);
+    };
   }
 
   /** Throws InputTooLargeError naming the input and the limit; surfaces may ask before they post anything. */
@@ -469,6 +486,8 @@ export class Runner {
           });
           if (output.status === 'completed') {
             await events.flush();
+            // Its thread is told first (RunSettler). A failure is recorded at once: a takeover would try the failed task again.
+            await this.#settled(runId);
             return await update({ status: 'completed', pending: [], usage: state.usage, finishedAt: Date.now() });
           }
           // Answers that arrived while this pass ran are applied now rather than left waiting.
@@ -492,6 +511,7 @@ export class Runner {
           // Leaving keeps what the pass spent in the record (listings show it), as the owner, fenced.
           if (this.#shutdown.signal.aborted) return await update({ usage: state.usage });
           if (error instanceof RunCancelledError) {
+            await this.#settled(runId);
             return await update({ status: 'cancelled', pending: [], usage: state.usage, finishedAt: Date.now() });
           }
           return await update({ status: 'failed', error: errorMessage(error), usage: state.usage, finishedAt: Date.now() });
@@ -568,6 +588,18 @@ export class Runner {
     const policy = this.#options.answerPolicy ?? requesterOrLocal;
     if (!(await policy(run, actor))) {
       throw new NotAllowedError(`${actor.name ?? actor.userId} is not allowed to ${what}: only the person who started the run and the crew's approvers may.`);
+    }
+  }
+
+  /** Waits (within SETTLE_LIMIT_MS) for listeners to finish their work for a run that ended here. */
+  async #settled(runId: string): Promise<void> {
+    if (this.#settlers.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_LIMIT_MS)));
+    try {
+      await Promise.race([Promise.allSettled([...this.#settlers].map((settled) => settled(runId))), limit]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -1,3 +1,5 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HumanRequest } from '../../src/engine/humanRequest.ts';
@@ -7,6 +9,7 @@ import { ThreadReporter } from '../../src/chat/threadReporter.ts';
 import { loadCrew } from '../../src/crews/loadCrew.ts';
 import type { RunRecord, ThreadRef } from '../../src/runs/runRecord.ts';
 import { BUILTIN_TOOL_ALIASES, createBuiltinTools } from '../../src/tools/builtinTools.ts';
+import { writeCrew } from '../support/crewFiles.ts';
 import { startRunnerHarness, type RunnerHarness } from '../support/runnerHarness.ts';
 
 const CREWS = path.resolve('test/fixtures/hitl-crews');
@@ -134,5 +137,66 @@ describe('the thread reporter', () => {
     await h.runner.idle();
     await reporter.flush();
     expect(port.calls).toEqual([]);
+  });
+});
+
+/**
+ * A verbose crew whose first task's output was logged by a process that never posted it (it died):
+ * the next process to report the run posts it before anything new, once; a thread kept from before
+ * posted messages were keyed is taken as told, not posted again.
+ */
+describe('the thread reporter, taking over a thread another process left behind', () => {
+  let h: RunnerHarness;
+  let crewsDir: string;
+  const thread = { platform: 'slack' as const, id: 'slack:C1:1700000000.0002' };
+  const ada = { platform: 'slack' as const, userId: 'U_ADA', name: 'Ada' };
+  const loadNotes = (run: RunRecord) => loadCrew(run.crew, { crewsDir, builtinTools: createBuiltinTools({}), builtinAliases: BUILTIN_TOOL_ALIASES });
+  beforeEach(async () => {
+    crewsDir = await mkdtemp(path.join(os.tmpdir(), 'crewbot-told-'));
+    await writeCrew(crewsDir, 'notes_then_review', {
+      agents: { writer: { role: 'Writer', goal: 'Write notes', backstory: 'You write notes.' } },
+      tasks: {
+        notes_task: { description: 'Write notes on {topic}.', expected_output: 'Notes.', agent: 'writer' },
+        review_task: { description: 'Turn the notes into a summary.', expected_output: 'A summary.', agent: 'writer', human_input: true, context: ['notes_task'] },
+      },
+      crew: { verbose: true },
+    });
+    h = await startRunnerHarness(crewsDir);
+    h.server.enqueue({ content: 'Notes on tides' }, { content: 'Tides, summed up' });
+    // The first process: its notes_task output is logged, then the run waits for a person; it posts nothing.
+    const run = (await h.runner.kickoff({ crew: 'notes_then_review', inputs: { topic: 'tides' }, requester: ada, thread }))!;
+    await h.runner.idle();
+    expect((await h.store.getRun(run.id))?.status).toBe('awaiting_input');
+  });
+  afterEach(async () => {
+    await h.close();
+    await rm(crewsDir, { recursive: true, force: true });
+  });
+
+  const answerElsewhere = async (): Promise<RecordingPort> => {
+    const [run] = await h.store.listRuns();
+    const other = h.anotherRunner();
+    const port = new RecordingPort();
+    const reporter = new ThreadReporter({ runner: other, port, loadCrew: loadNotes });
+    reporter.start();
+    await other.answer(run!.id, { answer: { type: 'approve' }, actor: ada });
+    await other.idle();
+    await reporter.flush();
+    return port;
+  };
+  const outputs = (port: RecordingPort) => port.calls.filter((call) => call.method === 'postOutput').map((call) => (call.detail as OutputMessage).title);
+
+  it('posts the output the dead process left unposted first, then the rest, each once', async () => {
+    const port = await answerElsewhere();
+    expect(outputs(port)).toEqual(['notes_task — Writer', 'review_task — Writer', 'notes_then_review']);
+    const [run] = await h.store.listRuns();
+    expect(await h.store.getThreadState(run!.id)).toMatchObject({ told: expect.arrayContaining([expect.stringMatching(/^output:notes_task:/), expect.stringMatching(/^result:/)]) });
+  });
+
+  it('takes a thread kept before posted messages were keyed as told so far', async () => {
+    const [run] = await h.store.listRuns();
+    await h.store.saveThreadState(run!.id, { status: { id: 'm1' }, requests: {} });
+    const port = await answerElsewhere();
+    expect(outputs(port)).toEqual(['review_task — Writer', 'notes_then_review']);
   });
 });

@@ -4,7 +4,7 @@ import { discordThread } from '../../src/chat/discord/thread.ts';
 import { STOPPED_MARK, WRITING_MARK } from '../../src/chat/discord/growingMessages.ts';
 import { startFakeDiscord, type FakeDiscord } from '../support/fakeDiscord.ts';
 import { startRunnerHarness, type RunnerHarness } from '../support/runnerHarness.ts';
-import { startRunnerProcess, type RunnerProcessEnv } from '../support/runnerProcess.ts';
+import { discordRunnerEnv, startRunnerProcess, type RunnerProcessEnv } from '../support/runnerProcess.ts';
 import type { RecordedRequest } from '../support/scriptedOpenAI.ts';
 
 const CREWS = path.resolve('test/fixtures/fault-crews');
@@ -17,13 +17,7 @@ describe('a runner process killed with SIGKILL while the model streams', () => {
   beforeEach(async () => {
     h = await startRunnerHarness(CREWS);
     discord = await startFakeDiscord();
-    env = {
-      storeUrl: h.storeUrl,
-      llmUrl: h.server.url,
-      crewsDir: CREWS,
-      leaseTtlMs: 1_000,
-      extra: { DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl },
-    };
+    env = discordRunnerEnv(h, discord);
   });
   afterEach(async () => {
     await h.close();

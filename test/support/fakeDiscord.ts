@@ -86,6 +86,13 @@ export interface RateLimitRule {
   retryAfter: number;
 }
 
+export interface StallRule {
+  method: string;
+  path: RegExp;
+  body?: (body: unknown) => boolean;
+  times: number;
+}
+
 export interface FakeDiscordOptions {
   /** False: the application has not enabled the privileged Message Content intent (IDENTIFY with it is closed with 4014). */
   messageContentAllowed?: boolean;
@@ -181,6 +188,11 @@ export interface FakeDiscord {
   rateLimit(rule: RateLimitRule): void;
   /** The next `times` calls matching get 403 Missing Permissions, as when the bot lacks a permission. */
   forbid(rule: { method: string; path: RegExp; times: number }): void;
+  /**
+   * The next `times` calls matching (and whose JSON body `body` accepts) are never answered, as on
+   * a connection that hangs: the call is recorded with status 0 and nothing it asked for happens.
+   */
+  stall(rule: StallRule): void;
   /** Closes the latest client's socket (code 4000); resolves once the client has resumed the session. */
   dropConnection(): Promise<void>;
   dispatch(type: string, data: unknown): void;
@@ -220,6 +232,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
   const calls: RestCall[] = [];
   const rateLimits: RateLimitRule[] = [];
   const forbidden: Array<{ method: string; path: RegExp; times: number }> = [];
+  const stalls: StallRule[] = [];
   const interactions = new Map<string, FakeInteraction & { channelId: string; message?: FakeMessage | undefined }>();
   const gateway = { identifies: [] as Array<{ intents: number }>, resumes: 0, heartbeats: 0, closedFor: [] as number[] };
   const sessions = new Map<string, Session>();
@@ -680,6 +693,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       const path = decodeURIComponent(url.pathname).replace(/^\/api\/v10/, '');
       const call: RestCall = { method, path, query: url.search, body, files, status: 0, at: Date.now() };
       calls.push(call);
+      const stalled = stalls.find((rule) => rule.times > 0 && rule.method === method && rule.path.test(path) && (rule.body?.(body) ?? true));
+      if (stalled) {
+        stalled.times -= 1;
+        return; // left unanswered until the client gives up or the fake closes
+      }
       const limited = rateLimits.find((rule) => rule.times > 0 && rule.method === method && rule.path.test(path));
       if (limited) {
         limited.times -= 1;
@@ -833,6 +851,9 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     forbid: (rule) => {
       forbidden.push({ ...rule });
+    },
+    stall: (rule) => {
+      stalls.push({ ...rule });
     },
     dropConnection: async () => {
       const session = [...sessions.values()].filter((candidate) => candidate.live).at(-1);

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import { loadConfig } from '../../src/config.ts';
 import { RunRecordSchema, ThreadRefSchema, type RunRecord } from '../../src/runs/runRecord.ts';
 import { createRuntime } from '../../src/runtime.ts';
+import type { FakeDiscord } from './fakeDiscord.ts';
+import type { RunnerHarness } from './runnerHarness.ts';
 
 /**
  * A Runner in a process of its own, for tests that kill it with SIGKILL, race two of them on one
@@ -67,6 +69,17 @@ export interface RunnerProcess {
   send(line: string): void;
   kill(signal: NodeJS.Signals): void;
   readonly exited: Promise<RunnerProcessExit>;
+}
+
+/** A runner process on the harness's store, model and crews, reporting into threads on the fake Discord; its lease 1 s. */
+export function discordRunnerEnv(h: Pick<RunnerHarness, 'storeUrl' | 'server' | 'crewsDir'>, discord: Pick<FakeDiscord, 'token' | 'apiUrl'>): RunnerProcessEnv {
+  return {
+    storeUrl: h.storeUrl,
+    llmUrl: h.server.url,
+    crewsDir: h.crewsDir,
+    leaseTtlMs: 1_000,
+    extra: { DISCORD_TOKEN: discord.token, DISCORD_API_URL: discord.apiUrl },
+  };
 }
 
 /** Starts `runnerProcess.ts <args>` with only the environment given (plus PATH and HOME). */
