@@ -25,6 +25,9 @@ export const ThreadStateSchema = z.object({
 });
 type ThreadState = z.infer<typeof ThreadStateSchema>;
 
+/** How often a process waiting on another's claim to post a thread message looks again. */
+const CLAIM_POLL_MS = 500;
+
 interface Tracked {
   run: RunRecord;
   thread: ThreadRef;
@@ -266,13 +269,22 @@ export class ThreadReporter {
    */
   #once(tracked: Tracked, key: string, post: () => Promise<void>): void {
     this.#enqueue(tracked, async () => {
+      const { store } = this.#options.runner;
+      const ttlMs = this.#options.claimTtlMs ?? 30_000;
       const told = (tracked.state.told ??= []);
-      if (told.includes(key)) return;
-      const claimed = await this.#options.runner.store.claimIdempotencyKey(`thread-told:${tracked.run.id}:${key}`, this.#options.claimTtlMs ?? 30_000);
-      if (!claimed) return;
-      await post();
-      told.push(key);
-      await this.#save(tracked);
+      // Another process holds the claim: it posts, or it died and its claim runs out; either way this one waits to see.
+      for (let waited = 0; !told.includes(key); waited += CLAIM_POLL_MS) {
+        if (await store.claimIdempotencyKey(`thread-told:${tracked.run.id}:${key}`, ttlMs)) {
+          await post();
+          told.push(key);
+          await this.#save(tracked);
+          return;
+        }
+        if (waited > ttlMs) throw new Error(`the thread message ${key} of run ${tracked.run.id} stayed claimed by another process for ${ttlMs} ms; it was not posted from here`);
+        await new Promise((resolve) => setTimeout(resolve, CLAIM_POLL_MS));
+        const stored = ThreadStateSchema.safeParse((await store.getThreadState(tracked.run.id)) ?? {});
+        if (stored.success && stored.data.told?.includes(key)) told.push(key);
+      }
     });
   }
 

@@ -90,7 +90,10 @@ export type RunListener = (run: RunRecord, event: CrewEvent) => void;
  */
 export type RunSettler = (runId: string) => Promise<void>;
 
-/** A listener that cannot finish its work (a chat API that hangs) holds a run's end no longer than this. */
+/**
+ * A listener that cannot finish its work (a chat API that hangs) holds a run's end no longer than
+ * this, or two leases: a thread waits up to a lease for a dead process's claim to post to run out.
+ */
 const SETTLE_LIMIT_MS = 30_000;
 
 const CANCEL_POLL_MS = 2_000;
@@ -595,7 +598,8 @@ export class Runner {
   async #settled(runId: string): Promise<void> {
     if (this.#settlers.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
-    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, SETTLE_LIMIT_MS)));
+    const limitMs = Math.max(SETTLE_LIMIT_MS, 2 * (this.#options.leaseTtlMs ?? 30_000));
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs)));
     try {
       await Promise.race([Promise.allSettled([...this.#settlers].map((settled) => settled(runId))), limit]);
     } finally {
