@@ -58,6 +58,9 @@ export interface FleetAckResult {
 
 export async function fleetAck(options: { commands?: number; kill?: boolean } = {}): Promise<FleetAckResult> {
   const commands = options.commands ?? 200;
+  const began = Date.now();
+  // Where the bench is, on stderr: a stage that never ends names itself.
+  const stage = (what: string) => process.stderr.write(`  [${((Date.now() - began) / 1000).toFixed(1)} s] ${what}\n`);
   const services = new Remote('services');
   const sender = new Remote('sender');
   const { slackApiUrl, openaiUrl } = await services.ready;
@@ -75,6 +78,7 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
   };
   const workers = [startWorker(env), startWorker(env)];
   await Promise.all(workers.map(workerReady));
+  stage('workers ready');
   const config = loadConfig({ ...env, SLACK_SIGNING_SECRET: SECRET, PORT: '0' }, { dotenv: false });
   const runtime = createRuntime(config);
   const access = createSlackAccess(runtime);
@@ -90,8 +94,11 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
     const deliveries = await sender.fire(url, commands, 'briefing Rust-{i} audience=devs');
     loop.disable();
     if (deliveries.some((delivery) => delivery.status !== 200)) throw new Error('a command was not acknowledged with 200');
+    stage('burst acknowledged');
     const { completed, finishedAt, killedAt, takenOver, lastTakenOverAt } = await untilAllCompleted(store, commands, options.kill ? workers[0] : undefined);
+    stage('all runs completed');
     const paid = await settled(services);
+    stage('thread messages settled');
     const answers = new Map<string, number>();
     for (const call of paid.llmCalls) if (call.finishedAt !== undefined) answers.set(call.prompt, (answers.get(call.prompt) ?? 0) + 1);
     // Per thread: how many messages, and texts posted more than once (a step's message repeated).
@@ -126,8 +133,10 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
   } finally {
     await surface.stop();
     await runner.shutdown();
+    stage('front end stopped');
     for (const worker of workers) worker.kill('SIGTERM');
     await Promise.all(workers.map((worker) => (worker.exitCode !== null || worker.signalCode ? undefined : new Promise((resolve) => worker.once('exit', resolve)))));
+    stage('workers stopped');
     await close();
     const queue = new BullRunQueue(env.CREWBOT_QUEUE!);
     await queue.obliterate().catch(() => undefined);
