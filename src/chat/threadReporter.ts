@@ -19,7 +19,7 @@ export const ThreadStateSchema = z.object({
   /**
    * Messages posted once each (task outputs, the result, its rating, a failure notice), by key, so
    * the process that takes a run over posts what a dead one did not, and nothing it did. Absent in
-   * threads started before it was kept: those are not caught up.
+   * threads kept before it was: what their log held then counts as told.
    */
   told: z.array(z.string()).optional(),
 });
@@ -54,8 +54,8 @@ export interface ThreadReporterOptions {
   /** At most one status edit per thread in this many ms (Slack and Discord both limit edits). */
   statusEveryMs?: number | undefined;
   /**
-   * How long a process holds the right to post one of the messages posted once: no longer than the
-   * run lease (default 30 s), so the process that takes over a dead one's run finds it free.
+   * How long a process holds the right to post one of the messages posted once: the run lease
+   * (default 30 s), so the process that takes over a dead one's run waits out at most that.
    */
   claimTtlMs?: number | undefined;
   onError?: ((error: unknown) => void) | undefined;
