@@ -3,6 +3,7 @@ import { readEventLog } from '../runs/eventLog.ts';
 import { z } from 'zod';
 import { errorMessage } from '../engine/errors.ts';
 import type { CrewEvent } from '../engine/events.ts';
+import type { HumanRequest } from '../engine/humanRequest.ts';
 import type { Usage } from '../engine/output.ts';
 import type { LoadedCrew } from '../crews/loadCrew.ts';
 import type { Runner } from '../runs/runner.ts';
@@ -17,9 +18,9 @@ export const ThreadStateSchema = z.object({
   /** A message being streamed, until it is finished: a process that stops before then leaves it to the next. */
   stream: z.object({ id: z.string() }).optional(),
   /**
-   * Messages posted once each (task outputs, the result, its rating, a failure notice), by key, so
-   * the process that takes a run over posts what a dead one did not, and nothing it did. Absent in
-   * threads kept before it was: what their log held then counts as told.
+   * Messages posted once each (task outputs, requests, the result, its rating, a failure notice),
+   * by key, so the process that takes a run over posts what a dead one did not, and nothing it did.
+   * Absent in threads kept before it was: what their log held then counts as told.
    */
   told: z.array(z.string()).optional(),
 });
@@ -126,11 +127,7 @@ export class ThreadReporter {
         break;
       case 'human_input_requested':
         this.#endLive(tracked);
-        this.#enqueue(tracked, async () => {
-          if (tracked.state.requests[event.request.id]) return;
-          tracked.state.requests[event.request.id] = await port.postRequest(thread, event.request, tracked.run);
-          await this.#save(tracked);
-        });
+        this.#postRequest(tracked, event.request);
         break;
       case 'human_input_received':
         this.#enqueue(tracked, async () => {
@@ -220,7 +217,7 @@ export class ThreadReporter {
     const parsed = ThreadStateSchema.safeParse(saved ?? {});
     const state: ThreadState = parsed.success ? parsed.data : { requests: {} };
     // A thread from before messages were keyed: what its log holds so far counts as told.
-    state.told ??= saved === undefined ? [] : events.filter((event) => event.type === 'task_completed').map(outputKey);
+    state.told ??= saved === undefined ? [] : events.flatMap((event) => (event.type === 'task_completed' ? [outputKey(event)] : event.type === 'human_input_requested' ? [requestKey(event.request)] : []));
     const tracked: Tracked = {
       run,
       thread: run.thread!,
@@ -251,11 +248,19 @@ export class ThreadReporter {
       },
     });
     for (const event of events) tracked.live?.push(event as CrewEvent, true);
-    // Outputs an earlier process logged but died before posting (a run taken over) go out first.
+    // What an earlier process logged but died before posting (a run taken over) goes out first:
+    // outputs of a verbose crew, and requests still waiting for a person.
     if (tracked.verbose && !tracked.live) {
       for (const event of events) if (event.type === 'task_completed' && !state.told.includes(outputKey(event))) this.#postOutput(tracked, event);
     }
+    for (const request of stillWaiting(events)) if (!state.requests[request.id] && !state.told.includes(requestKey(request))) this.#postRequest(tracked, request);
     return tracked;
+  }
+
+  #postRequest(tracked: Tracked, request: HumanRequest): void {
+    this.#once(tracked, requestKey(request), async () => {
+      if (!tracked.state.requests[request.id]) tracked.state.requests[request.id] = await this.#options.port.postRequest(tracked.thread, request, tracked.run);
+    });
   }
 
   #postOutput(tracked: Tracked, event: Extract<CrewEvent, { type: 'task_completed' }>): void {
@@ -360,6 +365,21 @@ export class ThreadReporter {
     if (this.#options.onError) this.#options.onError(error);
     else process.emitWarning(`thread reporter: ${errorMessage(error)}`);
   }
+}
+
+function requestKey(request: HumanRequest): string {
+  return `request:${request.id}`;
+}
+
+/** Requests the log shows asked and neither answered (a timeout answers too) nor cancelled. */
+function stillWaiting(events: CrewEvent[]): HumanRequest[] {
+  const waiting = new Map<string, HumanRequest>();
+  for (const event of events) {
+    if (event.type === 'human_input_requested') waiting.set(event.request.id, event.request);
+    else if (event.type === 'human_input_received') waiting.delete(event.requestId);
+    else if (event.type === 'crew_cancelled') waiting.clear();
+  }
+  return [...waiting.values()];
 }
 
 /** A task's output message: the task and when it completed, as its log has it. */

@@ -84,9 +84,10 @@ export interface RunnerOptions {
 export type RunListener = (run: RunRecord, event: CrewEvent) => void;
 
 /**
- * What a listener still has to do for a run that has just ended (its thread's last messages). The
- * run is recorded as ended only once this settles, so a process that dies first leaves the run
- * `running` for a takeover to finish, instead of an ended run whose thread was never told.
+ * What a listener still has to do for a run whose pass has just stopped (its thread's last
+ * messages: the result, or the requests for a person). The run is recorded completed, cancelled or
+ * waiting only once this settles, so a process that dies first leaves the run `running` for a
+ * takeover to finish, instead of a run whose thread was never told.
  */
 export type RunSettler = (runId: string) => Promise<void>;
 
@@ -497,6 +498,8 @@ export class Runner {
           if ((await applyInbox(this.store, state)) === 0) {
             await lease.fenced(this.store.saveCheckpoint(runId, state, fence));
             await events.flush();
+            // Its requests are in the thread before the run is recorded waiting for a person (RunSettler).
+            await this.#settled(runId);
             const waiting = await update({ status: 'awaiting_input', pending: state.pending, usage: state.usage });
             // An answer posted while the status changed would otherwise wait for nobody.
             if ((await applyInbox(this.store, state)) === 0) {

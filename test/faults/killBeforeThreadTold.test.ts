@@ -13,13 +13,14 @@ const isResult = (body: unknown) => contentOf(body).includes('— result');
 const isRating = (body: unknown) => contentOf(body).startsWith('How was this result?');
 
 /**
- * The process that finished a run dies before its thread has been told: it had the result (or the
- * rating under it) on a connection that hung. The run is recorded as completed only once the thread
- * has been told, so the dead process leaves it `running`; the process that takes it over ends it
- * again from its checkpoint (no model call made twice), waits out the dead one's claim to post, and
- * posts only what never went out.
+ * The process advancing a run dies before its thread has been told how the pass ended: it had the
+ * result, the rating under it, or a request for a person on a connection that hung. A run is
+ * recorded completed (or waiting for a person) only once its thread has been told, so the dead
+ * process leaves it `running`; the process that takes it over ends the pass again from its
+ * checkpoint (no model call made twice), waits out the dead one's claim to post, and posts only
+ * what never went out.
  */
-describe('a runner process killed after its run ended but before its thread was told', () => {
+describe('a runner process killed before its thread was told how the pass ended', () => {
   let h: RunnerHarness;
   let discord: FakeDiscord;
   let env: RunnerProcessEnv;
@@ -41,28 +42,36 @@ describe('a runner process killed after its run ended but before its thread was 
   const posted = (channel: string, matches: (body: unknown) => boolean): FakeMessage[] =>
     discord.messagesIn(channel).filter((message) => matches({ content: message.content }));
 
-  it.each([
-    { hung: 'result', stall: isResult },
-    { hung: 'rating', stall: isRating },
-  ])('the $hung left hanging is posted by the process that takes over, and nothing is posted twice', async ({ stall }) => {
-    const channel = discord.channels.general.id;
+  /**
+   * Kicks `crew` off in a process of its own, posting into the general channel, where the message
+   * `stall` accepts hangs; once the pass has ended with `endedWith` and that message is on the wire,
+   * the process is killed with -9 and another takes the run over at once, as when the lease ran out
+   * just as the process died (its claim to post still held). Resolves with the run id.
+   */
+  const killWhileTelling = async (crew: string[], endedWith: string, stall: (body: unknown) => boolean): Promise<string> => {
     discord.stall({ method: 'POST', path: /^\/channels\/\d+\/messages$/, body: stall, times: 1 });
-
-    const first = startRunnerProcess(['kickoff', 'three_steps', 'topic=tides'], { ...env, thread: discordThread(discord.guildId, channel) });
+    const first = startRunnerProcess(['kickoff', ...crew], { ...env, thread: discordThread(discord.guildId, discord.channels.general.id) });
     const runId = JSON.parse(await first.waitForLine((line) => line.startsWith('{"runId"'), 'run id')).runId as string;
-    await first.waitForLine((line) => line === 'event crew_kickoff_completed', 'the run ending');
+    await first.waitForLine((line) => line === `event ${endedWith}`, endedWith);
     await vi.waitFor(() => expect(discord.calls.some((call) => call.status === 0 && stall(call.body))).toBe(true), { timeout: 10_000, interval: 20 });
-    // Its thread is not told yet, so the run is not recorded as ended.
+    // The thread is not told yet, so the run is recorded neither ended nor waiting for a person.
     expect((await h.store.getRun(runId))?.status).toBe('running');
     first.kill('SIGKILL');
     expect((await first.exited).signal).toBe('SIGKILL');
-
-    // Taken over at once, as when the lease ran out just as the process died: its claim to post is still held.
     const holder = await h.store.leaseHolder(runId);
     await h.store.releaseLease(runId, holder!.owner);
     const second = startRunnerProcess(['recover'], env);
     const exit = await second.exited;
     expect(exit.code, exit.stderr).toBe(0);
+    return runId;
+  };
+
+  it.each([
+    { hung: 'result', stall: isResult },
+    { hung: 'rating', stall: isRating },
+  ])('the $hung left hanging is posted by the process that takes over, and nothing is posted twice', async ({ stall }) => {
+    const channel = discord.channels.general.id;
+    const runId = await killWhileTelling(['three_steps', 'topic=tides'], 'crew_kickoff_completed', stall);
 
     expect((await h.store.getRun(runId))?.status).toBe('completed');
     // One call per task: the takeover ended the run from its checkpoint.
@@ -73,5 +82,35 @@ describe('a runner process killed after its run ended but before its thread was 
     // Every message in the thread says something once.
     const texts = discord.messagesIn(channel).map((message) => message.content);
     expect(new Set(texts).size).toBe(texts.length);
+  }, 60_000);
+
+  it('a request for a person left hanging is posted by the process that takes over, once, and its answer still counts', async () => {
+    const channel = discord.channels.general.id;
+    const ada = { platform: 'cli' as const, userId: 'fault-test' };
+    h.server.on((req) =>
+      req.messages.some((m) => m.role === 'tool')
+        ? { content: 'Order 42 refunded.' }
+        : { toolCalls: [{ id: 'call_refund', name: 'issue_refund', arguments: { order: 42 } }] },
+    );
+    const isRequest = (body: unknown) => JSON.stringify(body).includes('issue_refund') && JSON.stringify(body).includes('"components"');
+    const runId = await killWhileTelling(['refund_crew'], 'crew_suspended', isRequest);
+
+    const waiting = (await h.store.getRun(runId))!;
+    expect(waiting.status).toBe('awaiting_input');
+    const requestId = waiting.pending[0]!.id;
+    const cards = () => discord.messagesIn(channel).filter((message) => JSON.stringify(message.components).includes(requestId));
+    expect(cards()).toHaveLength(1);
+    // The takeover asked the model nothing: the request came from the checkpoint.
+    expect(h.server.requests).toHaveLength(1);
+
+    // Approved here, where nothing advances runs; the run goes on in a process of its own.
+    await h.anotherRunner({ schedule: () => undefined }).answer(runId, { answer: { type: 'approve' }, actor: ada });
+    const third = startRunnerProcess(['advance', runId], env);
+    const advanced = await third.exited;
+    expect(advanced.code, advanced.stderr).toBe(0);
+    expect((await h.store.getRun(runId))?.status).toBe('completed');
+    expect(h.server.requests).toHaveLength(2);
+    expect(cards()).toHaveLength(1);
+    expect(posted(channel, isResult)).toHaveLength(1);
   }, 60_000);
 });
