@@ -46,6 +46,8 @@ export interface FleetAckResult {
   /** Messages whose text was already posted in the same thread, and threads that have any. */
   repeatedPosts: number;
   threadsWithRepeats: number;
+  /** The texts posted twice (their first 120 characters), to tell which message it was. */
+  repeatedTexts: string[];
   /** How many threads got how many messages (a takeover may post a fresh status message). */
   postsPerThread: Record<string, number>;
   /** Threads of completed runs that never got their result or the rating question under it (lost messages). */
@@ -109,6 +111,7 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
       perThread.set(thread, [...(perThread.get(thread) ?? []), post.text]);
     }
     const repeated = [...perThread.values()].map((texts) => texts.length - new Set(texts).size);
+    const repeatedTexts = [...perThread.values()].flatMap((texts) => texts.filter((text, i) => texts.indexOf(text) !== i)).map((text) => text.slice(0, 120));
     const endedShort = [...perThread.values()].filter((texts) => !texts.some((text) => text.includes('— result')) || !texts.includes('How was this result?'));
     const postsPerThread: Record<string, number> = {};
     for (const texts of perThread.values()) postsPerThread[texts.length] = (postsPerThread[texts.length] ?? 0) + 1;
@@ -124,6 +127,7 @@ export async function fleetAck(options: { commands?: number; kill?: boolean } = 
         killedAt === undefined ? 0 : paid.llmCalls.filter((call) => call.startedAt <= killedAt! && (call.finishedAt ?? Infinity) >= killedAt! - 50).length,
       repeatedPosts: repeated.reduce((sum, count) => sum + count, 0),
       threadsWithRepeats: repeated.filter((count) => count > 0).length,
+      repeatedTexts,
       postsPerThread,
       threadsEndedShort: endedShort.length + Math.max(0, commands - perThread.size),
       killToLastMs: killedAt === undefined ? undefined : finishedAt - killedAt,
@@ -176,6 +180,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   console.log(`  runs completed ${r.completed}/${r.commands}; LLM calls ${r.llmCalls} (clean ${2 * r.commands})`);
   console.log(`  prompts answered twice: ${r.answeredTwice} (calls in flight at the kill: ${r.inFlightAtKill})`);
   console.log(`  thread messages posted twice (same text, same thread): ${r.repeatedPosts} in ${r.threadsWithRepeats} thread(s); threads by message count: ${JSON.stringify(r.postsPerThread)}`);
+  for (const text of r.repeatedTexts) console.log(`    posted twice: ${JSON.stringify(text)}`);
   console.log(`  threads without their result or rating question: ${r.threadsEndedShort}`);
   if (r.killToLastMs !== undefined) {
     console.log(
