@@ -45,7 +45,7 @@ export async function runChatServers(
     // With a queue this process only acknowledges, claims and enqueues; workers advance the runs.
     if (queue && options.work) {
       const { startFleetWorker } = await import('../runs/fleetWorker.ts');
-      const worker = await startFleetWorker({ runner, queue, concurrency: config.CREWBOT_MAX_RUNS, jobLockMs: config.CREWBOT_LEASE_TTL_MS, warn: io.err });
+      const worker = await startFleetWorker({ runner, queue, concurrency: config.CREWBOT_MAX_RUNS, warn: io.err });
       stops.push(() => worker.stop());
       io.err(`Queue: this process also works runs (--work), up to ${config.CREWBOT_MAX_RUNS} at once.`);
     } else if (queue) {

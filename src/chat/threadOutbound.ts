@@ -20,7 +20,6 @@ export function startThreadOutbound(
     port,
     loadCrew: (run) => runtime.loadCrew(run.crewDir ?? run.crew),
     statusEveryMs: options.statusEveryMs,
-    claimTtlMs: runtime.config.CREWBOT_LEASE_TTL_MS,
     onError: (error) => options.warn(`${port.platform}: ${errorMessage(error)}`),
   });
   const unsubscribe = reporter.start();

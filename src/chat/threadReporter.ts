@@ -54,11 +54,6 @@ export interface ThreadReporterOptions {
   loadCrew(run: RunRecord): Promise<LoadedCrew>;
   /** At most one status edit per thread in this many ms (Slack and Discord both limit edits). */
   statusEveryMs?: number | undefined;
-  /**
-   * How long a process holds the right to post one of the messages posted once: the run lease
-   * (default 30 s), so the process that takes over a dead one's run waits out at most that.
-   */
-  claimTtlMs?: number | undefined;
   onError?: ((error: unknown) => void) | undefined;
 }
 
@@ -89,21 +84,23 @@ export class ThreadReporter {
   /** Resolves once everything queued for the run's thread has been sent (at once for a run not reported here). */
   async settled(runId: string): Promise<void> {
     const tracked = await this.#tracked.get(runId);
-    if (!tracked) return;
-    if (tracked.statusDirty) this.#sendStatusNow(tracked);
-    for (let chain = tracked.chain; ; chain = tracked.chain) {
-      await chain;
-      if (chain === tracked.chain) return;
-    }
+    if (tracked) await this.#drained(tracked);
   }
 
   /** Resolves once every post and edit queued so far has been sent. */
   async flush(): Promise<void> {
     for (const pending of this.#tracked.values()) {
       const tracked = await pending;
-      if (!tracked) continue;
-      if (tracked.statusDirty) this.#sendStatusNow(tracked);
-      await tracked.chain;
+      if (tracked) await this.#drained(tracked);
+    }
+  }
+
+  /** A pending status edit goes out now, then everything queued for the thread (work queued meanwhile too) is sent. */
+  async #drained(tracked: Tracked): Promise<void> {
+    if (tracked.statusDirty) this.#sendStatusNow(tracked);
+    for (let chain = tracked.chain; ; chain = tracked.chain) {
+      await chain;
+      if (chain === tracked.chain) return;
     }
   }
 
@@ -275,7 +272,8 @@ export class ThreadReporter {
   #once(tracked: Tracked, key: string, post: () => Promise<void>): void {
     this.#enqueue(tracked, async () => {
       const { store } = this.#options.runner;
-      const ttlMs = this.#options.claimTtlMs ?? 30_000;
+      // Held as long as a run lease: the process that takes over a dead one's run waits out at most that.
+      const ttlMs = this.#options.runner.leaseTtlMs;
       const told = (tracked.state.told ??= []);
       // Another process holds the claim: it posts, or it died and its claim runs out; either way this one waits to see.
       for (let waited = 0; !told.includes(key); waited += CLAIM_POLL_MS) {

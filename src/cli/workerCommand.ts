@@ -41,7 +41,6 @@ export async function workerCommand(args: string[], runtime: Runtime, io: CliIo,
       queue: queue!,
       concurrency: concurrency.data,
       takeoverEveryMs: runtime.config.CREWBOT_LEASE_TTL_MS / 2,
-      jobLockMs: runtime.config.CREWBOT_LEASE_TTL_MS,
       warn: io.err,
     });
     io.err(`crewbot worker: advancing up to ${concurrency.data} run(s) at once from the queue. SIGTERM drains and leaves.`);

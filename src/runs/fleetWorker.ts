@@ -8,8 +8,6 @@ export interface FleetWorkerOptions {
   concurrency: number;
   /** How often to look for runs whose process died (their lease expired). */
   takeoverEveryMs?: number;
-  /** How soon a job taken by a worker that died goes to another (the run lease); default 30 s. */
-  jobLockMs?: number;
   warn?: (text: string) => void;
 }
 
@@ -31,7 +29,8 @@ export async function startFleetWorker(options: FleetWorkerOptions): Promise<Fle
     const run = await runner.advance(runId, trace);
     // Stopped mid-run by a drain: the next worker continues from the checkpoint at once.
     if (stopping && run.status === 'running') await queue.enqueue({ runId }, `handoff-${run.version}`);
-  }, options.concurrency, options.jobLockMs);
+    // A job taken by a worker that died goes to another as soon as that worker's runs would.
+  }, options.concurrency, runner.leaseTtlMs);
   worker.on('error', (error) => warn(`queue: ${errorMessage(error)}`));
   await worker.waitUntilReady();
 

@@ -108,6 +108,8 @@ const ANSWER_CLAIM_TTL_MS = 90 * 24 * 3600_000;
 export class Runner {
   readonly store: RunStore;
   readonly owner: string;
+  /** How long a lease on a run lasts unrenewed: what a dead process's claims and jobs are held for too. */
+  readonly leaseTtlMs: number;
   readonly #options: RunnerOptions;
   readonly #active = new Map<string, AbortController>();
   readonly #advancing = new Map<string, Promise<RunRecord>>();
@@ -124,6 +126,7 @@ export class Runner {
     this.#options = options;
     this.store = options.store;
     this.owner = options.owner ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.leaseTtlMs = options.leaseTtlMs ?? 30_000;
     this.#tracing = options.tracing ?? new RunTracing({ redact: (text) => options.redactor?.redact(text) ?? text });
     this.#queue = new RunQueue(options.maxConcurrentRuns ?? 8, (runId) => {
       const trace = this.#queuedTrace.get(runId);
@@ -541,7 +544,7 @@ export class Runner {
    * lease in a moment. A queued run keeps trying for up to a lease period so the answer is not stranded.
    */
   async #leaseForQueuedRun(runId: string): Promise<LeaseKeeper | undefined> {
-    const ttlMs = this.#options.leaseTtlMs ?? 30_000;
+    const ttlMs = this.leaseTtlMs;
     const deadline = Date.now() + ttlMs;
     for (let wait = 25; ; wait = Math.min(wait * 2, 1_000)) {
       const lease = await LeaseKeeper.acquire({ store: this.store, runId, owner: this.owner, ttlMs });
@@ -558,7 +561,7 @@ export class Runner {
   }
 
   async #lease(runId: string, required: boolean): Promise<LeaseKeeper> {
-    const lease = await LeaseKeeper.acquire({ store: this.store, runId, owner: this.owner, ttlMs: this.#options.leaseTtlMs ?? 30_000 });
+    const lease = await LeaseKeeper.acquire({ store: this.store, runId, owner: this.owner, ttlMs: this.leaseTtlMs });
     if (!lease && required) throw new RunBusyError(runId, await this.store.leaseHolder(runId));
     return lease!;
   }
@@ -601,7 +604,7 @@ export class Runner {
   async #settled(runId: string): Promise<void> {
     if (this.#settlers.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
-    const limitMs = Math.max(SETTLE_LIMIT_MS, 2 * (this.#options.leaseTtlMs ?? 30_000));
+    const limitMs = Math.max(SETTLE_LIMIT_MS, 2 * this.leaseTtlMs);
     const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs)));
     try {
       await Promise.race([Promise.allSettled([...this.#settlers].map((settled) => settled(runId))), limit]);

@@ -69,7 +69,6 @@ export async function startDiscord(options: StartDiscordOptions): Promise<Discor
     port,
     loadCrew: loadCrewForRun,
     statusEveryMs,
-    claimTtlMs: config.CREWBOT_LEASE_TTL_MS,
     onError: report,
   });
   const stopReporter = reporter.start();

@@ -80,7 +80,6 @@ export async function startSlack(options: StartSlackOptions): Promise<SlackSurfa
     port,
     loadCrew: loadCrewForRun,
     statusEveryMs: options.statusEveryMs ?? 1_000,
-    claimTtlMs: config.CREWBOT_LEASE_TTL_MS,
     onError,
   });
   const unsubscribe = reporter.start();
