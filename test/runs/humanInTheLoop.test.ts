@@ -115,15 +115,19 @@ describe('human in the loop', () => {
   it('takes an answer given the moment the request is posted, before the pass has ended', async () => {
     h.server.enqueue({ content: 'Notes v1' }, { content: 'Tweet' });
     let answered: Promise<unknown> | undefined;
-    h.runner.subscribe((run, event) => {
-      if (event.type !== 'human_input_requested') return;
-      answered = (async () => {
-        // As a chat surface would: the prompt is out, a person clicks at once.
-        while (!JSON.stringify((await h.store.getCheckpoint(run.id)) ?? {}).includes(event.request.id)) await new Promise((r) => setTimeout(r, 1));
-        expect((await h.store.getRun(run.id))?.status).toBe('running');
-        return h.runner.answer(run.id, { requestId: event.request.id, answer: { type: 'approve' }, actor: ada });
-      })();
-    });
+    h.runner.subscribe(
+      (run, event) => {
+        if (event.type !== 'human_input_requested') return;
+        answered = (async () => {
+          // As a chat surface would: the prompt is out, a person clicks at once.
+          while (!JSON.stringify((await h.store.getCheckpoint(run.id)) ?? {}).includes(event.request.id)) await new Promise((r) => setTimeout(r, 1));
+          expect((await h.store.getRun(run.id))?.status).toBe('running');
+          return h.runner.answer(run.id, { requestId: event.request.id, answer: { type: 'approve' }, actor: ada });
+        })();
+      },
+      // As a chat surface's thread does, the pass waits to be recorded waiting until the click has landed.
+      { settled: async () => void (await answered) },
+    );
     const run = await h.runner.kickoff({ crew: 'review_crew', inputs: { version: '5' }, requester: ada });
     await h.runner.idle();
     await answered;
